@@ -1,0 +1,226 @@
+//! The bloc or cluster: its mentions ("Khối thi đua …", "Cụm thi đua …"), the fullest name,
+//! and its kind.
+//!
+//! A `bloc.mention` rule finds where a mention starts (slot `kind` holds "khối"/"cụm"); the name
+//! runs on while words can belong to a name: "các …", numbers, capitalized words and
+//! abbreviations, lower-case words that are not stop words (`stops.tsv`); after a comma only
+//! a collective noun ("ngành", "thị xã" …) or another unit name continues it.
+
+use super::text::{Span, Word, words};
+use super::units::name_phrase_at;
+use super::Ctx;
+use crate::normalize::fold_str;
+use crate::record::{Bloc, BlocKind};
+
+/// Largest number of words in a bloc name.
+const MAX_NAME_WORDS: usize = 20;
+
+/// Lower-case nouns that continue a bloc name after a comma ("các Ban, Chi cục", "các huyện,
+/// thị xã, thành phố", "các cơ quan, đơn vị").
+const AFTER_COMMA: [&str; 16] = [
+    "nganh", "chi cuc", "thi xa", "thanh pho", "don vi", "cao dang", "trung cap", "huyen", "so",
+    "ban", "truong", "doanh nghiep", "hoi", "doan the", "co quan", "quan",
+];
+
+/// One mention of a bloc in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// The name as written (from "Khối"/"Cụm" to its last word).
+    pub span: Span,
+    pub kind: BlocKind,
+    pub rule: String,
+    pub priority: i32,
+    pub sentence: usize,
+    /// Only "khối thi đua" with no name of its own ("các đơn vị trong khối thi đua").
+    pub generic: bool,
+}
+
+/// All mentions, and the one chosen as the bloc's name.
+#[derive(Debug, Clone, Default)]
+pub struct BlocInfo {
+    pub mentions: Vec<Mention>,
+    pub chosen: Option<usize>,
+}
+
+impl BlocInfo {
+    /// The chosen mention.
+    pub fn chosen(&self) -> Option<&Mention> {
+        self.chosen.map(|i| &self.mentions[i])
+    }
+
+    /// Named (not generic) mentions.
+    pub fn named(&self) -> impl Iterator<Item = &Mention> {
+        self.mentions.iter().filter(|m| !m.generic)
+    }
+}
+
+/// Finds the mentions and chooses the fullest name.
+pub fn read(ctx: &mut Ctx) -> BlocInfo {
+    let mut mentions: Vec<Mention> = Vec::new();
+    for hit in ctx.hits("bloc.mention") {
+        let Some(kind_span) = hit.slot("kind") else {
+            continue;
+        };
+        let kind = if fold_str(ctx.s(kind_span)).starts_with("cum") {
+            BlocKind::Cum
+        } else {
+            BlocKind::Khoi
+        };
+        let sentence = ctx.sentences[hit.sentence];
+        let plural = ctx.text[sentence.start..kind_span.start]
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| fold_str(w) == "cac");
+        let (span, named) = extend_name(ctx, kind_span.start, hit.m.end, sentence.end);
+        if mentions.iter().any(|m| m.span.start == span.start) {
+            continue;
+        }
+        mentions.push(Mention {
+            span,
+            kind,
+            rule: hit.rule.id.clone(),
+            priority: hit.rule.priority,
+            sentence: hit.sentence,
+            generic: !named || plural,
+        });
+    }
+    mentions.sort_by_key(|m| m.span.start);
+    // The fullest name: the most words, then the highest priority, then the earliest.
+    let chosen = mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.generic)
+        .max_by(|(_, a), (_, b)| {
+            let wa = ctx.s(a.span).split_whitespace().count();
+            let wb = ctx.s(b.span).split_whitespace().count();
+            wa.cmp(&wb)
+                .then(a.priority.cmp(&b.priority))
+                .then(b.span.start.cmp(&a.span.start))
+        })
+        .map(|(i, _)| i);
+    BlocInfo { mentions, chosen }
+}
+
+/// Writes the chosen name and kind into the record, with evidence.
+pub fn fill(ctx: &mut Ctx, info: &BlocInfo, bloc: &mut Bloc) {
+    if let Some(m) = info.chosen() {
+        bloc.name = Some(ctx.s(m.span).to_string());
+        bloc.kind = Some(m.kind);
+        let sentence = ctx.sentences[m.sentence];
+        ctx.evidence("bloc.name", m.span, sentence, &m.rule);
+        ctx.evidence("bloc.kind", m.span, sentence, &m.rule);
+    } else if let Some(m) = info.mentions.first() {
+        // Only generic mentions: the kind is still known.
+        bloc.kind = Some(m.kind);
+        let sentence = ctx.sentences[m.sentence];
+        ctx.evidence("bloc.kind", m.span, sentence, &m.rule);
+    }
+}
+
+fn is_lower(w: &Word) -> bool {
+    w.text.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Extends a mention from `start` (the "Khối"/"Cụm" word) past the keyword ending at
+/// `after` to the end of the name. Returns the span and whether it has a name of its own.
+fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bool) {
+    let text = ctx.text;
+    let ws = words(text, after, limit);
+    let folded: Vec<String> = ws.iter().map(|w| fold_str(w.text)).collect();
+    let folded_from = |i: usize| -> Vec<&str> { folded[i..].iter().map(String::as_str).collect() };
+    let mut end = after;
+    // What may start a name: "các", "số", a number or Roman numeral, a capitalized word.
+    let Some(first) = ws.first() else {
+        return (Span::new(start, after), false);
+    };
+    let gap0 = text[after..first.start].trim();
+    let starts_name = gap0.is_empty()
+        && (matches!(folded[0].as_str(), "cac" | "so")
+            || first.is_number()
+            || first.is_capitalized()
+            || first.is_all_caps())
+        && !(folded[0] == "khen" && folded.get(1).is_some_and(|w| w == "thuong"));
+    if !starts_name {
+        return (Span::new(start, after), false);
+    }
+    let mut i = 0;
+    while i < ws.len() && i < MAX_NAME_WORDS {
+        let w = &ws[i];
+        let gap = text[end..w.start].trim();
+        if gap.is_empty()
+            && let Some(len) = name_phrase_at(ctx, w.start)
+        {
+            end = w.start + len;
+            while i < ws.len() && ws[i].start < end {
+                i += 1;
+            }
+            continue;
+        }
+        match gap {
+            "" => {}
+            "," => {
+                let after_comma = AFTER_COMMA.iter().any(|n| {
+                    let n_words = n.split(' ').count();
+                    folded_from(i).iter().take(n_words).copied().collect::<Vec<_>>().join(" ") == *n
+                });
+                let unit_head = w.is_capitalized() && ctx.gaz.match_head(&folded_from(i)).is_some();
+                let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
+                if !(after_comma && is_lower(w) || unit_head || abbr_list) {
+                    break;
+                }
+            }
+            "-" => {
+                let prev_lower = i > 0 && is_lower(&ws[i - 1]);
+                let stop = is_lower(w) && ctx.gaz.match_stop(&folded_from(i)).is_some();
+                if stop || !(w.is_capitalized() || w.is_all_caps() || w.is_number() || prev_lower) {
+                    break;
+                }
+            }
+            "(" => {
+                let rest = text[w.end..].trim_start();
+                if w.is_all_caps() && rest.starts_with(')') {
+                    end = w.end + (text[w.end..].len() - rest.len()) + 1;
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            _ => break,
+        }
+        if is_lower(w) {
+            if folded[i] == "nam" && ws.get(i + 1).is_some_and(|n| n.is_number()) {
+                break;
+            }
+            if folded[i] == "va" {
+                // "và" joins name parts ("MTTQ và các tổ chức …"), not a new clause.
+                let next_ok = ws.get(i + 1).is_some_and(|n| {
+                    n.is_capitalized() || n.is_all_caps() || fold_str(n.text) == "cac"
+                });
+                if !next_ok {
+                    break;
+                }
+            }
+            let noun_use = folded[i] == "to" && i > 0 && folded[i - 1] == "cac";
+            if !noun_use && ctx.gaz.match_stop(&folded_from(i)).is_some() {
+                break;
+            }
+        }
+        end = w.end;
+        i += 1;
+    }
+    // Trailing connectors are not part of the name.
+    let mut span = Span::new(start, end);
+    loop {
+        let t = &text[span.start..span.end];
+        let Some(last_space) = t.rfind(' ') else { break };
+        let last = fold_str(&t[last_space + 1..]);
+        if matches!(last.as_str(), "va" | "cac" | "cua" | "-" | "tai" | "thuoc") {
+            span.end = span.start + t[..last_space].trim_end().len();
+        } else {
+            break;
+        }
+    }
+    let named = span.end > after;
+    (span, named)
+}

@@ -1,0 +1,121 @@
+//! What the meeting did (types), which year it reviewed and which it planned, where it was
+//! held, and the emulation movements it talked about.
+
+use super::units::{UnitOpts, unit_starting_in};
+use super::{Ctx, Found, best, trim_span};
+use crate::record::{Meeting, MeetingType};
+
+/// Fills types, years and location.
+pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
+    for hit in ctx.hits("meeting.type") {
+        let Some(t) = hit.rule.value_str().and_then(MeetingType::parse) else {
+            continue;
+        };
+        if !meeting.types.contains(&t) {
+            meeting.types.push(t);
+            let span = hit.slot("kw").unwrap_or(hit.span());
+            ctx.evidence(format!("meeting.types[{}]", t.as_str()), span, ctx.sentences[hit.sentence], &hit.rule.id);
+        }
+    }
+    let review = year(ctx, "meeting.review_year");
+    let plan = year(ctx, "meeting.plan_year");
+    if let Some(r) = &review {
+        meeting.review_year = Some(r.value);
+        ctx.evidence_for("meeting.review_year", r);
+    }
+    if let Some(p) = &plan
+        && review.as_ref().is_none_or(|r| p.value >= r.value)
+    {
+        meeting.plan_year = Some(p.value);
+        ctx.evidence_for("meeting.plan_year", p);
+    }
+    // A meeting that reviews a year's results is a year-end review unless it is interim.
+    if let Some(r) = &review
+        && !meeting.types.contains(&MeetingType::TongKet)
+        && !meeting.types.contains(&MeetingType::SoKet)
+    {
+        meeting.types.push(MeetingType::TongKet);
+        ctx.evidence("meeting.types[tong_ket]", r.span, r.sentence, "infer.tong_ket.review_year");
+    }
+    meeting.types.sort();
+    meeting.location = location(ctx);
+}
+
+fn year(ctx: &Ctx, field: &str) -> Option<Found<i32>> {
+    let found: Vec<Found<i32>> = ctx
+        .hits(field)
+        .into_iter()
+        .filter_map(|h| {
+            let span = h.slot("y")?;
+            let y: i32 = ctx.s(span).parse().ok()?;
+            (1945..=2100).contains(&y).then(|| Found {
+                value: y,
+                span,
+                sentence: ctx.sentences[h.sentence],
+                rule: h.rule.id.clone(),
+                priority: h.rule.priority,
+            })
+        })
+        .collect();
+    best(&found)
+}
+
+/// The place named by a `meeting.location` rule (slot `place`): a unit or a place.
+fn location(ctx: &mut Ctx) -> Option<String> {
+    let hits = ctx.hits("meeting.location");
+    let hit = hits.iter().min_by_key(|h| (std::cmp::Reverse(h.rule.priority), h.m.start))?;
+    let slot = hit.slot("place")?;
+    let span = match unit_starting_in(ctx, slot, UnitOpts::default()) {
+        Some(u) => u.span,
+        None => {
+            let t = trim_span(ctx.text, slot, &[',', '.', ';', ':']);
+            let words = ctx.s(t).split_whitespace().count();
+            if !(1..=8).contains(&words) {
+                return None;
+            }
+            t
+        }
+    };
+    let (sentence, rule) = (ctx.sentences[hit.sentence], hit.rule.id.clone());
+    ctx.evidence("meeting.location", span, sentence, &rule);
+    Some(ctx.s(span).to_string())
+}
+
+/// Names of emulation movements: quoted names after "phong trào" (slot `list` holds one or
+/// more quoted names) or a name slot.
+pub fn movements(ctx: &mut Ctx) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut ev = Vec::new();
+    for hit in ctx.hits("movement") {
+        let sentence = ctx.sentences[hit.sentence];
+        if let Some(list) = hit.slot("list") {
+            let t = ctx.s(list);
+            let mut pos = 0;
+            while let Some(open) = t[pos..].find('"') {
+                let s = pos + open + 1;
+                let Some(close) = t[s..].find('"') else { break };
+                let e = s + close;
+                let raw = &t[s..e];
+                let lead = raw.len() - raw.trim_start().len();
+                let name = raw.trim().trim_end_matches(['.', ',', '…']);
+                if !name.is_empty() && !out.iter().any(|n| n == name) {
+                    out.push(name.to_string());
+                    let from = list.start + s + lead;
+                    let span = super::text::Span::new(from, from + name.len());
+                    ev.push((span, sentence, hit.rule.id.clone()));
+                }
+                pos = e + 1;
+            }
+        } else if let Some(name) = hit.slot("name") {
+            let n = ctx.s(name).trim().to_string();
+            if !n.is_empty() && !out.contains(&n) {
+                out.push(n);
+                ev.push((name, sentence, hit.rule.id.clone()));
+            }
+        }
+    }
+    for (i, (span, sentence, rule)) in ev.into_iter().enumerate() {
+        ctx.evidence(format!("movements[{i}]"), span, sentence, &rule);
+    }
+    out
+}

@@ -1,0 +1,185 @@
+//! Page metadata read from the text itself: headline, publication stamp, site tag, byline.
+//! Values from HTML metadata (set before extraction) are kept; the text fills the gaps.
+
+use super::text::Span;
+use super::{Ctx, Hit};
+use crate::extract::dates::Ymd;
+use crate::record::DocInfo;
+
+/// Lines from the top searched for a headline, stamp or site tag.
+const HEAD_LINES: usize = 15;
+/// Non-empty lines from the end searched for a byline.
+const TAIL_LINES: usize = 6;
+
+/// Fills `doc` from the text; returns the spans of publication stamps (not meeting dates).
+pub fn read(ctx: &mut Ctx, doc: &mut DocInfo) -> Vec<Span> {
+    let head_end = nth_line_end(ctx.text, HEAD_LINES);
+    let mut stamps = Vec::new();
+    let mut first_stamp: Option<(String, Hit)> = None;
+    for hit in ctx.hits("meta.published") {
+        if hit.m.start >= head_end {
+            continue;
+        }
+        stamps.push(hit.span());
+        if let Some(iso) = stamp_iso(ctx, &hit)
+            && first_stamp.as_ref().is_none_or(|(_, h)| hit.m.start < h.m.start)
+        {
+            first_stamp = Some((iso, hit));
+        }
+    }
+    if doc.published.is_none()
+        && let Some((iso, hit)) = first_stamp
+    {
+        ctx.evidence("doc.published", hit.span(), ctx.sentences[hit.sentence], &hit.rule.id);
+        doc.published = Some(iso);
+    }
+    if let Some(hit) = ctx
+        .hits("meta.site_tag")
+        .into_iter()
+        .filter(|h| h.m.start < head_end)
+        .min_by_key(|h| h.m.start)
+        && let Some(tag) = hit.slot("tag")
+    {
+        let tag_text = ctx.s(tag).trim();
+        match ctx.gaz.site(tag_text) {
+            Some(site) => {
+                if doc.site.is_none() {
+                    doc.site = Some(site.name.clone());
+                    ctx.evidence("doc.site", tag, ctx.sentences[hit.sentence], &hit.rule.id);
+                }
+            }
+            None if tag_text.contains('.') && doc.site.is_none() => {
+                doc.site = Some(tag_text.to_string());
+                ctx.evidence("doc.site", tag, ctx.sentences[hit.sentence], &hit.rule.id);
+            }
+            None => {}
+        }
+    }
+    if doc.site.is_none()
+        && let Some(host) = doc.url.as_deref().and_then(host_of)
+    {
+        doc.site = Some(host);
+    }
+    if doc.title.is_none() {
+        doc.title = headline(ctx, head_end);
+    }
+    if doc.author.is_none() {
+        byline(ctx, doc);
+    }
+    stamps
+}
+
+/// The host of a URL, without `www.`.
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.trim_start_matches("www.").to_ascii_lowercase())
+}
+
+fn nth_line_end(text: &str, n: usize) -> usize {
+    text.match_indices('\n')
+        .filter(|(i, _)| !text[..*i].ends_with('\n'))
+        .nth(n)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+fn stamp_iso(ctx: &Ctx, hit: &Hit) -> Option<String> {
+    let get = |s: &str| hit.slot(s).map(|sp| ctx.s(sp).trim().to_string());
+    let d: u32 = get("d")?.parse().ok()?;
+    let m: u32 = get("m")?.parse().ok()?;
+    let y: i32 = get("y")?.parse().ok()?;
+    let date = Ymd::new(y, m, d)?;
+    let Some(hh) = get("hh").and_then(|h| h.parse::<u32>().ok()) else {
+        return Some(date.iso());
+    };
+    let mi: u32 = get("mi").and_then(|x| x.parse().ok()).unwrap_or(0);
+    let pm = get("ampm").is_some_and(|a| a.eq_ignore_ascii_case("pm") || a.eq_ignore_ascii_case("ch"));
+    let am = get("ampm").is_some_and(|a| a.eq_ignore_ascii_case("am") || a.eq_ignore_ascii_case("sa"));
+    let hh = match (pm, am, hh) {
+        (true, _, h) if h < 12 => h + 12,
+        (_, true, 12) => 0,
+        (_, _, h) => h,
+    };
+    if hh > 23 || mi > 59 {
+        return Some(date.iso());
+    }
+    Some(match get("ss").and_then(|s| s.parse::<u32>().ok()) {
+        Some(ss) if ss < 60 => format!("{}T{hh:02}:{mi:02}:{ss:02}", date.iso()),
+        _ => format!("{}T{hh:02}:{mi:02}", date.iso()),
+    })
+}
+
+/// The first short line near the top that reads like a headline.
+fn headline(ctx: &Ctx, head_end: usize) -> Option<String> {
+    let mut offset = 0;
+    for line in ctx.text[..head_end].split('\n') {
+        let start = offset;
+        offset += line.len() + 1;
+        let t = line.trim();
+        let words = t.split_whitespace().count();
+        if t.is_empty() || words < 5 || t.chars().count() > 300 {
+            continue;
+        }
+        if t.ends_with('.') || t.starts_with('(') || t.starts_with('-') {
+            continue;
+        }
+        let lowercase_start = t.chars().next().is_some_and(|c| c.is_lowercase());
+        if lowercase_start || ctx.hits("meta.published").iter().any(|h| h.m.start >= start && h.m.start < offset) {
+            continue;
+        }
+        return Some(t.to_string());
+    }
+    None
+}
+
+/// A byline among the last lines: "Trần Tuyền", "Tin, ảnh: Đặng Thạch", "CTV Thu Hằng".
+fn byline(ctx: &mut Ctx, doc: &mut DocInfo) {
+    let text = ctx.text;
+    // Byte offsets of the last non-empty lines.
+    let mut tail_start = text.len();
+    let mut seen = 0;
+    for (i, _) in text.rmatch_indices('\n') {
+        if !text[i + 1..tail_start].trim().is_empty() {
+            seen += 1;
+        }
+        if seen >= TAIL_LINES {
+            tail_start = i + 1;
+            break;
+        }
+        tail_start = i + 1;
+    }
+    if seen < TAIL_LINES {
+        tail_start = 0;
+    }
+    let best = ctx
+        .hits("meta.author")
+        .into_iter()
+        .filter(|h| h.m.start >= tail_start)
+        .filter_map(|h| {
+            let name = h.slot("name")?;
+            plausible_name(ctx, ctx.s(name)).then_some((h, name))
+        })
+        .max_by_key(|(h, _)| (h.m.start, h.rule.priority));
+    if let Some((hit, name)) = best {
+        doc.author = Some(ctx.s(name).to_string());
+        ctx.evidence("doc.author", name, ctx.sentences[hit.sentence], &hit.rule.id);
+    }
+}
+
+/// A person's name or pen name: 2–4 capitalized syllables (or names joined by ", "), none of
+/// them a unit head, the whole not a province.
+fn plausible_name(ctx: &Ctx, s: &str) -> bool {
+    s.split(", ").all(|part| {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        (2..=4).contains(&words.len())
+            && ctx.gaz.province(part).is_none()
+            && !words.iter().any(|w| ctx.gaz.unit_head_kind(w).is_some())
+            && words.iter().all(|w| {
+                let n = w.chars().count();
+                (1..=7).contains(&n)
+                    && w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().all(char::is_alphabetic)
+            })
+    })
+}

@@ -1,0 +1,338 @@
+//! Extraction: rules from `patterns/` find the phrases, field readers in this module turn them
+//! into record values, each with evidence (offsets, sentence, rule id).
+//!
+//! One file per field family; `Ctx` holds the per-document state shared by all of them (the
+//! text, its folded key, sentences, rule hits) and collects the evidence.
+
+mod bloc;
+mod dates;
+mod meeting;
+mod members;
+mod meta;
+mod people;
+mod province;
+mod rankings;
+mod report;
+mod roles;
+pub mod text;
+pub mod units;
+
+pub use dates::Ymd;
+
+use crate::document::Document;
+use crate::normalize::{Folded, Normalizer};
+use crate::patterns::{Gazetteers, Patterns, Rule, RuleMatch};
+use crate::record::{DocInfo, Evidence, Record};
+use std::sync::Arc;
+use text::Span;
+
+/// Turns documents into records. Build once (it holds the compiled patterns), share freely.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    patterns: Arc<Patterns>,
+    normalizer: Normalizer,
+}
+
+/// A rule match located in the text: which rule, where, in which sentence.
+#[derive(Debug, Clone)]
+pub struct Hit<'p> {
+    pub rule: &'p Rule,
+    pub m: RuleMatch,
+    /// Index of the sentence containing the match.
+    pub sentence: usize,
+}
+
+impl Hit<'_> {
+    /// The span of a slot, or `None` when the slot did not take part in the match.
+    pub fn slot(&self, name: &str) -> Option<Span> {
+        self.m.slot(name).map(|(s, e)| Span::new(s, e))
+    }
+
+    /// The whole match.
+    pub fn span(&self) -> Span {
+        Span::new(self.m.start, self.m.end)
+    }
+}
+
+/// A value found in the text, with what is needed for its evidence.
+#[derive(Debug, Clone)]
+pub struct Found<T> {
+    pub value: T,
+    /// Where the value is written (byte offsets).
+    pub span: Span,
+    /// The sentence or clause it was read from.
+    pub sentence: Span,
+    pub rule: String,
+    pub priority: i32,
+}
+
+/// Per-document state shared by the field readers.
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub folded: Folded,
+    pub sentences: Vec<Span>,
+    pub patterns: &'a Patterns,
+    pub gaz: &'a Gazetteers,
+    pub normalizer: &'a Normalizer,
+    /// Publication date when the page or text states one.
+    pub published: Option<Ymd>,
+    evidence: Vec<(String, Span, Span, String)>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(text: &'a str, patterns: &'a Patterns, normalizer: &'a Normalizer) -> Ctx<'a> {
+        Ctx {
+            text,
+            folded: Folded::new(text),
+            sentences: text::sentences(text),
+            patterns,
+            gaz: &patterns.gaz,
+            normalizer,
+            published: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Index of the sentence containing a byte offset (the nearest one before it otherwise).
+    pub fn sentence_of(&self, byte: usize) -> usize {
+        match self.sentences.binary_search_by(|s| {
+            if s.end <= byte {
+                std::cmp::Ordering::Less
+            } else if s.start > byte {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        }) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1).min(self.sentences.len().saturating_sub(1)),
+        }
+    }
+
+    /// The sentence span containing a byte offset.
+    pub fn sentence_span(&self, byte: usize) -> Span {
+        self.sentences
+            .get(self.sentence_of(byte))
+            .copied()
+            .unwrap_or(Span::new(0, self.text.len()))
+    }
+
+    /// Text of a span.
+    pub fn s(&self, span: Span) -> &'a str {
+        &self.text[span.start..span.end]
+    }
+
+    /// All hits of the rules feeding `field`, highest priority first, each within one sentence
+    /// and satisfying its rule's context conditions.
+    pub fn hits(&self, field: &str) -> Vec<Hit<'a>> {
+        let mut out = Vec::new();
+        for rule in self.patterns.rules_for(field) {
+            self.rule_hits(rule, &mut out);
+        }
+        out
+    }
+
+    fn rule_hits(&self, rule: &'a Rule, out: &mut Vec<Hit<'a>>) {
+        if self.sentences.is_empty() {
+            return;
+        }
+        let found: Vec<(usize, RuleMatch)> = rule
+            .find_all(self.text, &self.folded)
+            .into_iter()
+            .map(|m| (self.sentence_of(m.start), m))
+            .collect();
+        // Sentences where a match ran past the sentence end are searched again on their own.
+        let crossing: Vec<usize> = found
+            .iter()
+            .filter(|(si, m)| {
+                let s = self.sentences[*si];
+                m.start < s.start || m.end > s.end
+            })
+            .map(|(si, _)| *si)
+            .collect();
+        for (si, m) in found {
+            if crossing.contains(&si) {
+                continue;
+            }
+            let sentence = self.sentences[si];
+            if rule.context_ok(self.text, &self.folded, sentence.start, sentence.end) {
+                out.push(Hit {
+                    rule,
+                    m,
+                    sentence: si,
+                });
+            }
+        }
+        let mut retried = crossing;
+        retried.dedup();
+        for si in retried {
+            let sentence = self.sentences[si];
+            {
+                let sub = &self.text[sentence.start..sentence.end];
+                let sub_folded = Folded::new(sub);
+                if !rule.context_ok(sub, &sub_folded, 0, sub.len()) {
+                    continue;
+                }
+                for mut inner in rule.find_all(sub, &sub_folded) {
+                    inner.start += sentence.start;
+                    inner.end += sentence.start;
+                    for slot in &mut inner.slots {
+                        slot.1 += sentence.start;
+                        slot.2 += sentence.start;
+                    }
+                    out.push(Hit {
+                        rule,
+                        m: inner,
+                        sentence: si,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Hits of one rule by id (for rules used in code by name).
+    pub fn hits_of(&self, id: &str) -> Vec<Hit<'a>> {
+        let mut out = Vec::new();
+        if let Some(rule) = self.patterns.rule(id) {
+            self.rule_hits(rule, &mut out);
+        }
+        out
+    }
+
+    /// Records evidence for a value.
+    pub fn evidence(&mut self, field: impl Into<String>, span: Span, sentence: Span, rule: &str) {
+        self.evidence
+            .push((field.into(), span, sentence, rule.to_string()));
+    }
+
+    /// The evidence recorded for a field: (value span, sentence, rule).
+    pub fn find_evidence(&self, field: &str) -> Option<(Span, Span, String)> {
+        self.evidence
+            .iter()
+            .find(|(f, ..)| f == field)
+            .map(|(_, s, sentence, r)| (*s, *sentence, r.clone()))
+    }
+
+    /// Records evidence for a `Found` value.
+    pub fn evidence_for<T>(&mut self, field: impl Into<String>, f: &Found<T>) {
+        self.evidence(field, f.span, f.sentence, &f.rule);
+    }
+
+    fn take_evidence(&mut self) -> Vec<Evidence> {
+        let text = self.text;
+        let mut items = std::mem::take(&mut self.evidence);
+        items.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(a.0.cmp(&b.0)));
+        // One pass converts byte offsets to character offsets.
+        let mut points: Vec<usize> = items
+            .iter()
+            .flat_map(|(_, s, _, _)| [s.start, s.end])
+            .collect();
+        points.sort_unstable();
+        points.dedup();
+        let mut char_at = std::collections::HashMap::with_capacity(points.len());
+        let (mut byte, mut chars) = (0usize, 0usize);
+        for p in points {
+            chars += text[byte..p].chars().count();
+            byte = p;
+            char_at.insert(p, chars);
+        }
+        items
+            .into_iter()
+            .map(|(field, span, sentence, rule)| Evidence {
+                field,
+                start: char_at[&span.start],
+                end: char_at[&span.end],
+                text: text[sentence.start..sentence.end].to_string(),
+                rule,
+            })
+            .collect()
+    }
+}
+
+impl Extractor {
+    /// An extractor over compiled patterns; `normalizer` must be the one the patterns were
+    /// loaded with.
+    pub fn new(patterns: Arc<Patterns>, normalizer: Normalizer) -> Extractor {
+        Extractor {
+            patterns,
+            normalizer,
+        }
+    }
+
+    /// The patterns in use.
+    pub fn patterns(&self) -> &Patterns {
+        &self.patterns
+    }
+
+    /// Extracts a record from a document whose `text` is normalized main text.
+    pub fn extract(&self, doc: &Document) -> Record {
+        let mut ctx = Ctx::new(&doc.text, &self.patterns, &self.normalizer);
+        let mut record = Record::empty(DocInfo {
+            id: doc.id.clone(),
+            input: doc.input.clone(),
+            url: doc.url.clone(),
+            title: doc.title.clone(),
+            published: doc.published.clone(),
+            author: doc.author.clone(),
+            site: doc.site.clone(),
+            text: None,
+        });
+        record.warnings = doc.warnings.clone();
+
+        let stamps = meta::read(&mut ctx, &mut record.doc);
+        ctx.published = record.doc.published.as_deref().and_then(Ymd::parse_iso_prefix);
+
+        let bloc = bloc::read(&mut ctx);
+        let report = report::decide(&mut ctx, &bloc);
+        record.is_report = report;
+        if !report {
+            record.evidence = ctx.take_evidence();
+            return record;
+        }
+        bloc::fill(&mut ctx, &bloc, &mut record.bloc);
+        meeting::fill(&mut ctx, &mut record.meeting);
+        record.meeting.date = dates::meeting_date(&mut ctx, &record.meeting, &stamps);
+        record.chairs = people::chairs(&mut ctx);
+        let roles = roles::read(&mut ctx, &record.meeting);
+        roles::fill(&mut ctx, &roles, &mut record);
+        rankings::fill(&mut ctx, &mut record);
+        members::fill(&mut ctx, &bloc, &mut record);
+        record.bloc.province = province::decide(&mut ctx, &bloc, &record.doc);
+        record.movements = meeting::movements(&mut ctx);
+        record.evidence = ctx.take_evidence();
+        record
+    }
+}
+
+/// Trims a span of spaces and the given punctuation on both sides.
+pub fn trim_span(text: &str, mut span: Span, punct: &[char]) -> Span {
+    while span.start < span.end {
+        let c = text[span.start..].chars().next().unwrap();
+        if c.is_whitespace() || punct.contains(&c) {
+            span.start += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    while span.end > span.start {
+        let c = text[..span.end].chars().next_back().unwrap();
+        if c.is_whitespace() || punct.contains(&c) {
+            span.end -= c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    span
+}
+
+/// Picks the best of several found values: highest priority, then earliest in the text.
+pub fn best<T: Clone>(found: &[Found<T>]) -> Option<Found<T>> {
+    found
+        .iter()
+        .max_by(|a, b| {
+            a.priority
+                .cmp(&b.priority)
+                .then(b.span.start.cmp(&a.span.start))
+        })
+        .cloned()
+}

@@ -1,0 +1,143 @@
+//! People: who chaired the meeting, with their titles.
+//!
+//! A `chair` rule captures the phrase naming the chairs (slot `who`: "Đồng chí Phạm Hồng Quảng-
+//! Giám đốc Sở TT&TT"). Names in it are capitalized runs that start with a family name
+//! (`surnames.tsv`) or follow an honorific ("ông", "bà", "đồng chí"); the title is the phrase
+//! next to the name.
+
+use super::text::{Span, Word, words};
+use super::{Ctx, trim_span};
+use crate::normalize::fold_str;
+use crate::record::Chair;
+
+const HONORIFICS: [&str; 5] = ["ong", "ba", "dong chi", "d/c", "dc"];
+
+/// A person's name (and title) found in a phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Person {
+    pub name: Span,
+    pub title: Option<Span>,
+}
+
+fn honorific_before(ws: &[Word], i: usize) -> bool {
+    let one = i >= 1 && HONORIFICS.contains(&fold_str(ws[i - 1].text).as_str());
+    let two = i >= 2
+        && HONORIFICS.contains(&format!("{} {}", fold_str(ws[i - 2].text), fold_str(ws[i - 1].text)).as_str());
+    one || two
+}
+
+/// People named in `span`, in order.
+pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
+    let text = ctx.text;
+    let ws = words(text, span.start, span.end);
+    let mut names: Vec<(usize, usize)> = Vec::new(); // word index ranges
+    let mut i = 0;
+    while i < ws.len() {
+        // A capitalized run of words separated by single spaces.
+        if !ws[i].is_capitalized() {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < ws.len() && ws[j].is_capitalized() && text[ws[j - 1].end..ws[j].start] == *" " {
+            j += 1;
+        }
+        // Inside the run, a name starts at an honorific boundary or at a family name, and
+        // takes 2–4 words up to the end of the run.
+        let start = if honorific_before(&ws, i) {
+            Some(i)
+        } else {
+            (i..j).find(|&k| {
+                let len = j - k;
+                (2..=4).contains(&len)
+                    && ctx.gaz.is_surname(ws[k].text)
+                    && ctx.gaz.province(&text[ws[k].start..ws[j - 1].end]).is_none()
+                    && ctx.gaz.match_head(&[fold_str(ws[k].text).as_str()]).is_none()
+            })
+        };
+        if let Some(k) = start {
+            let len = j - k;
+            let all_caps = ws[k..j].iter().all(|w| w.is_all_caps());
+            if (2..=5).contains(&len) && !all_caps && ws[k..j].iter().all(|w| w.text.chars().count() <= 7) {
+                names.push((k, j));
+            }
+        }
+        i = j;
+    }
+    let mut out = Vec::new();
+    for (n, &(k, j)) in names.iter().enumerate() {
+        let name = Span::new(ws[k].start, ws[j - 1].end);
+        let seg_start = if n == 0 { span.start } else { ws[names[n - 1].1 - 1].end };
+        let seg_end = names.get(n + 1).map_or(span.end, |&(nk, _)| ws[nk].start);
+        // Title after the name ("X - Giám đốc Sở Y", "X, Chủ tịch UBND huyện Z") when the
+        // name came after an honorific; otherwise the title before it.
+        let after = trim_span(text, Span::new(name.end, seg_end), &['-', ',', ';', ':']);
+        let before = trim_span(text, Span::new(seg_start, name.start), &['-', ',', ';', ':']);
+        let before = strip_honorific(ctx, before);
+        let title = if honorific_before(&ws, k) || before.is_empty() {
+            first_clause(ctx, after)
+        } else {
+            Some(last_clause(ctx, before))
+        };
+        out.push(Person {
+            name,
+            title: title.filter(|t| !t.is_empty()),
+        });
+    }
+    out
+}
+
+fn strip_honorific(ctx: &Ctx, span: Span) -> Span {
+    let t = ctx.s(span);
+    let f = fold_str(t);
+    for h in ["dong chi ", "ong ", "ba ", "d/c ", "dc "] {
+        if f.ends_with(h.trim_end()) && f.len() <= h.len() + 1 {
+            return Span::new(span.end, span.end);
+        }
+    }
+    span
+}
+
+/// The title phrase after a name: up to the end, without a trailing role such as
+/// "trưởng khối thi đua".
+fn first_clause(ctx: &Ctx, span: Span) -> Option<Span> {
+    if span.is_empty() {
+        return None;
+    }
+    Some(trim_span(ctx.text, span, &['-', ',', ';', ':', '(', ')']))
+}
+
+/// The last comma-separated part before a name ("…, Trưởng Ban Dân vận Tỉnh ủy").
+fn last_clause(ctx: &Ctx, span: Span) -> Span {
+    let t = ctx.s(span);
+    let cut = t.rfind([',', ';']).map_or(0, |p| p + 1);
+    trim_span(ctx.text, Span::new(span.start + cut, span.end), &['-', ',', ';', ':', '(', ')'])
+}
+
+/// The chairs of the meeting, from `chair` rules.
+pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
+    let mut out: Vec<Chair> = Vec::new();
+    let mut ev = Vec::new();
+    for hit in ctx.hits("chair") {
+        let Some(who) = hit.slot("who") else { continue };
+        let sentence = ctx.sentences[hit.sentence];
+        for p in persons_in(ctx, who) {
+            let name = ctx.s(p.name).to_string();
+            if out.iter().any(|c| fold_str(&c.name) == fold_str(&name)) {
+                continue;
+            }
+            out.push(Chair {
+                name,
+                title: p.title.map(|t| ctx.s(t).to_string()),
+            });
+            ev.push((p.name, sentence, hit.rule.id.clone()));
+        }
+        if !out.is_empty() {
+            break; // the highest-priority rule that names someone decides
+        }
+    }
+    for (i, (span, sentence, rule)) in ev.into_iter().enumerate() {
+        ctx.evidence(format!("chairs[{i}]"), span, sentence, &rule);
+    }
+    out
+}

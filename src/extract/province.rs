@@ -1,0 +1,100 @@
+//! The province a bloc belongs to.
+//!
+//! Null when the bloc spans provinces or is national (`province.regional` rules on the bloc
+//! name: "các tỉnh …", "Trung ương", "Quân khu"). Otherwise the province mentioned most, by
+//! weight: a provincial site tag or domain, strong mentions from `province.mention` rules
+//! ("tỉnh Quảng Nam", weight in the rule's value), bare names (weight 1). The winner must
+//! weigh at least twice the runner-up.
+
+use super::bloc::BlocInfo;
+use super::text::Span;
+use super::Ctx;
+use crate::record::DocInfo;
+use std::collections::HashMap;
+
+/// Weight of a site tag or domain that belongs to a provincial publisher.
+const SITE_WEIGHT: i64 = 5;
+
+/// Decides the province, recording the strongest mention as evidence.
+pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
+    if let Some(m) = bloc.chosen() {
+        let regional = ctx
+            .hits("province.regional")
+            .into_iter()
+            .any(|h| m.span.contains(h.span()));
+        if regional {
+            return None;
+        }
+    }
+    // province index → (weight, best evidence: weight, span, sentence, rule)
+    let mut score: HashMap<usize, (i64, (i64, Span, Span, String))> = HashMap::new();
+    let mut add = |p: usize, w: i64, span: Span, sentence: Span, rule: &str| {
+        let e = score.entry(p).or_insert((0, (i64::MIN, span, sentence, rule.to_string())));
+        e.0 += w;
+        if w > e.1.0 {
+            e.1 = (w, span, sentence, rule.to_string());
+        }
+    };
+    if let Some((p, span, sentence, rule)) = site_province(ctx, doc) {
+        add(p, SITE_WEIGHT, span, sentence, &rule);
+    }
+    let mut strong_spans: Vec<Span> = Vec::new();
+    for hit in ctx.hits("province.mention") {
+        let Some(slot) = hit.slot("p") else { continue };
+        let Some(idx) = province_index(ctx, ctx.s(slot)) else { continue };
+        let w = hit.rule.value_int().unwrap_or(2);
+        strong_spans.push(slot);
+        add(idx, w, slot, ctx.sentences[hit.sentence], &hit.rule.id);
+    }
+    for (fs, fe, idx) in ctx.gaz.find_provinces(&ctx.folded.text) {
+        let span = Span::new(ctx.folded.to_original(fs), ctx.folded.to_original(fe));
+        if strong_spans.iter().any(|s| s.contains(span)) {
+            continue;
+        }
+        // "ĐH Thái Bình Dương": a longer capitalized name, not the province.
+        let next = ctx.text[span.end..].strip_prefix(' ').and_then(|r| r.chars().next());
+        if next.is_some_and(char::is_uppercase) {
+            continue;
+        }
+        // Names are capitalized; "bình định" in lower case is not a place.
+        if !ctx.s(span).chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let sentence = ctx.sentence_span(span.start);
+        add(idx, 1, span, sentence, "province.bare_name");
+    }
+    let mut ranked: Vec<(usize, i64)> = score.iter().map(|(&p, &(w, _))| (p, w)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (winner, w) = *ranked.first()?;
+    let runner_up = ranked.get(1).map_or(0, |r| r.1);
+    if w < 2 * runner_up.max(1) && runner_up > 0 {
+        return None;
+    }
+    let (_, (_, span, sentence, rule)) = score.remove(&winner)?;
+    ctx.evidence("bloc.province", span, sentence, &rule);
+    Some(ctx.gaz.provinces[winner].name.clone())
+}
+
+fn province_index(ctx: &Ctx, name: &str) -> Option<usize> {
+    let p = ctx.gaz.province(name)?;
+    ctx.gaz.provinces.iter().position(|x| x.name == p.name)
+}
+
+/// The province of the publisher, from the site tag in the text or the URL's host.
+fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)> {
+    for hit in ctx.hits("meta.site_tag") {
+        let Some(tag) = hit.slot("tag") else { continue };
+        if let Some(site) = ctx.gaz.site(ctx.s(tag))
+            && let Some(p) = &site.province
+            && let Some(idx) = province_index(ctx, p)
+        {
+            return Some((idx, tag, ctx.sentences[hit.sentence], hit.rule.id.clone()));
+        }
+    }
+    let host = doc.url.as_deref().and_then(super::meta::host_of)?;
+    let site = ctx.gaz.site(&host)?;
+    let idx = province_index(ctx, site.province.as_deref()?)?;
+    // The URL is not in the text: point at the first sentence.
+    let first = *ctx.sentences.first()?;
+    Some((idx, Span::new(first.start, first.start), first, "province.site_domain".to_string()))
+}

@@ -1,0 +1,157 @@
+//! Rankings: which unit came first, second … and the award proposed for it.
+//!
+//! A `ranking` rule marks a rank phrase ("xếp thứ nhì", "hạng Nhất thuộc về", "dẫn đầu") with
+//! slots `rank` (an ordinal, or the rule's `value`), `award`, and either `units` (the units
+//! come before the phrase) or `units_r` (they come after it). Units between two rank phrases
+//! are shared out: a phrase looking right takes the first unit, one looking left the rest.
+//! `ranking.award` rules attach awards given in another clause ("tặng cờ … cho Trường X").
+
+use super::text::Span;
+use super::units::{UnitSpan, make_unit, unit_key, unit_list};
+use super::{Ctx, Hit, trim_span};
+use crate::record::{Ranking, Record};
+
+#[derive(Debug, Clone)]
+struct Anchor<'p> {
+    hit: Hit<'p>,
+    rank: u32,
+    rank_span: Span,
+    /// The phrase itself, without the unit slot.
+    core: Span,
+    /// Where the units are (before it for `units`, after it for `units_r`).
+    region: Span,
+    looks_right: bool,
+    award: Option<Span>,
+}
+
+fn rank_of(ctx: &Ctx, hit: &Hit) -> Option<(u32, Span)> {
+    if let Some(s) = hit.slot("rank") {
+        let t = ctx.s(s).trim();
+        return ctx.gaz.ordinal(t).filter(|&r| r >= 1).map(|r| (r, s));
+    }
+    let v = hit.rule.value_int()?;
+    u32::try_from(v).ok().filter(|&r| r >= 1).map(|r| (r, hit.slot("kw").unwrap_or(hit.span())))
+}
+
+fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
+    let mut out: Vec<Anchor> = Vec::new();
+    for hit in ctx.hits("ranking") {
+        let Some((rank, rank_span)) = rank_of(ctx, &hit) else { continue };
+        let whole = hit.span();
+        let (core, region, looks_right) = if let Some(u) = hit.slot("units_r") {
+            (Span::new(whole.start, u.start), u, true)
+        } else if let Some(u) = hit.slot("units") {
+            (Span::new(u.end, whole.end), u, false)
+        } else {
+            continue;
+        };
+        let award = hit.slot("award");
+        // Overlapping phrases: the higher-priority rule (first in `hits`) keeps its place.
+        if out.iter().any(|a| a.core.start < core.end && core.start < a.core.end) {
+            continue;
+        }
+        out.push(Anchor {
+            hit,
+            rank,
+            rank_span,
+            core,
+            region,
+            looks_right,
+            award,
+        });
+    }
+    out.sort_by_key(|a| a.core.start);
+    // Bound each region by its neighbours in the same sentence.
+    for i in 0..out.len() {
+        let (prev_end, next_start) = {
+            let same = |j: usize| out[j].hit.sentence == out[i].hit.sentence;
+            let prev_end = (i > 0 && same(i - 1)).then(|| out[i - 1].core.end.max(award_end(&out[i - 1])));
+            let next_start = (i + 1 < out.len() && same(i + 1)).then(|| out[i + 1].core.start);
+            (prev_end, next_start)
+        };
+        let a = &mut out[i];
+        if let Some(p) = prev_end
+            && !a.looks_right
+        {
+            a.region.start = a.region.start.max(p).min(a.region.end);
+        }
+        if let Some(n) = next_start
+            && a.looks_right
+        {
+            a.region.end = a.region.end.min(n).max(a.region.start);
+        }
+    }
+    out
+}
+
+fn award_end(a: &Anchor) -> usize {
+    a.award.map_or(0, |s| s.end)
+}
+
+/// Fills `record.rankings` (and nothing else).
+pub fn fill(ctx: &mut Ctx, record: &mut Record) {
+    let anchors = anchors(ctx);
+    let mut units_for: Vec<Vec<UnitSpan>> = anchors
+        .iter()
+        .map(|a| unit_list(ctx, a.region, None))
+        .collect();
+    // A right-looking phrase followed by a left-looking one over the same units: the first
+    // unit belongs to the first phrase, the rest to the second.
+    for i in 0..anchors.len().saturating_sub(1) {
+        let (a, b) = (&anchors[i], &anchors[i + 1]);
+        if a.looks_right && !b.looks_right && a.hit.sentence == b.hit.sentence && a.region.end >= b.core.start.min(a.region.end) {
+            let overlap = units_for[i].len() > 1 && units_for[i + 1].iter().any(|u| units_for[i].contains(u));
+            if overlap || b.region.start <= a.region.start {
+                let first = units_for[i][0].clone();
+                units_for[i].truncate(1);
+                units_for[i + 1].retain(|u| *u != first);
+            }
+        }
+    }
+    let mut ranked: Vec<(Ranking, Span, Span, Option<Span>, String, Span)> = Vec::new();
+    for (a, units) in anchors.iter().zip(&units_for) {
+        let sentence = ctx.sentences[a.hit.sentence];
+        let award_span = a.award.map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
+        for u in units {
+            let unit = make_unit(ctx, u);
+            if ranked.iter().any(|(r, ..)| unit_key(&r.unit) == unit_key(&unit)) {
+                continue;
+            }
+            ranked.push((
+                Ranking {
+                    rank: a.rank,
+                    unit,
+                    award: award_span.map(|s| ctx.s(s).to_string()),
+                },
+                u.span,
+                a.rank_span,
+                award_span,
+                a.hit.rule.id.clone(),
+                sentence,
+            ));
+        }
+    }
+    // Awards given in other clauses to units already ranked.
+    for hit in ctx.hits("ranking.award") {
+        let Some(award) = hit.slot("award") else { continue };
+        let region = hit.slot("units_r").or(hit.slot("units"));
+        let Some(region) = region else { continue };
+        let award = trim_span(ctx.text, award, &[',', '.', ';', ':']);
+        for u in unit_list(ctx, region, None) {
+            let key = unit_key(&make_unit(ctx, &u));
+            if let Some(r) = ranked.iter_mut().find(|r| unit_key(&r.0.unit) == key && r.0.award.is_none()) {
+                r.0.award = Some(ctx.s(award).to_string());
+                r.3 = Some(award);
+            }
+        }
+    }
+    for (i, (r, unit_span, rank_span, award_span, rule, sentence)) in ranked.into_iter().enumerate() {
+        ctx.evidence(format!("rankings[{i}].unit"), unit_span, sentence, &rule);
+        ctx.evidence(format!("rankings[{i}].rank"), rank_span, sentence, &rule);
+        if let Some(a) = award_span {
+            let s = ctx.sentence_span(a.start);
+            ctx.evidence(format!("rankings[{i}].award"), a, s, &rule);
+        }
+        record.rankings.push(r);
+    }
+}

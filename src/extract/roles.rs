@@ -1,0 +1,125 @@
+//! Head and deputy units of the bloc, and the units elected to lead it next.
+//!
+//! Rules feed `role.head`, `role.deputy`, `role.elected_head`, `role.elected_deputy`. A slot
+//! named `unit` holds text that ends with the unit ("Sở TT&TT là trưởng cụm"); `unit_r` holds
+//! text that starts with it ("suy tôn Thanh tra tỉnh làm Trưởng khối"). A `year` slot dates
+//! the role: a head "năm 2024" at a meeting that plans 2024 after reviewing 2023 is the newly
+//! elected head.
+
+use super::units::{UnitOpts, UnitSpan, make_unit, unit_ending_in, unit_starting_in};
+use super::{Ctx, Found, Hit, best};
+use crate::record::{Meeting, Record};
+
+/// Units found for each role.
+#[derive(Debug, Default)]
+pub struct Roles {
+    pub head: Option<Found<UnitSpan>>,
+    pub deputy: Option<Found<UnitSpan>>,
+    pub elected_head: Option<Found<UnitSpan>>,
+    pub elected_deputy: Option<Found<UnitSpan>>,
+    pub elected_year: Option<i32>,
+}
+
+/// Reads the unit a role hit names.
+pub fn unit_of(ctx: &Ctx, hit: &Hit) -> Option<UnitSpan> {
+    let opts = UnitOpts {
+        stop_at_person: true,
+    };
+    if let Some(slot) = hit.slot("unit_r") {
+        return unit_starting_in(ctx, slot, opts);
+    }
+    hit.slot("unit").and_then(|slot| unit_ending_in(ctx, slot, opts))
+}
+
+fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
+    ctx.hits(field)
+        .into_iter()
+        .filter_map(|h| {
+            let u = unit_of(ctx, &h)?;
+            let year = h.slot("year").and_then(|y| ctx.s(y).parse().ok());
+            Some((
+                Found {
+                    span: u.span,
+                    value: u,
+                    sentence: ctx.sentences[h.sentence],
+                    rule: h.rule.id.clone(),
+                    priority: h.rule.priority,
+                },
+                year,
+            ))
+        })
+        .collect()
+}
+
+/// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
+pub fn read(ctx: &mut Ctx, meeting: &Meeting) -> Roles {
+    let next_year = match (meeting.review_year, meeting.plan_year) {
+        (Some(r), Some(p)) if p > r => Some(p),
+        _ => None,
+    };
+    let mut heads = Vec::new();
+    let mut elected_heads = Vec::new();
+    for (f, year) in found(ctx, "role.head") {
+        if year.is_some() && year == next_year {
+            elected_heads.push((f, year));
+        } else {
+            heads.push(f);
+        }
+    }
+    let mut deputies = Vec::new();
+    let mut elected_deputies = Vec::new();
+    for (f, year) in found(ctx, "role.deputy") {
+        if year.is_some() && year == next_year {
+            elected_deputies.push((f, year));
+        } else {
+            deputies.push(f);
+        }
+    }
+    elected_heads.extend(found(ctx, "role.elected_head"));
+    elected_deputies.extend(found(ctx, "role.elected_deputy"));
+    let pick = |v: &[(Found<UnitSpan>, Option<i32>)]| {
+        let only: Vec<Found<UnitSpan>> = v.iter().map(|(f, _)| f.clone()).collect();
+        let b = best(&only)?;
+        let year = v.iter().find(|(f, _)| f.span == b.span).and_then(|(_, y)| *y);
+        Some((b, year))
+    };
+    let eh = pick(&elected_heads);
+    let ed = pick(&elected_deputies);
+    let elected_year = eh
+        .as_ref()
+        .and_then(|(_, y)| *y)
+        .or(ed.as_ref().and_then(|(_, y)| *y));
+    Roles {
+        head: best(&heads),
+        deputy: best(&deputies),
+        elected_head: eh.map(|(f, _)| f),
+        elected_deputy: ed.map(|(f, _)| f),
+        elected_year,
+    }
+}
+
+/// Writes the roles into the record, with evidence.
+pub fn fill(ctx: &mut Ctx, roles: &Roles, record: &mut Record) {
+    if let Some(f) = &roles.head {
+        record.head_unit = Some(make_unit(ctx, &f.value));
+        ctx.evidence_for("head_unit", f);
+    }
+    if let Some(f) = &roles.deputy {
+        record.deputy_head_unit = Some(make_unit(ctx, &f.value));
+        ctx.evidence_for("deputy_head_unit", f);
+    }
+    if let Some(f) = &roles.elected_head {
+        record.elected.head = Some(make_unit(ctx, &f.value));
+        ctx.evidence_for("elected.head", f);
+    }
+    if let Some(f) = &roles.elected_deputy {
+        record.elected.deputy = Some(make_unit(ctx, &f.value));
+        ctx.evidence_for("elected.deputy", f);
+    }
+    if let Some(f) = roles.elected_head.as_ref().or(roles.elected_deputy.as_ref()) {
+        record.elected.year = roles.elected_year.or(record.meeting.plan_year);
+        if record.elected.year.is_some() {
+            ctx.evidence_for("elected.year", f);
+        }
+    }
+}

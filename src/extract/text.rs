@@ -1,0 +1,223 @@
+//! Sentences, words and offsets over the normalized text.
+
+/// A byte range of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start >= self.end
+    }
+}
+
+/// Words after which a period does not end a sentence ("TP. Hồ Chí Minh", "Đ/c.").
+const NO_BREAK_BEFORE_DOT: [&str; 14] = [
+    "tp", "tt", "q", "p", "ts", "ths", "gs", "pgs", "bs", "ks", "ls", "đ/c", "st", "mr",
+];
+
+/// Splits text into sentences: at line breaks, and after `.`, `!`, `?` or `…` followed by a
+/// space and a capital letter, digit, quote or bracket. Spans exclude surrounding spaces.
+pub fn sentences(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let push = |s: usize, e: usize, out: &mut Vec<Span>| {
+        let seg = &text[s..e];
+        let lead = seg.len() - seg.trim_start().len();
+        let trail = seg.len() - seg.trim_end().len();
+        if lead + trail < seg.len() {
+            out.push(Span::new(s + lead, e - trail));
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            push(start, i, &mut out);
+            start = i + 1;
+        } else if matches!(b, b'.' | b'!' | b'?') || (b == 0xE2 && text.is_char_boundary(i) && text[i..].starts_with('…')) {
+            let end_punct = if b == b'.' || b == b'!' || b == b'?' {
+                i + 1
+            } else {
+                i + '…'.len_utf8()
+            };
+            // Let runs like "./." or "..." finish.
+            let mut j = end_punct;
+            while j < bytes.len() && matches!(bytes[j], b'.' | b'/' | b'!' | b'?') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b' ' && b == b'.' && is_abbrev_before(text, i) {
+                i = j;
+                continue;
+            }
+            if j < bytes.len() && bytes[j] == b' ' {
+                let next = text[j + 1..].chars().next();
+                if next.is_some_and(|c| {
+                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '(' | '[' | '-')
+                }) {
+                    push(start, j, &mut out);
+                    start = j + 1;
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    push(start, text.len(), &mut out);
+    out
+}
+
+fn is_abbrev_before(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || c == '(')
+        .map_or(0, |p| p + 1);
+    let word = before[word_start..].to_lowercase();
+    NO_BREAK_BEFORE_DOT.contains(&word.as_str())
+}
+
+/// Character offset of a byte offset.
+pub fn char_offset(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}
+
+/// A word of the text: letters, digits and the joiners `& ' . /` inside a word
+/// ("TT&TT", "M'Drắk", "TP.HCM", "Đ/c").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+}
+
+impl Word<'_> {
+    /// True when the word starts with an upper-case letter.
+    pub fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// True when every letter is upper case and there are at least two ("UBND", "TT&TT").
+    pub fn is_all_caps(&self) -> bool {
+        let letters: Vec<char> = self.text.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    }
+
+    /// True for digits only.
+    pub fn is_number(&self) -> bool {
+        !self.text.is_empty() && self.text.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '&' || c == '\''
+}
+
+/// The next word at or after `from`, before `limit`.
+pub fn next_word(text: &str, from: usize, limit: usize) -> Option<Word<'_>> {
+    let hay = &text[from..limit];
+    let (rel, _) = hay.char_indices().find(|&(_, c)| is_word_char(c))?;
+    let start = from + rel;
+    let mut end = start;
+    let mut chars = text[start..limit].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_word_char(c) {
+            end = start + i + c.len_utf8();
+        } else if matches!(c, '.' | '/' | '-') {
+            // Joiner inside a word only when a word character follows directly
+            // ("TP.HCM", "Đ/c", "LĐ-TB&XH"), not at a sentence end or before a space.
+            match chars.peek() {
+                Some(&(_, n)) if is_word_char(n) && (c != '-' || is_all_caps_word(&text[start..end])) => {}
+                _ => break,
+            }
+        } else {
+            break;
+        }
+    }
+    // Trailing apostrophes are quotes, not part of the word.
+    while end > start && text[..end].ends_with('\'') {
+        end -= 1;
+    }
+    if end == start {
+        return None;
+    }
+    Some(Word {
+        start,
+        end,
+        text: &text[start..end],
+    })
+}
+
+fn is_all_caps_word(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// All words in `[from, limit)`.
+pub fn words(text: &str, from: usize, limit: usize) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut pos = from;
+    while let Some(w) = next_word(text, pos, limit) {
+        pos = w.end;
+        out.push(w);
+    }
+    out
+}
+
+/// The text between two byte offsets, trimmed of spaces.
+pub fn gap(text: &str, from: usize, to: usize) -> &str {
+    if from >= to {
+        ""
+    } else {
+        text[from..to].trim()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        sentences(t).iter().map(|s| &t[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn splits_sentences() {
+        assert_eq!(
+            split("Ngày 15/12, Khối họp. Tại hội nghị, các đơn vị bầu.\nTrần Tuyền"),
+            vec!["Ngày 15/12, Khối họp.", "Tại hội nghị, các đơn vị bầu.", "Trần Tuyền"]
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_numbers() {
+        assert_eq!(split("Tại TP. Hồ Chí Minh thu 46.000 tỷ. Xong."), vec![
+            "Tại TP. Hồ Chí Minh thu 46.000 tỷ.",
+            "Xong."
+        ]);
+    }
+
+    #[test]
+    fn words_keep_joiners() {
+        let t = "Sở TT&TT, TP.HCM và huyện M'Drắk - LĐ-TB&XH.";
+        let w: Vec<&str> = words(t, 0, t.len()).iter().map(|w| w.text).collect();
+        assert_eq!(w, vec!["Sở", "TT&TT", "TP.HCM", "và", "huyện", "M'Drắk", "LĐ-TB&XH"]);
+    }
+}

@@ -1,0 +1,267 @@
+//! # thidua
+//!
+//! Turns Vietnamese news reports of emulation-bloc meetings ("Khối thi đua …", "Cụm thi đua …")
+//! into structured, verifiable records (`thidua.record/1`): the bloc, the meeting date and
+//! type, the years reviewed and planned, chairs, head and deputy units, members, rankings with
+//! awards, units elected for next year, emulation movements — each value with evidence
+//! (character offsets into the normalized text, the sentence, and the id of the rule that
+//! matched).
+//!
+//! The data flows through one module per stage:
+//! [`source`] (files, directories, gzip, stdin) → [`html`] (charset, main text, page
+//! metadata, page leftovers) → [`normalize`] (NFC, tone marks, spaces, folding) →
+//! [`extract`] (rules from `patterns/`) → [`sink`] (JSON Lines).
+//!
+//! ```
+//! use thidua::Pipeline;
+//!
+//! let pipeline = Pipeline::builder().build().unwrap();
+//! let record = pipeline.extract_text(
+//!     "demo",
+//!     "Chiều 28/8/2019, Khối thi đua Văn hóa - Xã hội tổ chức hội nghị sơ kết công tác thi \
+//!      đua, khen thưởng 6 tháng đầu năm 2019.",
+//! );
+//! assert!(record.is_report);
+//! assert_eq!(record.bloc.name.as_deref(), Some("Khối thi đua Văn hóa - Xã hội"));
+//! assert_eq!(record.meeting.date.as_deref(), Some("2019-08-28"));
+//! ```
+
+pub mod document;
+pub mod error;
+pub mod eval;
+pub mod extract;
+pub mod html;
+pub mod normalize;
+pub mod patterns;
+pub mod record;
+pub mod sink;
+pub mod source;
+
+pub use document::{ContentKind, Document, RawDocument};
+pub use error::{Error, Result};
+pub use extract::Extractor;
+pub use normalize::{Normalizer, ToneStyle};
+pub use patterns::{PatternFiles, Patterns};
+pub use record::Record;
+pub use source::{InputSpec, Limits};
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The whole pipeline from raw bytes to a record. Build once, use from many threads.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    normalizer: Normalizer,
+    patterns: Arc<Patterns>,
+    extractor: Extractor,
+    include_text: bool,
+    limits: Limits,
+}
+
+/// Configures a [`Pipeline`].
+#[derive(Debug, Clone, Default)]
+pub struct PipelineBuilder {
+    patterns_dir: Option<PathBuf>,
+    style: ToneStyle,
+    include_text: bool,
+    limits: Limits,
+}
+
+impl PipelineBuilder {
+    /// Reads rules and gazetteers from a directory instead of the embedded copy.
+    pub fn patterns_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.patterns_dir = Some(dir.into());
+        self
+    }
+
+    /// The tone-mark style of the normalized text.
+    pub fn tone_style(mut self, style: ToneStyle) -> Self {
+        self.style = style;
+        self
+    }
+
+    /// Adds `doc.text` (the normalized text evidence offsets point into) to records.
+    pub fn include_text(mut self, yes: bool) -> Self {
+        self.include_text = yes;
+        self
+    }
+
+    /// Size caps for inputs.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Loads and compiles the patterns.
+    pub fn build(self) -> Result<Pipeline> {
+        let normalizer = Normalizer::new(self.style);
+        let files = match &self.patterns_dir {
+            Some(dir) => PatternFiles::from_dir(dir)?,
+            None => PatternFiles::embedded(),
+        };
+        let patterns = Arc::new(Patterns::load(&files, &normalizer)?);
+        let extractor = Extractor::new(patterns.clone(), normalizer.clone());
+        Ok(Pipeline {
+            normalizer,
+            patterns,
+            extractor,
+            include_text: self.include_text,
+            limits: self.limits,
+        })
+    }
+}
+
+impl Pipeline {
+    /// A builder with the defaults: embedded patterns, traditional tone style.
+    pub fn builder() -> PipelineBuilder {
+        PipelineBuilder::default()
+    }
+
+    /// The compiled patterns.
+    pub fn patterns(&self) -> &Patterns {
+        &self.patterns
+    }
+
+    /// The normalizer.
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.normalizer
+    }
+
+    /// Input size caps.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Reads a raw document into a normalized document (HTML, charset, leftovers).
+    pub fn read(&self, raw: &RawDocument) -> Result<Document> {
+        let page = html::read(raw)?;
+        let normalized = self.normalizer.normalize(&page.text);
+        let text = html::leftovers::trim(&normalized.text, &self.patterns);
+        let meta = |s: Option<String>| {
+            s.map(|v| self.normalizer.normalize_str(v.trim()))
+                .filter(|v| !v.is_empty())
+        };
+        let mut warnings = page.warnings;
+        warnings.extend(normalized.warnings);
+        Ok(Document {
+            id: raw.id.clone(),
+            input: raw.input.clone(),
+            url: page.url.or_else(|| raw.url.clone()),
+            title: meta(page.title),
+            published: page.published,
+            author: meta(page.author),
+            site: meta(page.site),
+            text,
+            warnings,
+        })
+    }
+
+    /// Extracts the record of a read document.
+    pub fn extract(&self, doc: &Document) -> Record {
+        let mut record = self.extractor.extract(doc);
+        if self.include_text {
+            record.doc.text = Some(doc.text.clone());
+        }
+        record
+    }
+
+    /// Reads and extracts one raw document.
+    pub fn process(&self, raw: &RawDocument) -> Result<Record> {
+        Ok(self.extract(&self.read(raw)?))
+    }
+
+    /// Extracts from plain text (convenience for tests and examples).
+    pub fn extract_text(&self, id: &str, text: &str) -> Record {
+        let raw = RawDocument {
+            id: id.to_string(),
+            input: id.to_string(),
+            url: None,
+            bytes: text.as_bytes().to_vec(),
+            kind: ContentKind::Text,
+            charset_hint: None,
+        };
+        self.process(&raw).expect("plain UTF-8 text always reads")
+    }
+}
+
+/// Reads and processes one input; a panic inside the pipeline becomes an error naming the
+/// input, so one bad page never takes the batch down.
+fn process_guarded(pipeline: &Pipeline, spec: &InputSpec) -> Result<Record> {
+    let run = std::panic::AssertUnwindSafe(|| {
+        source::read(spec, &pipeline.limits).and_then(|raw| pipeline.process(&raw))
+    });
+    match std::panic::catch_unwind(run) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".to_string());
+            Err(Error::input(spec.name(), format!("internal error: {what}")))
+        }
+    }
+}
+
+/// What a batch run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Records written.
+    pub records: usize,
+    /// Records with `is_report` true.
+    pub reports: usize,
+    /// Inputs that failed, with the reason (input named in the message).
+    pub failures: Vec<String>,
+}
+
+/// Runs the pipeline over inputs, calling `emit` with each record in input order and
+/// `fail` with each failure; inputs are processed in parallel in bounded batches.
+pub fn run_batch(
+    pipeline: &Pipeline,
+    inputs: impl Iterator<Item = Result<InputSpec>>,
+    mut emit: impl FnMut(&Record) -> std::io::Result<()>,
+    mut fail: impl FnMut(&Error),
+) -> std::io::Result<Summary> {
+    use rayon::prelude::*;
+    const BATCH: usize = 256;
+    let mut summary = Summary::default();
+    let mut pending: Vec<Result<InputSpec>> = Vec::with_capacity(BATCH);
+    let mut inputs = inputs.peekable();
+    loop {
+        pending.clear();
+        while pending.len() < BATCH {
+            match inputs.next() {
+                Some(i) => pending.push(i),
+                None => break,
+            }
+        }
+        if pending.is_empty() {
+            break;
+        }
+        let results: Vec<Result<Record>> = pending
+            .par_iter()
+            .map(|spec| match spec {
+                Ok(spec) => process_guarded(pipeline, spec),
+                Err(e) => Err(Error::input(e.to_string(), "")),
+            })
+            .collect();
+        for (spec, result) in pending.iter().zip(results) {
+            match (spec, result) {
+                (Err(e), _) => {
+                    fail(e);
+                    summary.failures.push(e.to_string());
+                }
+                (Ok(_), Ok(record)) => {
+                    emit(&record)?;
+                    summary.records += 1;
+                    summary.reports += record.is_report as usize;
+                }
+                (Ok(_), Err(e)) => {
+                    fail(&e);
+                    summary.failures.push(e.to_string());
+                }
+            }
+        }
+    }
+    Ok(summary)
+}

@@ -1,0 +1,170 @@
+//! The `thidua` command line: arguments, error printing, exit codes.
+//! Exit code 0: all inputs gave records; 1: some inputs failed (each reported on stderr);
+//! 2: usage or configuration error (bad option, broken pattern file).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use thidua::sink::{AtomicFile, JsonlSink};
+use thidua::{Pipeline, ToneStyle, eval, source};
+
+#[derive(Parser)]
+#[command(name = "thidua", version, about = "Vietnamese emulation-bloc meeting reports → verifiable JSON records")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Style {
+    Traditional,
+    Modern,
+}
+
+impl From<Style> for ToneStyle {
+    fn from(s: Style) -> ToneStyle {
+        match s {
+            Style::Traditional => ToneStyle::Traditional,
+            Style::Modern => ToneStyle::Modern,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract one thidua.record/1 JSON record per document (JSON Lines).
+    Extract {
+        /// Files, directories (walked recursively: .txt .html .htm and .gz), or - for stdin.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        /// Write records to FILE (atomically) instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Add doc.text, the normalized text that evidence offsets point into.
+        #[arg(long)]
+        include_text: bool,
+        /// Read rules and gazetteers from DIR instead of the embedded copy.
+        #[arg(long, value_name = "DIR")]
+        patterns: Option<PathBuf>,
+        /// Tone-mark style of the normalized text.
+        #[arg(long, value_enum, default_value = "traditional")]
+        style: Style,
+    },
+    /// Score predicted records against gold annotations (same numbers as score.py).
+    Eval {
+        /// Gold annotations (JSON Lines).
+        gold: PathBuf,
+        /// Predicted records (JSON Lines).
+        pred: PathBuf,
+        /// List every disagreement.
+        #[arg(long)]
+        show_errors: bool,
+        /// Print the numbers as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Extract {
+            inputs,
+            output,
+            include_text,
+            patterns,
+            style,
+        } => extract(inputs, output, include_text, patterns, style.into()),
+        Command::Eval {
+            gold,
+            pred,
+            show_errors,
+            json,
+        } => evaluate(&gold, &pred, show_errors, json),
+    }
+}
+
+fn extract(
+    inputs: Vec<String>,
+    output: Option<PathBuf>,
+    include_text: bool,
+    patterns: Option<PathBuf>,
+    style: ToneStyle,
+) -> ExitCode {
+    let mut builder = Pipeline::builder().include_text(include_text).tone_style(style);
+    if let Some(dir) = patterns {
+        builder = builder.patterns_dir(dir);
+    }
+    let pipeline = match builder.build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let specs = source::expand(&inputs);
+    let report = |e: &thidua::Error| eprintln!("thidua: {e}");
+    let result = match &output {
+        Some(path) => {
+            let file = match AtomicFile::create(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("thidua: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut sink = JsonlSink::new(file);
+            let summary = thidua::run_batch(&pipeline, specs, |r| sink.write(r), report);
+            summary.and_then(|s| {
+                let file = sink.finish()?;
+                file.commit().map_err(std::io::Error::other)?;
+                Ok(s)
+            })
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            let mut sink = JsonlSink::new(std::io::BufWriter::new(stdout));
+            let summary = thidua::run_batch(&pipeline, specs, |r| sink.write(r), report);
+            summary.and_then(|s| sink.finish().map(|_| s))
+        }
+    };
+    match result {
+        Ok(summary) => {
+            eprintln!(
+                "thidua: {} records ({} reports), {} failed",
+                summary.records,
+                summary.reports,
+                summary.failures.len()
+            );
+            if summary.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("thidua: writing output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn evaluate(gold: &PathBuf, pred: &PathBuf, show_errors: bool, json: bool) -> ExitCode {
+    let (gold_rows, preds) = match (eval::read_jsonl(gold), eval::read_jsonl(pred)) {
+        (Ok(g), Ok(p)) => (g, p),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let score = eval::score(&gold_rows, &preds);
+    let out = if json {
+        serde_json::to_string_pretty(&score.to_json()).unwrap_or_default() + "\n"
+    } else {
+        score.report(show_errors)
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::SUCCESS
+}

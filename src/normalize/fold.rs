@@ -1,0 +1,79 @@
+//! The folded matching key: lower case, marks removed, đ → d. Each character of the text
+//! folds to exactly one character, so offsets map back through a table.
+
+use unicode_normalization::char::decompose_canonical;
+
+/// Folds one character: lower case, base letter without marks, đ → d.
+pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'đ' | 'ð' => 'd',
+        _ => {
+            let mut base = lower;
+            decompose_canonical(lower, |d| {
+                if base == lower {
+                    base = d;
+                }
+            });
+            base
+        }
+    }
+}
+
+/// Folds a string (for keys and comparisons).
+pub fn fold_str(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// Folded text with a map from folded byte offsets back to offsets in the original text.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// The folded text.
+    pub text: String,
+    /// For every byte of `text` (and one past the end): the byte offset in the original.
+    to_original: Vec<u32>,
+}
+
+impl Folded {
+    /// Folds `original`.
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut to_original = Vec::with_capacity(original.len() + 1);
+        for (i, c) in original.char_indices() {
+            let f = fold_char(c);
+            text.push(f);
+            for _ in 0..f.len_utf8() {
+                to_original.push(i as u32);
+            }
+        }
+        to_original.push(original.len() as u32);
+        Folded { text, to_original }
+    }
+
+    /// The original byte offset of a folded byte offset.
+    pub fn to_original(&self, folded: usize) -> usize {
+        self.to_original[folded] as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_vietnamese() {
+        assert_eq!(fold_str("Khối Thi Đua Quảng Trị"), "khoi thi dua quang tri");
+    }
+
+    #[test]
+    fn offsets_map_back() {
+        let original = "Sở Y tế";
+        let f = Folded::new(original);
+        assert_eq!(f.text, "so y te");
+        let start = f.text.find("te").unwrap();
+        assert_eq!(&original[f.to_original(start)..f.to_original(f.text.len())], "tế");
+    }
+}

@@ -1,0 +1,204 @@
+//! Rules and gazetteers kept as data in `patterns/`.
+//!
+//! * `patterns/rules/*.toml`: rules, each with an id, the field it feeds, a priority, a regex
+//!   (with `{MACRO}` references), and positive (`examples`) and negative (`counter`) example
+//!   sentences that the test suite runs.
+//! * `patterns/macros.toml`: named regex fragments shared by rules.
+//! * `patterns/gazetteers/*.tsv`: provinces, unit types, abbreviations, titles, surnames,
+//!   number words, awards, stop words, site tags. Several also become macros
+//!   (`{PROVINCE}`, `{UNIT_HEAD}` …).
+//!
+//! A copy of `patterns/` is embedded in the binary; `--patterns DIR` reads another one.
+//! Every problem in the files is reported as `file:line: what is wrong`, all at once.
+
+mod gazetteer;
+mod rule;
+
+pub use gazetteer::{Award, Gazetteers, Province, Site};
+pub use rule::{MatchOn, Rule, RuleMatch};
+
+use crate::error::{Error, PatternError, PatternErrors, Result};
+use crate::normalize::Normalizer;
+use include_dir::{Dir, include_dir};
+use std::collections::HashMap;
+use std::path::Path;
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/patterns");
+
+/// The loaded, compiled rule set and gazetteers. Build once, share across threads.
+#[derive(Debug)]
+pub struct Patterns {
+    rules: Vec<Rule>,
+    by_field: HashMap<String, Vec<usize>>,
+    /// The data tables.
+    pub gaz: Gazetteers,
+    /// Where the patterns came from ("embedded" or a directory).
+    pub origin: String,
+}
+
+/// The text of every pattern file, keyed by its path relative to the patterns directory.
+#[derive(Debug, Clone, Default)]
+pub struct PatternFiles {
+    files: Vec<(String, String)>,
+    origin: String,
+}
+
+impl PatternFiles {
+    /// The copy embedded in the binary at build time.
+    pub fn embedded() -> PatternFiles {
+        let mut files = Vec::new();
+        collect_embedded(&EMBEDDED, &mut files);
+        files.sort();
+        PatternFiles {
+            files,
+            origin: "embedded".to_string(),
+        }
+    }
+
+    /// Reads every `.toml` and `.tsv` file under `dir`.
+    pub fn from_dir(dir: &Path) -> Result<PatternFiles> {
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                Error::Usage(format!("{}: cannot read patterns: {e}", dir.display()))
+            })?;
+            let path = entry.path();
+            let wanted = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("toml") | Some("tsv")
+            );
+            if !entry.file_type().is_file() || !wanted {
+                continue;
+            }
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+            files.push((rel, text));
+        }
+        if files.is_empty() {
+            return Err(Error::Usage(format!(
+                "{}: no pattern files (.toml, .tsv) found",
+                dir.display()
+            )));
+        }
+        Ok(PatternFiles {
+            files,
+            origin: dir.display().to_string(),
+        })
+    }
+
+    /// Builds from in-memory files (tests).
+    pub fn from_files(files: Vec<(String, String)>) -> PatternFiles {
+        PatternFiles {
+            files,
+            origin: "memory".to_string(),
+        }
+    }
+
+    /// The file with this relative path.
+    pub fn get(&self, rel: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(p, _)| p == rel)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Files under a relative directory with an extension.
+    pub fn under<'a>(
+        &'a self,
+        dir: &'a str,
+        ext: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.files
+            .iter()
+            .filter(move |(p, _)| p.starts_with(dir) && p.ends_with(ext))
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+    }
+}
+
+fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<(String, String)>) {
+    for file in dir.files() {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if (path.ends_with(".toml") || path.ends_with(".tsv"))
+            && let Some(text) = file.contents_utf8()
+        {
+            out.push((path, text.to_string()));
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, out);
+    }
+}
+
+impl Patterns {
+    /// The patterns embedded in the binary.
+    pub fn embedded(normalizer: &Normalizer) -> Result<Patterns> {
+        Patterns::load(&PatternFiles::embedded(), normalizer)
+    }
+
+    /// Loads and compiles pattern files; all problems are reported together.
+    pub fn load(files: &PatternFiles, normalizer: &Normalizer) -> Result<Patterns> {
+        let mut errors = Vec::new();
+        let gaz = Gazetteers::load(files, normalizer, &mut errors);
+        let macros = rule::load_macros(files, &gaz, &mut errors);
+        let mut rules = Vec::new();
+        for (path, text) in files.under("rules/", ".toml") {
+            rules.extend(rule::load_rule_file(
+                path,
+                text,
+                &macros,
+                normalizer,
+                &mut errors,
+            ));
+        }
+        let mut seen: HashMap<&str, (&str, usize)> = HashMap::new();
+        for r in &rules {
+            if let Some((file, line)) = seen.insert(&r.id, (&r.file, r.line)) {
+                errors.push(PatternError {
+                    file: r.file.clone(),
+                    line: r.line,
+                    message: format!("duplicate rule id {:?} (first at {file}:{line})", r.id),
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Patterns(PatternErrors(errors)));
+        }
+        // Highest priority first; file order breaks ties.
+        rules.sort_by(|a, b| b.priority.cmp(&a.priority));
+        let mut by_field: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            by_field.entry(r.field.clone()).or_default().push(i);
+        }
+        Ok(Patterns {
+            rules,
+            by_field,
+            gaz,
+            origin: files.origin.clone(),
+        })
+    }
+
+    /// Rules feeding a field, highest priority first.
+    pub fn rules_for<'a>(&'a self, field: &str) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.by_field
+            .get(field)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(move |&i| &self.rules[i])
+    }
+
+    /// Every rule.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// A rule by id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}

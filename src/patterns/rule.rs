@@ -1,0 +1,481 @@
+//! Rule files: parsing with line numbers, macro expansion, compilation, example checks.
+
+use super::{Gazetteers, PatternFiles};
+use crate::error::PatternError;
+use crate::normalize::{Folded, Normalizer, fold_char};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// Which text a rule's regex runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchOn {
+    /// The folded key (lower case, no marks, đ → d): tolerant of missing diacritics and case.
+    Folded,
+    /// The normalized text itself (case-insensitive unless the pattern says otherwise).
+    Text,
+}
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id, cited in evidence.
+    pub id: String,
+    /// The field or decision the rule feeds (e.g. `head_unit`, `meeting.type`).
+    pub field: String,
+    /// Higher wins when rules disagree.
+    pub priority: i32,
+    /// Which text the regex runs on.
+    pub on: MatchOn,
+    /// The compiled pattern.
+    pub regex: Regex,
+    /// The sentence must also match this (same text form as `on`).
+    pub context: Option<Regex>,
+    /// The sentence must not match this.
+    pub not_context: Option<Regex>,
+    /// A constant the rule contributes (a meeting type, a rank, a weight …).
+    pub value: Option<toml::Value>,
+    /// Sentences the rule must match.
+    pub examples: Vec<String>,
+    /// For each example (when given): the text of the rule's first slot.
+    pub expect: Vec<String>,
+    /// Sentences the rule must not match.
+    pub counter: Vec<String>,
+    /// What the rule is for.
+    pub note: Option<String>,
+    /// Where it is written.
+    pub file: String,
+    pub line: usize,
+}
+
+/// A match of a rule, with byte offsets into the normalized text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMatch {
+    pub start: usize,
+    pub end: usize,
+    /// Named capture groups that matched: (name, start, end).
+    pub slots: Vec<(String, usize, usize)>,
+}
+
+impl RuleMatch {
+    /// The span of a slot.
+    pub fn slot(&self, name: &str) -> Option<(usize, usize)> {
+        self.slots
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|&(_, s, e)| (s, e))
+    }
+}
+
+impl Rule {
+    /// The rule's value as a string.
+    pub fn value_str(&self) -> Option<&str> {
+        self.value.as_ref().and_then(|v| v.as_str())
+    }
+
+    /// The rule's value as an integer.
+    pub fn value_int(&self) -> Option<i64> {
+        self.value.as_ref().and_then(|v| v.as_integer())
+    }
+
+    /// Finds all matches in `text` (with its folded form), offsets into `text`. Context
+    /// conditions are not checked here (they need the sentence).
+    pub fn find_all(&self, text: &str, folded: &Folded) -> Vec<RuleMatch> {
+        let (hay, map): (&str, Option<&Folded>) = match self.on {
+            MatchOn::Folded => (&folded.text, Some(folded)),
+            MatchOn::Text => (text, None),
+        };
+        let to_text = |i: usize| map.map_or(i, |f| f.to_original(i));
+        let names: Vec<Option<&str>> = self.regex.capture_names().collect();
+        let mut out = Vec::new();
+        for caps in self.regex.captures_iter(hay) {
+            let whole = caps.get(0).expect("group 0 always matches");
+            let mut slots = Vec::new();
+            for (i, name) in names.iter().enumerate() {
+                if let (Some(name), Some(m)) = (name, caps.get(i)) {
+                    slots.push((name.to_string(), to_text(m.start()), to_text(m.end())));
+                }
+            }
+            out.push(RuleMatch {
+                start: to_text(whole.start()),
+                end: to_text(whole.end()),
+                slots,
+            });
+        }
+        out
+    }
+
+    /// True when the sentence `[start, end)` of `text` satisfies the context conditions.
+    pub fn context_ok(&self, text: &str, folded: &Folded, start: usize, end: usize) -> bool {
+        if self.context.is_none() && self.not_context.is_none() {
+            return true;
+        }
+        let hay = match self.on {
+            MatchOn::Text => &text[start..end],
+            MatchOn::Folded => {
+                let fs = folded_offset(folded, start);
+                let fe = folded_offset(folded, end);
+                &folded.text[fs..fe]
+            }
+        };
+        self.context.as_ref().is_none_or(|c| c.is_match(hay))
+            && !self.not_context.as_ref().is_some_and(|c| c.is_match(hay))
+    }
+
+    /// Runs the rule on one example sentence (normalized first): the matches that satisfy
+    /// the context conditions, and the text of the first slot of the first match.
+    pub fn try_example(&self, normalizer: &Normalizer, example: &str) -> (bool, Option<String>) {
+        let text = normalizer.normalize(example).text;
+        let folded = Folded::new(&text);
+        if !self.context_ok(&text, &folded, 0, text.len()) {
+            return (false, None);
+        }
+        let found = self.find_all(&text, &folded);
+        let first_slot = found
+            .first()
+            .and_then(|m| m.slots.first())
+            .map(|&(_, s, e)| text[s..e].to_string());
+        (!found.is_empty(), first_slot)
+    }
+}
+
+/// Folded byte offset of an original byte offset (the folded text maps 1:1 by character).
+fn folded_offset(folded: &Folded, original: usize) -> usize {
+    // Binary search over the monotone map.
+    let (mut lo, mut hi) = (0usize, folded.text.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if folded.to_original(mid) < original {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    while lo < folded.text.len() && !folded.text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    lo
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    field: String,
+    #[serde(default)]
+    priority: i32,
+    pattern: Spanned<String>,
+    #[serde(default)]
+    on: Option<String>,
+    #[serde(default)]
+    case: Option<String>,
+    #[serde(default)]
+    value: Option<toml::Value>,
+    #[serde(default)]
+    context: Option<Spanned<String>>,
+    #[serde(default)]
+    not_context: Option<Spanned<String>>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    expect: Vec<String>,
+    #[serde(default)]
+    counter: Vec<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+/// Macro bodies by name, in text form (normalized), with where they were defined.
+pub struct Macros {
+    bodies: HashMap<String, (String, String, usize)>,
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+/// Loads `macros.toml` and the gazetteer-derived macros.
+pub fn load_macros(
+    files: &PatternFiles,
+    gaz: &Gazetteers,
+    errors: &mut Vec<PatternError>,
+) -> Macros {
+    let mut bodies = HashMap::new();
+    for (name, body) in gaz.macros() {
+        bodies.insert(name, (body, "gazetteers".to_string(), 0));
+    }
+    const FILE: &str = "macros.toml";
+    if let Some(text) = files.get(FILE) {
+        match toml::from_str::<HashMap<String, HashMap<String, Spanned<String>>>>(text) {
+            Ok(tables) => {
+                for (table, entries) in tables {
+                    if table != "macros" {
+                        errors.push(PatternError {
+                            file: FILE.into(),
+                            line: 1,
+                            message: format!("unknown table [{table}], expected [macros]"),
+                        });
+                        continue;
+                    }
+                    for (name, body) in entries {
+                        let line = line_of(text, body.span().start);
+                        if !is_macro_name(&name) {
+                            errors.push(PatternError {
+                                file: FILE.into(),
+                                line,
+                                message: format!(
+                                    "macro name {name:?} must be UPPER_CASE letters, digits and _"
+                                ),
+                            });
+                        }
+                        if bodies.contains_key(&name) {
+                            errors.push(PatternError {
+                                file: FILE.into(),
+                                line,
+                                message: format!("macro {name} is already defined"),
+                            });
+                        }
+                        bodies.insert(name, (body.into_inner(), FILE.to_string(), line));
+                    }
+                }
+            }
+            Err(e) => errors.push(toml_error(FILE, text, &e)),
+        }
+    }
+    Macros { bodies }
+}
+
+fn is_macro_name(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PatternError {
+    let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+    PatternError {
+        file: file.to_string(),
+        line,
+        message: e.message().trim().to_string(),
+    }
+}
+
+impl Macros {
+    /// Replaces every `{NAME}` with `(?:body)`, recursively. Errors name the unknown macro or
+    /// the cycle.
+    pub fn expand(&self, pattern: &str) -> Result<String, String> {
+        self.expand_depth(pattern, 0)
+    }
+
+    fn expand_depth(&self, pattern: &str, depth: usize) -> Result<String, String> {
+        if depth > 16 {
+            return Err("macros nest more than 16 deep (a cycle?)".to_string());
+        }
+        let mut out = String::with_capacity(pattern.len());
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let close = after.find('}');
+            let name = close.map(|c| &after[..c]);
+            // `\p{Lu}` and `\P{N}` are Unicode classes, not macros.
+            let unicode_class = rest[..open].ends_with("\\p") || rest[..open].ends_with("\\P");
+            match name {
+                Some(name) if is_macro_name(name) && !unicode_class => {
+                    out.push_str(&rest[..open]);
+                    let (body, _, _) = self
+                        .bodies
+                        .get(name)
+                        .ok_or_else(|| format!("unknown macro {{{name}}}"))?;
+                    out.push_str("(?:");
+                    out.push_str(&self.expand_depth(body, depth + 1)?);
+                    out.push(')');
+                    rest = &after[name.len() + 1..];
+                }
+                _ => {
+                    out.push_str(&rest[..open + 1]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+/// Prepares an expanded pattern for the text it runs on.
+fn prepare(pattern: &str, on: MatchOn, normalizer: &Normalizer) -> String {
+    let normalized = normalizer.normalize_str(pattern);
+    match on {
+        MatchOn::Text => normalized,
+        MatchOn::Folded => normalized
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { fold_char(c) })
+            .collect(),
+    }
+}
+
+fn compile(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(case_insensitive)
+        .size_limit(64 * 1024 * 1024)
+        .dfa_size_limit(16 * 1024 * 1024)
+        .build()
+        .map_err(|e| {
+            // Keep the regex crate's caret diagram, but on one logical message.
+            e.to_string()
+        })
+}
+
+/// Parses and compiles one rule file, checking each rule's examples.
+pub fn load_rule_file(
+    path: &str,
+    text: &str,
+    macros: &Macros,
+    normalizer: &Normalizer,
+    errors: &mut Vec<PatternError>,
+) -> Vec<Rule> {
+    let file = format!("rules/{}", path.trim_start_matches("rules/"));
+    let parsed: RuleFile = match toml::from_str(text) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(toml_error(&file, text, &e));
+            return Vec::new();
+        }
+    };
+    let mut rules = Vec::new();
+    for spanned in parsed.rule {
+        let line = line_of(text, spanned.span().start);
+        let raw = spanned.into_inner();
+        let pattern_line = line_of(text, raw.pattern.span().start);
+        let mut err = |line: usize, message: String| {
+            errors.push(PatternError {
+                file: file.clone(),
+                line,
+                message: format!("rule {}: {message}", raw.id),
+            })
+        };
+        let on = match raw.on.as_deref() {
+            None | Some("folded") => MatchOn::Folded,
+            Some("text") => MatchOn::Text,
+            Some(other) => {
+                err(line, format!("on = {other:?}: expected \"folded\" or \"text\""));
+                continue;
+            }
+        };
+        let case_insensitive = match raw.case.as_deref() {
+            None | Some("insensitive") => true,
+            Some("sensitive") => false,
+            Some(other) => {
+                err(line, format!("case = {other:?}: expected \"sensitive\" or \"insensitive\""));
+                continue;
+            }
+        };
+        let build = |src: &str| -> Result<Regex, String> {
+            let expanded = macros.expand(src)?;
+            compile(&prepare(&expanded, on, normalizer), case_insensitive)
+        };
+        let regex = match build(raw.pattern.get_ref()) {
+            Ok(r) => r,
+            Err(e) => {
+                err(pattern_line, format!("pattern: {e}"));
+                continue;
+            }
+        };
+        let mut compile_opt = |field: &Option<Spanned<String>>, what: &str| match field {
+            None => Ok(None),
+            Some(s) => build(s.get_ref()).map(Some).map_err(|e| {
+                errors.push(PatternError {
+                    file: file.clone(),
+                    line: line_of(text, s.span().start),
+                    message: format!("rule {}: {what}: {e}", raw.id),
+                })
+            }),
+        };
+        let Ok(context) = compile_opt(&raw.context, "context") else {
+            continue;
+        };
+        let Ok(not_context) = compile_opt(&raw.not_context, "not_context") else {
+            continue;
+        };
+        let rule = Rule {
+            id: raw.id.clone(),
+            field: raw.field.clone(),
+            priority: raw.priority,
+            on,
+            regex,
+            context,
+            not_context,
+            value: raw.value.clone(),
+            examples: raw.examples.clone(),
+            expect: raw.expect.clone(),
+            counter: raw.counter.clone(),
+            note: raw.note.clone(),
+            file: file.clone(),
+            line,
+        };
+        let problems = check_rule(&rule, normalizer);
+        if problems.is_empty() {
+            rules.push(rule);
+        } else {
+            for p in problems {
+                errors.push(PatternError {
+                    file: file.clone(),
+                    line,
+                    message: format!("rule {}: {p}", rule.id),
+                });
+            }
+        }
+    }
+    rules
+}
+
+/// Checks a rule's own contract: it has examples of both kinds, every positive example
+/// matches (with the expected first slot when given), no negative example matches.
+pub fn check_rule(rule: &Rule, normalizer: &Normalizer) -> Vec<String> {
+    let mut problems = Vec::new();
+    if rule.id.trim().is_empty() {
+        problems.push("empty id".to_string());
+    }
+    if rule.examples.is_empty() {
+        problems.push("needs at least one example sentence (examples = [...])".to_string());
+    }
+    if rule.counter.is_empty() {
+        problems.push("needs at least one negative example (counter = [...])".to_string());
+    }
+    if !rule.expect.is_empty() && rule.expect.len() != rule.examples.len() {
+        problems.push(format!(
+            "expect has {} entries but examples has {}",
+            rule.expect.len(),
+            rule.examples.len()
+        ));
+    }
+    for (i, ex) in rule.examples.iter().enumerate() {
+        let (matched, slot) = rule.try_example(normalizer, ex);
+        if !matched {
+            problems.push(format!("example does not match: {ex:?}"));
+        } else if let Some(want) = rule.expect.get(i) {
+            let want = normalizer.normalize_str(want);
+            if slot.as_deref().map(str::trim) != Some(want.trim()) {
+                problems.push(format!(
+                    "example {ex:?}: first slot is {slot:?}, expected {want:?}"
+                ));
+            }
+        }
+    }
+    for ex in &rule.counter {
+        if rule.try_example(normalizer, ex).0 {
+            problems.push(format!("negative example matches: {ex:?}"));
+        }
+    }
+    problems
+}

@@ -1,0 +1,131 @@
+//! Files, gzip and stdin.
+
+use crate::document::{ContentKind, RawDocument};
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::path::Path;
+
+/// Size caps that guard against huge inputs and decompression bombs.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest payload read from one input, after decompression (bytes).
+    pub max_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// The document id of a path: its file name without known extensions
+/// (`corpus/a001.txt` → `a001`, `page.html.gz` → `page`).
+pub fn doc_id_from_path(path: &Path) -> String {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    loop {
+        let lower = name.to_ascii_lowercase();
+        let ext = ["gz", "txt", "html", "htm", "warc", "xhtml"]
+            .iter()
+            .find(|e| lower.ends_with(&format!(".{e}")) && lower.len() > e.len() + 1);
+        match ext {
+            Some(e) => name.truncate(name.len() - e.len() - 1),
+            None => break,
+        }
+    }
+    name
+}
+
+fn kind_from_name(name: &str) -> ContentKind {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+    if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+        ContentKind::Html
+    } else if lower.ends_with(".txt") {
+        ContentKind::Text
+    } else {
+        ContentKind::Unknown
+    }
+}
+
+/// Reads a file (transparently un-gzipping `.gz` or gzip-magic content).
+pub fn read_file(path: &Path, limits: &Limits) -> Result<RawDocument> {
+    let input = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&input, e))?;
+    let bytes = read_capped(file, limits.max_bytes, &input)?;
+    let bytes = gunzip_if_needed(bytes, limits, &input)?;
+    Ok(RawDocument {
+        id: doc_id_from_path(path),
+        kind: kind_from_name(&input),
+        input,
+        url: None,
+        bytes,
+        charset_hint: None,
+    })
+}
+
+/// Reads standard input.
+pub fn read_stdin(limits: &Limits) -> Result<RawDocument> {
+    let bytes = read_capped(std::io::stdin().lock(), limits.max_bytes, "-")?;
+    let bytes = gunzip_if_needed(bytes, limits, "-")?;
+    Ok(RawDocument {
+        id: "stdin".to_string(),
+        input: "-".to_string(),
+        url: None,
+        bytes,
+        kind: ContentKind::Unknown,
+        charset_hint: None,
+    })
+}
+
+fn read_capped(reader: impl Read, max: u64, input: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(input, e))?;
+    if bytes.len() as u64 > max {
+        return Err(Error::input(
+            input,
+            format!("larger than the {} MiB input limit", max / (1024 * 1024)),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Un-gzips bytes that start with the gzip magic (all members), capped at `limits.max_bytes`.
+pub fn gunzip_if_needed(bytes: Vec<u8>, limits: &Limits, input: &str) -> Result<Vec<u8>> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let decoder = flate2::read::MultiGzDecoder::new(&bytes[..]);
+    let mut out = Vec::new();
+    match decoder.take(limits.max_bytes + 1).read_to_end(&mut out) {
+        Ok(_) if out.len() as u64 > limits.max_bytes => Err(Error::input(
+            input,
+            format!(
+                "gzip content larger than the {} MiB input limit",
+                limits.max_bytes / (1024 * 1024)
+            ),
+        )),
+        Ok(_) => Ok(out),
+        Err(e) => Err(Error::input(input, format!("corrupt gzip data: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_drop_known_extensions() {
+        assert_eq!(doc_id_from_path(Path::new("corpus/a001.txt")), "a001");
+        assert_eq!(doc_id_from_path(Path::new("x/page.html.gz")), "page");
+        assert_eq!(doc_id_from_path(Path::new("000_fb09.txt")), "000_fb09");
+        assert_eq!(doc_id_from_path(Path::new("v1.2.notes")), "v1.2.notes");
+    }
+}
