@@ -165,6 +165,11 @@ impl Pipeline {
         record
     }
 
+    /// Every rule hit in a read document (see `thidua explain`).
+    pub fn explain(&self, doc: &Document) -> Vec<extract::Explained> {
+        self.extractor.explain(doc)
+    }
+
     /// Reads and extracts one raw document.
     pub fn process(&self, raw: &RawDocument) -> Result<Record> {
         Ok(self.extract(&self.read(raw)?))

@@ -51,6 +51,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "traditional")]
         style: Style,
     },
+    /// Show which rules fired where, and the record that came out.
+    Explain {
+        /// A file (text or HTML) or - for stdin.
+        input: String,
+        /// Read rules and gazetteers from DIR instead of the embedded copy.
+        #[arg(long, value_name = "DIR")]
+        patterns: Option<PathBuf>,
+        /// Only rules feeding fields that start with this (e.g. "role", "meeting.date").
+        #[arg(long)]
+        field: Option<String>,
+    },
     /// Score predicted records against gold annotations (same numbers as score.py).
     Eval {
         /// Gold annotations (JSON Lines).
@@ -76,6 +87,11 @@ fn main() -> ExitCode {
             patterns,
             style,
         } => extract(inputs, output, include_text, patterns, style.into()),
+        Command::Explain {
+            input,
+            patterns,
+            field,
+        } => explain(&input, patterns, field.as_deref()),
         Command::Eval {
             gold,
             pred,
@@ -165,6 +181,57 @@ fn evaluate(gold: &PathBuf, pred: &PathBuf, show_errors: bool, json: bool) -> Ex
     } else {
         score.report(show_errors)
     };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitCode {
+    let mut builder = Pipeline::builder();
+    if let Some(dir) = patterns {
+        builder = builder.patterns_dir(dir);
+    }
+    let pipeline = match builder.build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let spec = if input == "-" {
+        source::InputSpec::Stdin
+    } else {
+        source::InputSpec::File(PathBuf::from(input))
+    };
+    let doc = match source::read(&spec, pipeline.limits()).and_then(|raw| pipeline.read(&raw)) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&format!("# {} ({} characters of normalized text)\n\n## Rule hits\n", doc.input, doc.text.chars().count()));
+    for e in pipeline.explain(&doc) {
+        if field.is_some_and(|f| !e.field.starts_with(f)) {
+            continue;
+        }
+        out.push_str(&format!("{}:{} {} [{} p{}] {:?}\n", e.line, e.column, e.field, e.rule, e.priority, e.matched));
+        for (name, value) in &e.slots {
+            out.push_str(&format!("      {name} = {value:?}\n"));
+        }
+    }
+    let record = pipeline.extract(&doc);
+    out.push_str("\n## Values and the rules that won\n");
+    for ev in &record.evidence {
+        if field.is_some_and(|f| !ev.field.starts_with(f) && !ev.rule.starts_with(f)) {
+            continue;
+        }
+        let value: String = doc.text.chars().skip(ev.start).take(ev.end - ev.start).collect();
+        out.push_str(&format!("{:28} {:?}  <- {} @{}..{}\n", ev.field, value, ev.rule, ev.start, ev.end));
+    }
+    out.push_str("\n## Record\n");
+    out.push_str(&serde_json::to_string_pretty(&record).unwrap_or_default());
+    out.push('\n');
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::SUCCESS
 }

@@ -15,8 +15,8 @@ use crate::record::{Bloc, BlocKind};
 /// Largest number of words in a bloc name.
 const MAX_NAME_WORDS: usize = 20;
 
-/// Lower-case nouns that continue a bloc name after a comma ("các Ban, Chi cục", "các huyện,
-/// thị xã, thành phố", "các cơ quan, đơn vị").
+/// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
+/// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp").
 const AFTER_COMMA: [&str; 16] = [
     "nganh", "chi cuc", "thi xa", "thanh pho", "don vi", "cao dang", "trung cap", "huyen", "so",
     "ban", "truong", "doanh nghiep", "hoi", "doan the", "co quan", "quan",
@@ -86,20 +86,45 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
         });
     }
     mentions.sort_by_key(|m| m.span.start);
-    // The fullest name: the most words, then the highest priority, then the earliest.
-    let chosen = mentions
+    let chosen = choose(ctx, &mentions);
+    BlocInfo { mentions, chosen }
+}
+
+/// The fullest name: the most words, then the highest priority, then the earliest. A name
+/// that only adds lower-case words to a shorter name written more often ("… tham mưu III
+/// không" beside three "… tham mưu III") ran into the verb phrase: the shorter one wins.
+fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
+    let named: Vec<(usize, String, usize)> = mentions
         .iter()
         .enumerate()
         .filter(|(_, m)| !m.generic)
-        .max_by(|(_, a), (_, b)| {
-            let wa = ctx.s(a.span).split_whitespace().count();
-            let wb = ctx.s(b.span).split_whitespace().count();
-            wa.cmp(&wb)
-                .then(a.priority.cmp(&b.priority))
-                .then(b.span.start.cmp(&a.span.start))
-        })
-        .map(|(i, _)| i);
-    BlocInfo { mentions, chosen }
+        .map(|(i, m)| (i, fold_str(ctx.s(m.span)), ctx.s(m.span).split_whitespace().count()))
+        .collect();
+    let count = |name: &str| named.iter().filter(|(_, n, _)| n == name).count();
+    let mut best = named.iter().max_by(|a, b| {
+        let (ma, mb) = (&mentions[a.0], &mentions[b.0]);
+        a.2.cmp(&b.2)
+            .then(ma.priority.cmp(&mb.priority))
+            .then(mb.span.start.cmp(&ma.span.start))
+    })?;
+    loop {
+        let longer = &best.1;
+        let longer_text = ctx.s(mentions[best.0].span);
+        let shorter = named.iter().filter(|(_, n, _)| {
+            n.len() < longer.len()
+                && longer.starts_with(n.as_str())
+                && longer.as_bytes().get(n.len()) == Some(&b' ')
+                && count(n) > count(longer)
+        });
+        let Some(s) = shorter.max_by_key(|(_, n, _)| n.len()) else { break };
+        let extra = &longer_text[ctx.s(mentions[s.0].span).len()..];
+        if extra.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_lowercase)) {
+            best = s;
+        } else {
+            break;
+        }
+    }
+    Some(best.0)
 }
 
 /// Writes the chosen name and kind into the record, with evidence.
@@ -128,14 +153,18 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let text = ctx.text;
     let ws = words(text, after, limit);
     let folded: Vec<String> = ws.iter().map(|w| fold_str(w.text)).collect();
-    let folded_from = |i: usize| -> Vec<&str> { folded[i..].iter().map(String::as_str).collect() };
+    let lower: Vec<String> = ws.iter().map(|w| w.text.to_lowercase()).collect();
+    let lower_from = |i: usize| -> Vec<&str> { lower[i..].iter().take(6).map(String::as_str).collect() };
     let mut end = after;
     // What may start a name: "các", "số", a number or Roman numeral, a capitalized word.
     let Some(first) = ws.first() else {
         return (Span::new(start, after), false);
     };
     let gap0 = text[after..first.start].trim();
-    let starts_name = gap0.is_empty()
+    // A rule that already matched into the name ("Khối các trường …") has started it.
+    let started = fold_str(&text[start..after]).split(' ').any(|w| w == "cac");
+    let starts_name = started
+        || gap0.is_empty()
         && (matches!(folded[0].as_str(), "cac" | "so")
             || first.is_number()
             || first.is_capitalized()
@@ -162,9 +191,9 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             "," => {
                 let after_comma = AFTER_COMMA.iter().any(|n| {
                     let n_words = n.split(' ').count();
-                    folded_from(i).iter().take(n_words).copied().collect::<Vec<_>>().join(" ") == *n
+                    folded[i..].iter().take(n_words).cloned().collect::<Vec<_>>().join(" ") == *n
                 });
-                let unit_head = w.is_capitalized() && ctx.gaz.match_head(&folded_from(i)).is_some();
+                let unit_head = w.is_capitalized() && ctx.gaz.match_head(&lower_from(i)).is_some();
                 let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
                 if !(after_comma && is_lower(w) || unit_head || abbr_list) {
                     break;
@@ -172,7 +201,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             }
             "-" => {
                 let prev_lower = i > 0 && is_lower(&ws[i - 1]);
-                let stop = is_lower(w) && ctx.gaz.match_stop(&folded_from(i)).is_some();
+                let stop = is_lower(w) && ctx.gaz.match_stop(&lower_from(i)).is_some();
                 if stop || !(w.is_capitalized() || w.is_all_caps() || w.is_number() || prev_lower) {
                     break;
                 }
@@ -196,13 +225,16 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                 // "và" joins name parts ("MTTQ và các tổ chức …"), not a new clause.
                 let next_ok = ws.get(i + 1).is_some_and(|n| {
                     n.is_capitalized() || n.is_all_caps() || fold_str(n.text) == "cac"
+                }) || AFTER_COMMA.iter().any(|n| {
+                    let n_words = n.split(' ').count();
+                    folded[i + 1..].iter().take(n_words).cloned().collect::<Vec<_>>().join(" ") == *n
                 });
                 if !next_ok {
                     break;
                 }
             }
             let noun_use = folded[i] == "to" && i > 0 && folded[i - 1] == "cac";
-            if !noun_use && ctx.gaz.match_stop(&folded_from(i)).is_some() {
+            if !noun_use && ctx.gaz.match_stop(&lower_from(i)).is_some() {
                 break;
             }
         }
@@ -223,4 +255,16 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     }
     let named = span.end > after;
     (span, named)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Pipeline;
+
+    #[test]
+    fn debug_name() {
+        let p = Pipeline::builder().build().unwrap();
+        let r = p.extract_text("t", "Khối thi đua các cơ quan đảng triển khai nhiệm vụ năm 2022\n\nChiều nay 6/12, Khối thi đua các cơ quan đảng tổ chức hội nghị tổng kết.");
+        assert_eq!(r.bloc.name.as_deref(), Some("Khối thi đua các cơ quan đảng"));
+    }
 }

@@ -46,7 +46,7 @@ fn year(ctx: &Ctx, field: &str) -> Option<Found<i32>> {
         .hits(field)
         .into_iter()
         .filter_map(|h| {
-            let span = h.slot("y")?;
+            let span = h.slot("y").or_else(|| h.slot("y2"))?;
             let y: i32 = ctx.s(span).parse().ok()?;
             (1945..=2100).contains(&y).then(|| Found {
                 value: y,

@@ -8,7 +8,7 @@
 
 use super::bloc::BlocInfo;
 use super::text::Span;
-use super::units::{UnitSpan, make_unit, unit_key, unit_list};
+use super::units::{UnitSpan, make_unit, same_unit, unit_list};
 use super::{Ctx, Found, best};
 use crate::record::{Record, Unit};
 
@@ -27,7 +27,7 @@ pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
                 continue;
             }
             let unit = make_unit(ctx, &u);
-            if !members.iter().any(|(m, ..)| unit_key(m) == unit_key(&unit)) {
+            if !members.iter().any(|(m, ..)| same_unit(ctx, m, &unit)) {
                 members.push((unit, u.span, sentence, hit.rule.id.clone()));
                 added += 1;
             }
@@ -36,7 +36,7 @@ pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
     }
     let mut add = |unit: &Option<Unit>, field: &str, ctx: &Ctx| {
         if let Some(u) = unit
-            && !members.iter().any(|(m, ..)| unit_key(m) == unit_key(u))
+            && !members.iter().any(|(m, ..)| same_unit(ctx, m, u))
         {
             // Point at the role's own evidence.
             if let Some((span, sentence, rule)) = ctx.find_evidence(field) {

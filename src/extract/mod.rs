@@ -109,6 +109,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The sentence a match belongs to: the one holding its first non-space character.
+    fn sentence_of_match(&self, m: &RuleMatch) -> usize {
+        let lead = self.text[m.start..m.end].len() - self.text[m.start..m.end].trim_start().len();
+        self.sentence_of(m.start + lead)
+    }
+
     /// The sentence span containing a byte offset.
     pub fn sentence_span(&self, byte: usize) -> Span {
         self.sentences
@@ -139,17 +145,19 @@ impl<'a> Ctx<'a> {
         let found: Vec<(usize, RuleMatch)> = rule
             .find_all(self.text, &self.folded)
             .into_iter()
-            .map(|m| (self.sentence_of(m.start), m))
+            .map(|m| (self.sentence_of_match(&m), m))
             .collect();
         // Sentences where a match ran past the sentence end are searched again on their own.
-        let crossing: Vec<usize> = found
-            .iter()
-            .filter(|(si, m)| {
-                let s = self.sentences[*si];
-                m.start < s.start || m.end > s.end
-            })
-            .map(|(si, _)| *si)
-            .collect();
+        let mut crossing: Vec<usize> = Vec::new();
+        for (si, m) in &found {
+            let s = self.sentences[*si];
+            if m.end > s.end {
+                crossing.push(*si);
+                crossing.push(self.sentence_of(m.end.saturating_sub(1)));
+            }
+        }
+        crossing.sort_unstable();
+        crossing.dedup();
         for (si, m) in found {
             if crossing.contains(&si) {
                 continue;
@@ -163,9 +171,7 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
-        let mut retried = crossing;
-        retried.dedup();
-        for si in retried {
+        for si in crossing {
             let sentence = self.sentences[si];
             {
                 let sub = &self.text[sentence.start..sentence.end];
@@ -335,4 +341,50 @@ pub fn best<T: Clone>(found: &[Found<T>]) -> Option<Found<T>> {
                 .then(b.span.start.cmp(&a.span.start))
         })
         .cloned()
+}
+
+/// One rule hit, for `thidua explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explained {
+    pub field: String,
+    pub rule: String,
+    pub priority: i32,
+    /// Line and column (1-based, in characters) of the match.
+    pub line: usize,
+    pub column: usize,
+    pub matched: String,
+    pub slots: Vec<(String, String)>,
+}
+
+impl Extractor {
+    /// Every rule hit in a document, in text order, for explaining a record.
+    pub fn explain(&self, doc: &Document) -> Vec<Explained> {
+        let ctx = Ctx::new(&doc.text, &self.patterns, &self.normalizer);
+        let mut out = Vec::new();
+        for rule in self.patterns.rules() {
+            let mut hits = Vec::new();
+            ctx.rule_hits(rule, &mut hits);
+            for h in hits {
+                let before = &doc.text[..h.m.start];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                out.push(Explained {
+                    field: rule.field.clone(),
+                    rule: rule.id.clone(),
+                    priority: rule.priority,
+                    line,
+                    column,
+                    matched: doc.text[h.m.start..h.m.end].to_string(),
+                    slots: h
+                        .m
+                        .slots
+                        .iter()
+                        .map(|(n, s, e)| (n.clone(), doc.text[*s..*e].to_string()))
+                        .collect(),
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.line, a.column, &a.field).cmp(&(b.line, b.column, &b.field)));
+        out
+    }
 }

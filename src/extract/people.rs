@@ -10,7 +10,7 @@ use super::{Ctx, trim_span};
 use crate::normalize::fold_str;
 use crate::record::Chair;
 
-const HONORIFICS: [&str; 5] = ["ong", "ba", "dong chi", "d/c", "dc"];
+const HONORIFICS: [&str; 5] = ["ông", "bà", "đồng chí", "đ/c", "đc"];
 
 /// A person's name (and title) found in a phrase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,9 +20,9 @@ pub struct Person {
 }
 
 fn honorific_before(ws: &[Word], i: usize) -> bool {
-    let one = i >= 1 && HONORIFICS.contains(&fold_str(ws[i - 1].text).as_str());
-    let two = i >= 2
-        && HONORIFICS.contains(&format!("{} {}", fold_str(ws[i - 2].text), fold_str(ws[i - 1].text)).as_str());
+    let lower = |k: usize| ws[k].text.to_lowercase();
+    let one = i >= 1 && HONORIFICS.contains(&lower(i - 1).as_str());
+    let two = i >= 2 && HONORIFICS.contains(&format!("{} {}", lower(i - 2), lower(i - 1)).as_str());
     one || two
 }
 
@@ -42,9 +42,13 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
         while j < ws.len() && ws[j].is_capitalized() && text[ws[j - 1].end..ws[j].start] == *" " {
             j += 1;
         }
+        // "Ông Hầu A Lềnh": a capitalized honorific opens the run but is not part of the name.
+        if matches!(ws[i].text, "Ông" | "Bà") && j - i >= 3 {
+            i += 1;
+        }
         // Inside the run, a name starts at an honorific boundary or at a family name, and
         // takes 2–4 words up to the end of the run.
-        let start = if honorific_before(&ws, i) {
+        let start = if honorific_before(&ws, i) && j - i >= 2 {
             Some(i)
         } else {
             (i..j).find(|&k| {
@@ -52,7 +56,7 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
                 (2..=4).contains(&len)
                     && ctx.gaz.is_surname(ws[k].text)
                     && ctx.gaz.province(&text[ws[k].start..ws[j - 1].end]).is_none()
-                    && ctx.gaz.match_head(&[fold_str(ws[k].text).as_str()]).is_none()
+                    && ctx.gaz.match_head(&[ws[k].text.to_lowercase().as_str()]).is_none()
             })
         };
         if let Some(k) = start {

@@ -60,6 +60,9 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
         if !ctx.s(span).chars().next().is_some_and(char::is_uppercase) {
             continue;
         }
+        if ctx.gaz.is_not_bare(&ctx.folded.text[fs..fe]) {
+            continue;
+        }
         let sentence = ctx.sentence_span(span.start);
         add(idx, 1, span, sentence, "province.bare_name");
     }

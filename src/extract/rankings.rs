@@ -7,7 +7,7 @@
 //! `ranking.award` rules attach awards given in another clause ("tặng cờ … cho Trường X").
 
 use super::text::Span;
-use super::units::{UnitSpan, make_unit, unit_key, unit_list};
+use super::units::{UnitSpan, make_unit, same_unit, unit_list};
 use super::{Ctx, Hit, trim_span};
 use crate::record::{Ranking, Record};
 
@@ -114,7 +114,7 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
         let award_span = a.award.map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
         for u in units {
             let unit = make_unit(ctx, u);
-            if ranked.iter().any(|(r, ..)| unit_key(&r.unit) == unit_key(&unit)) {
+            if ranked.iter().any(|(r, ..)| same_unit(ctx, &r.unit, &unit)) {
                 continue;
             }
             ranked.push((
@@ -138,8 +138,8 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
         let Some(region) = region else { continue };
         let award = trim_span(ctx.text, award, &[',', '.', ';', ':']);
         for u in unit_list(ctx, region, None) {
-            let key = unit_key(&make_unit(ctx, &u));
-            if let Some(r) = ranked.iter_mut().find(|r| unit_key(&r.0.unit) == key && r.0.award.is_none()) {
+            let unit = make_unit(ctx, &u);
+            if let Some(r) = ranked.iter_mut().find(|r| same_unit(ctx, &r.0.unit, &unit) && r.0.award.is_none()) {
                 r.0.award = Some(ctx.s(award).to_string());
                 r.3 = Some(award);
             }

@@ -61,11 +61,18 @@ fn is_listing(ctx: &Ctx, bloc: &BlocInfo) -> bool {
     if lead_years.len() >= 2 {
         return true;
     }
-    let numbered: BTreeSet<String> = bloc
+    // "Cụm thi đua số 1", "Cụm thi đua số 01 - …", "Cụm thi đua 2": the number after the keyword.
+    let numbered: BTreeSet<u32> = bloc
         .named()
-        .map(|m| fold_str(ctx.s(m.span)))
-        .filter(|n| n.split(' ').any(|w| w.chars().all(|c| c.is_ascii_digit()) || w == "so"))
-        .map(|n| n.replace("so 0", "so ").replace("so ", ""))
+        .filter_map(|m| {
+            let f = fold_str(ctx.s(m.span));
+            let mut words = f.split(' ').skip(3);
+            let w = match words.next()? {
+                "so" => words.next()?,
+                w => w,
+            };
+            w.parse::<u32>().ok().or_else(|| crate::patterns::roman(&w.to_uppercase()))
+        })
         .collect();
     numbered.len() >= 3
 }

@@ -10,11 +10,18 @@ use super::Ctx;
 use crate::normalize::fold_str;
 use crate::record::Unit;
 
-/// Words skipped before a unit in a list or slot ("các đơn vị thành viên là …").
+/// Words skipped before a unit in a list or slot ("các đơn vị thành viên là …"). They count
+/// only in lower case ("Như Thanh" is a district), except at the start of a list item.
 const FILLERS: [&str; 17] = [
-    "cac", "don vi", "tap the", "cho", "la", "cua", "va", "thuoc ve", "doi voi", "lanh dao",
-    "dai dien", "thanh vien", "gom", "gom co", "nhu", "voi", "cung",
+    "các", "đơn vị", "tập thể", "cho", "là", "của", "và", "thuộc về", "đối với", "lãnh đạo",
+    "đại diện", "thành viên", "gồm", "gồm có", "như", "với", "cùng",
 ];
+
+/// Fillers that may be capitalized at the start of an item ("Các đơn vị …", "Lãnh đạo …").
+const CAPITAL_FILLERS: [&str; 4] = ["các", "lãnh đạo", "đại diện", "đơn vị"];
+
+/// Head kinds that are never units ("Hội nghị" is an event).
+const NOT_UNITS: [&str; 1] = ["event"];
 
 /// Largest number of words in a unit name.
 const MAX_UNIT_WORDS: usize = 18;
@@ -37,20 +44,29 @@ pub struct UnitSpan {
     pub kind: String,
 }
 
-struct Cursor<'t> {
-    words: Vec<Word<'t>>,
-    folded: Vec<String>,
+/// Words of a span with their folded and lower-case forms. Gazetteer words (heads, stops)
+/// compare in lower case with diacritics ("sở" ≠ "số"); simple connectors compare folded.
+pub(crate) struct Cursor<'t> {
+    pub words: Vec<Word<'t>>,
+    pub folded: Vec<String>,
+    pub lower: Vec<String>,
 }
 
 impl<'t> Cursor<'t> {
-    fn new(text: &'t str, from: usize, limit: usize) -> Cursor<'t> {
+    pub fn new(text: &'t str, from: usize, limit: usize) -> Cursor<'t> {
         let words = words(text, from, limit);
         let folded = words.iter().map(|w| fold_str(w.text)).collect();
-        Cursor { words, folded }
+        let lower = words.iter().map(|w| w.text.to_lowercase()).collect();
+        Cursor {
+            words,
+            folded,
+            lower,
+        }
     }
 
-    fn folded_from(&self, i: usize) -> Vec<&str> {
-        self.folded[i..].iter().map(String::as_str).collect()
+    /// Lower-case words from index `i` on (for gazetteer lookups).
+    pub fn lower_from(&self, i: usize) -> Vec<&str> {
+        self.lower[i..].iter().take(6).map(String::as_str).collect()
     }
 }
 
@@ -59,20 +75,17 @@ fn is_lower(w: &Word) -> bool {
 }
 
 fn filler_len(c: &Cursor, i: usize) -> usize {
-    let two = c
-        .folded
-        .get(i + 1)
-        .map(|n| format!("{} {}", c.folded[i], n));
-    if let Some(t) = two
-        && FILLERS.contains(&t.as_str())
-    {
-        return 2;
+    let capital_ok = |phrase: &str| CAPITAL_FILLERS.contains(&phrase);
+    let ok = |phrase: &str, first: &Word| {
+        FILLERS.contains(&phrase) && (is_lower(first) || capital_ok(phrase))
+    };
+    if let Some(next) = c.lower.get(i + 1) {
+        let two = format!("{} {}", c.lower[i], next);
+        if ok(&two, &c.words[i]) {
+            return 2;
+        }
     }
-    if FILLERS.contains(&c.folded[i].as_str()) {
-        1
-    } else {
-        0
-    }
+    if ok(&c.lower[i], &c.words[i]) { 1 } else { 0 }
 }
 
 /// Reads the unit that starts at or after `from` (skipping filler words) and ends before
@@ -95,9 +108,16 @@ pub fn unit_at(ctx: &Ctx, from: usize, limit: usize, opts: UnitOpts) -> Option<U
 fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(UnitSpan, usize)> {
     let text = ctx.text;
     let first = c.words.get(i)?;
-    let (head_len, kind) = ctx.gaz.match_head(&c.folded_from(i))?;
+    let (head_len, kind) = ctx.gaz.match_head(&c.lower_from(i))?;
+    if NOT_UNITS.contains(&kind) {
+        return None;
+    }
     let place = kind == "place";
-    if !place && !first.is_capitalized() {
+    // "ngân hàng Eximbank": a head in lower case still starts a unit when a name follows.
+    if !place
+        && !first.is_capitalized()
+        && !c.words.get(i + head_len).is_some_and(|w| w.is_capitalized() || w.is_all_caps())
+    {
         return None;
     }
     let mut end = c.words[i + head_len - 1].end;
@@ -135,7 +155,7 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             _ => break,
         }
         if is_lower(w) {
-            if let Some((n, _)) = ctx.gaz.match_stop(&c.folded_from(j)) {
+            if let Some((n, _)) = ctx.gaz.match_stop(&c.lower_from(j)) {
                 let noun_use = c.folded[j] == "to" && j > 0 && c.folded[j - 1] == "cac";
                 if !noun_use {
                     let _ = n;
@@ -146,21 +166,21 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
                 break;
             }
             if c.folded[j] == "va" {
-                // "và" before another unit ends this one; inside a name it stays.
-                if let Some(next) = c.words.get(j + 1) {
-                    let next_head = ctx.gaz.match_head(&c.folded_from(j + 1));
-                    let starts_unit = match next_head {
-                        Some((_, k)) => k == "place" || next.is_capitalized(),
-                        None => false,
-                    };
-                    if starts_unit || ctx.gaz.province(next.text).is_some() {
-                        break;
-                    }
-                } else {
+                // "và" before another unit ends this one ("Cục Thuế tỉnh và Kho bạc …"); inside
+                // a name it stays ("Sở Lao động - Thương binh và Xã hội").
+                if j + 1 >= c.words.len()
+                    || unit_from_word(ctx, c, j + 1, UnitOpts::default()).is_some()
+                    || ctx.gaz.province(&place_run(ctx, c, j + 1)).is_some()
+                {
                     break;
                 }
             }
-            if c.folded[j] == "cac" {
+            if c.folded[j] == "cac"
+                && c.lower_from(j + 1).first().is_some_and(|w| {
+                    ctx.gaz.match_head(&[w]).is_some_and(|(_, k)| k == "place")
+                })
+            {
+                // "UBMTTQVN các tỉnh Quảng Nam, …": the places share this head.
                 break;
             }
         } else if opts.stop_at_person && name_words >= 2 && person_run_at(ctx, c, j).is_some() {
@@ -198,6 +218,18 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
         },
         j,
     ))
+}
+
+/// The capitalized words from `j` (up to four), as one string: a candidate place name.
+fn place_run(ctx: &Ctx, c: &Cursor, j: usize) -> String {
+    let mut end = j;
+    while end < c.words.len() && end - j < 4 && c.words[end].is_capitalized() {
+        end += 1;
+    }
+    if end == j {
+        return String::new();
+    }
+    ctx.text[c.words[j].start..c.words[end - 1].end].to_string()
 }
 
 /// A person's name starting at word `j`: a family name and 1–3 more capitalized words,
@@ -246,7 +278,7 @@ pub fn name_phrase_at(ctx: &Ctx, pos: usize) -> Option<usize> {
 /// ("Quan Sơn", "Bà Rịa - Vũng Tàu", "M'Drắk").
 fn bare_place_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
     let first = c.words.get(i)?;
-    if !first.is_capitalized() || ctx.gaz.match_head(&c.folded_from(i)).is_some() {
+    if !first.is_capitalized() || ctx.gaz.match_head(&c.lower_from(i)).is_some() {
         return None;
     }
     let mut j = i + 1;
@@ -290,8 +322,9 @@ pub fn unit_starting_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpa
 
 /// Reads a list of units in `slot`: "A, B và C", "A; B; C", items with role notes
 /// ("Sở X là trưởng cụm, …"), place lists ("các huyện: Quan Sơn, Như Thanh …") and lists
-/// sharing a prefix ("Sở VH,TT&DL tỉnh Nam Định, Hà Nam" or "các sở Xây dựng, Tài chính").
-/// `place_kind` is the collective noun when the list is introduced as places ("huyện").
+/// sharing a prefix ("Sở VH,TT&DL tỉnh Nam Định, Hà Nam", "các sở Xây dựng, Tài chính",
+/// "UBMTTQVN các tỉnh Quảng Nam, Quảng Ngãi"). `place_kind` is the collective noun when the
+/// list is introduced as places ("huyện").
 pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpan> {
     let text = ctx.text;
     let c = Cursor::new(text, slot.start, slot.end);
@@ -300,14 +333,29 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
     let mut i = 0;
     let mut shared_head: Option<String> = place_kind.map(str::to_string);
     while i < c.words.len() {
-        // Separators and fillers between items.
+        // "UBMTTQVN các tỉnh Quảng Nam, …": a head distributed over the places that follow.
+        if let Some((hl, kind)) = ctx.gaz.match_head(&c.lower_from(i))
+            && kind != "place"
+            && c.folded.get(i + hl).is_some_and(|w| w == "cac")
+            && let Some((kl, "place")) = c.lower.get(i + hl + 1).and_then(|_| ctx.gaz.match_head(&c.lower_from(i + hl + 1)))
+        {
+            let head_end = c.words[i + hl - 1].end;
+            let kind_words = &c.words[i + hl + 1..i + hl + 1 + kl];
+            shared_head = Some(format!(
+                "{} {}",
+                &text[c.words[i].start..head_end],
+                &text[kind_words[0].start..kind_words[kl - 1].end]
+            ));
+            i += hl + 1 + kl;
+            continue;
+        }
         let n = filler_len(&c, i);
         if n > 0 {
             // "các sở Xây dựng, …": a lower-case head after "các" is shared by the items.
             if c.folded[i] == "cac"
                 && let Some(next) = c.words.get(i + 1)
                 && is_lower(next)
-                && let Some((hl, _)) = ctx.gaz.match_head(&c.folded_from(i + 1))
+                && let Some((hl, _)) = ctx.gaz.match_head(&c.lower_from(i + 1))
             {
                 shared_head = Some(text[next.start..c.words[i + hl].end].to_string());
                 i += 1 + hl;
@@ -316,15 +364,7 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
             i += n;
             continue;
         }
-        let w = &c.words[i];
-        if let Some((mut u, next)) = unit_from_word(ctx, &c, i, UnitOpts::default()) {
-            if let Some(head) = &shared_head
-                && u.kind == "place"
-                && fold_str(head).split(' ').count() > 0
-            {
-                // keep as written
-            }
-            u = split_distributive(ctx, u);
+        if let Some((u, next)) = unit_from_word(ctx, &c, i, UnitOpts::default()) {
             items.push(u);
             i = skip_note(ctx, &c, next, semicolons);
             continue;
@@ -339,28 +379,41 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
             i = skip_note(ctx, &c, next, semicolons);
             continue;
         }
-        // A lower-case word right after a comma continues the previous item
-        // ("Phòng Phòng, chống ma túy và tội phạm").
-        let gap = if i > 0 { text[c.words[i - 1].end..w.start].trim() } else { "" };
-        if is_lower(w) && gap == "," && !semicolons && let Some(last) = items.last_mut() {
-            let mut j = i;
-            while j < c.words.len() {
-                let g = text[c.words[j - 1].end..c.words[j].start].trim();
-                if j > i && !g.is_empty() {
-                    break;
-                }
-                if c.folded[j] == "va" && c.words.get(j + 1).is_some_and(|n| n.is_capitalized()) {
-                    break;
-                }
-                j += 1;
+        match continuation(ctx, &c, i, semicolons) {
+            Some(end_word) if !items.is_empty() => {
+                let last = items.last_mut().expect("not empty");
+                last.span.end = c.words[end_word - 1].end;
+                i = end_word;
             }
-            last.span.end = c.words[j - 1].end;
-            i = j;
-            continue;
+            _ => break,
         }
-        break;
     }
     items
+}
+
+/// A lower-case phrase right after a comma that continues the previous item up to the next
+/// separator ("Phòng Phòng, chống ma túy và tội phạm"): no stop words, no new unit inside.
+/// Returns the index after it.
+fn continuation(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<usize> {
+    let w = &c.words[i];
+    let gap = if i > 0 { ctx.text[c.words[i - 1].end..w.start].trim() } else { "" };
+    if !is_lower(w) || gap != "," || semicolons {
+        return None;
+    }
+    let mut j = i;
+    while j < c.words.len() {
+        if j > i && !ctx.text[c.words[j - 1].end..c.words[j].start].trim().is_empty() {
+            break;
+        }
+        if c.folded[j] == "va" && unit_from_word(ctx, c, j + 1, UnitOpts::default()).is_some() {
+            break;
+        }
+        if is_lower(&c.words[j]) && ctx.gaz.match_stop(&c.lower_from(j)).is_some() {
+            return None;
+        }
+        j += 1;
+    }
+    Some(j)
 }
 
 /// After an item: skip a role note up to the next separator ("Sở X là trưởng cụm, …"), or
@@ -395,12 +448,6 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> usize {
         return j + 1;
     }
     c.words.len()
-}
-
-/// "UBMTTQVN các tỉnh Quảng Nam" → the unit stops before "các"; callers read the rest as
-/// places sharing the prefix.
-fn split_distributive(_ctx: &Ctx, u: UnitSpan) -> UnitSpan {
-    u
 }
 
 /// For a bare place in a list: the full name it stands for when the list shares a prefix.
@@ -506,30 +553,48 @@ pub fn make_unit(ctx: &Ctx, u: &UnitSpan) -> Unit {
     Unit { name, canonical }
 }
 
-/// A key under which two mentions of the same unit in one article compare equal: folded
-/// canonical form without place words ("Huyện ủy Lắk", "huyện Lắk" and "Lắk" share "lak").
-pub fn unit_key(unit: &Unit) -> String {
+/// Two mentions of the same unit in one article: equal keys, or equal once a trailing
+/// province is set aside when only one of them names it ("Ngân hàng Sacombank" and "Ngân hàng
+/// Sacombank Đồng Nai"; but "Bộ CHQS tỉnh Bến Tre" and "Bộ CHQS tỉnh Cà Mau" differ).
+pub fn same_unit(ctx: &Ctx, a: &Unit, b: &Unit) -> bool {
+    let (ka, pa) = unit_key(ctx, a);
+    let (kb, pb) = unit_key(ctx, b);
+    ka == kb && (pa == pb || pa.is_none() || pb.is_none())
+}
+
+/// The comparison key of a unit and the province its name ends with, if any: the folded
+/// canonical form without the word "tỉnh" or a leading "Trường" before a school type; places
+/// and their party or people's committees reduce to the place ("Huyện ủy Lắk", "huyện Lắk"
+/// and "Lắk" share "lak").
+pub fn unit_key(ctx: &Ctx, unit: &Unit) -> (String, Option<String>) {
     let f = fold_str(&unit.canonical);
     let f = f.replace(['.', ',', '(', ')', '-', '\''], " ");
-    let skip = ["tinh", "huyen", "thanh", "pho", "thi", "xa", "quan", "uy", "ban", "nhan", "dan", "uy ban"];
-    let words: Vec<&str> = f.split_whitespace().collect();
-    // Units that are places or a place's party/people's committee reduce to the place name.
+    let mut words: Vec<&str> = f.split_whitespace().collect();
+    let committee = ["uy ban nhan dan", "huyen uy", "thanh uy", "tinh uy", "thi uy", "quan uy"];
+    let joined = words.join(" ");
     let placeish = words
         .first()
         .is_some_and(|w| matches!(*w, "tinh" | "huyen" | "thanh" | "thi" | "quan" | "xa" | "phuong"))
-        || f.starts_with("uy ban nhan dan ")
-        || f.starts_with("huyen uy ")
-        || f.starts_with("thanh uy ")
-        || f.starts_with("tinh uy ")
-        || f.starts_with("thi uy ");
+        || committee.iter().any(|c| joined.starts_with(&format!("{c} ")));
     if placeish {
-        words
-            .iter()
-            .filter(|w| !skip.contains(w))
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        words.join(" ")
+        let skip = ["tinh", "huyen", "thanh", "pho", "thi", "xa", "quan", "uy", "ban", "nhan", "dan"];
+        let key = words.iter().filter(|w| !skip.contains(w)).copied().collect::<Vec<_>>().join(" ");
+        return (key, None);
     }
+    if words.len() > 2 && words[0] == "truong" && matches!(words[1], "dai" | "cao" | "trung") {
+        words.remove(0);
+    }
+    words.retain(|w| *w != "tinh");
+    let mut province = None;
+    for k in (1..=3).rev() {
+        if words.len() > k + 1 {
+            let tail = words[words.len() - k..].join(" ");
+            if ctx.gaz.province(&tail).is_some() {
+                province = Some(tail);
+                words.truncate(words.len() - k);
+                break;
+            }
+        }
+    }
+    (words.join(" "), province)
 }

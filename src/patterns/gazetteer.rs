@@ -43,6 +43,8 @@ pub struct Gazetteers {
     pub provinces: Vec<Province>,
     /// Folded name or alias → index into `provinces`.
     province_index: HashMap<String, usize>,
+    /// Folded names that do not count when they stand alone ("Hồ Chí Minh" is also a person).
+    not_bare: Vec<String>,
     /// Finds province names and aliases in folded text.
     province_finder: Option<AhoCorasick>,
     province_patterns: Vec<usize>,
@@ -54,7 +56,7 @@ pub struct Gazetteers {
     pub abbreviations: Vec<(String, String)>,
     /// Position titles ("Giám đốc", "Phó Chủ tịch").
     pub titles: Vec<String>,
-    /// Vietnamese family names, folded.
+    /// Vietnamese family names, in lower case.
     surnames: HashMap<String, ()>,
     /// Number and ordinal words, folded → value.
     numbers: HashMap<String, u32>,
@@ -65,7 +67,7 @@ pub struct Gazetteers {
     number_words: Vec<String>,
     ordinal_words: Vec<String>,
     surname_words: Vec<String>,
-    /// Words and phrases that end a unit or bloc-name span, folded, with their kind.
+    /// Words and phrases that end a unit or bloc-name span, in lower case, with their kind.
     stops: HashMap<String, String>,
     /// Longest stop phrase, in words.
     stop_max_words: usize,
@@ -140,9 +142,17 @@ impl Gazetteers {
 
         let mut provinces = Vec::new();
         let mut province_index = HashMap::new();
+        let mut not_bare = Vec::new();
         let t = read_table(files, "provinces.tsv", 1, 2, errors);
         for (line, cols) in &t.rows {
-            let name = n(cols[0]);
+            let (marked, raw_name) = match cols[0].strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, cols[0]),
+            };
+            let name = n(raw_name);
+            if marked {
+                not_bare.push(fold_str(&name));
+            }
             let aliases: Vec<String> = cols
                 .get(1)
                 .map(|a| a.split('|').map(|x| n(x.trim())).filter(|x| !x.is_empty()).collect())
@@ -187,7 +197,7 @@ impl Gazetteers {
         let t = read_table(files, "unit_heads.tsv", 2, 2, errors);
         for (_, cols) in &t.rows {
             let head = n(cols[0]);
-            unit_head_index.insert(fold_str(&head), cols[1].to_string());
+            unit_head_index.insert(head.to_lowercase(), cols[1].to_string());
             unit_heads.push((head, cols[1].to_string()));
         }
 
@@ -198,7 +208,7 @@ impl Gazetteers {
         let titles = t.rows.iter().map(|(_, c)| n(c[0])).collect();
 
         let t = read_table(files, "surnames.tsv", 1, 1, errors);
-        let surnames = t.rows.iter().map(|(_, c)| (fold_str(&n(c[0])), ())).collect();
+        let surnames = t.rows.iter().map(|(_, c)| (n(c[0]).to_lowercase(), ())).collect();
         let surname_words: Vec<String> = t.rows.iter().map(|(_, c)| n(c[0])).collect();
         let mut number_words = Vec::new();
         let mut ordinal_words = Vec::new();
@@ -256,7 +266,7 @@ impl Gazetteers {
         let mut stops = HashMap::new();
         let t = read_table(files, "stops.tsv", 2, 2, errors);
         for (_, cols) in &t.rows {
-            stops.insert(fold_str(&n(cols[0])), cols[1].to_string());
+            stops.insert(n(cols[0]).to_lowercase(), cols[1].to_string());
         }
         let stop_max_words = stops
             .keys()
@@ -271,6 +281,7 @@ impl Gazetteers {
         Gazetteers {
             provinces,
             province_index,
+            not_bare,
             province_finder,
             province_patterns,
             sites,
@@ -335,6 +346,11 @@ impl Gazetteers {
             .map(|&i| &self.provinces[i])
     }
 
+    /// True when a folded province name must not count standing alone.
+    pub fn is_not_bare(&self, folded_name: &str) -> bool {
+        self.not_bare.iter().any(|n| n == folded_name)
+    }
+
     /// Province names and aliases found in folded text, as (start, end, province index),
     /// byte offsets into the folded text, whole words only.
     pub fn find_provinces(&self, folded: &str) -> Vec<(usize, usize, usize)> {
@@ -353,28 +369,31 @@ impl Gazetteers {
             .collect()
     }
 
-    /// The kind of a unit head ("Sở" → "agency"), looked up folded.
+    /// The kind of a unit head ("Sở" → "agency"), looked up in lower case.
     pub fn unit_head_kind(&self, head: &str) -> Option<&str> {
-        self.unit_head_index.get(&fold_str(head)).map(String::as_str)
+        self.unit_head_index.get(&head.to_lowercase()).map(String::as_str)
     }
 
-    /// The longest unit head made of the first words of `folded_words`: (word count, kind).
-    pub fn match_head(&self, folded_words: &[&str]) -> Option<(usize, &str)> {
-        longest_phrase(folded_words, 4, |k| {
+    /// The longest unit head made of the first words (in lower case, with diacritics: "sở" is
+    /// a head, "số" is not): (word count, kind).
+    pub fn match_head(&self, lower_words: &[&str]) -> Option<(usize, &str)> {
+        longest_phrase(lower_words, 4, |k| {
             self.unit_head_index.get(k).map(String::as_str)
         })
     }
 
-    /// The longest stop phrase made of the first words of `folded_words`: (word count, kind).
-    pub fn match_stop(&self, folded_words: &[&str]) -> Option<(usize, &str)> {
-        longest_phrase(folded_words, self.stop_max_words, |k| {
+    /// The longest stop phrase made of the first words (in lower case, with diacritics:
+    /// "có" stops a name, "cơ" does not): (word count, kind).
+    pub fn match_stop(&self, lower_words: &[&str]) -> Option<(usize, &str)> {
+        longest_phrase(lower_words, self.stop_max_words, |k| {
             self.stops.get(k).map(String::as_str)
         })
     }
 
-    /// True when the folded word is a family name.
+    /// True when the word is a family name (compared in lower case with diacritics: "Trương"
+    /// is a family name, "Trưởng" is a title).
     pub fn is_surname(&self, word: &str) -> bool {
-        self.surnames.contains_key(&fold_str(word))
+        self.surnames.contains_key(&word.to_lowercase())
     }
 
     /// Value of a number word or digits ("bốn" → 4, "04" → 4).

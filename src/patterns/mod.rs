@@ -14,7 +14,7 @@
 mod gazetteer;
 mod rule;
 
-pub use gazetteer::{Award, Gazetteers, Province, Site};
+pub use gazetteer::{Award, Gazetteers, Province, Site, roman};
 pub use rule::{MatchOn, Rule, RuleMatch};
 
 use crate::error::{Error, PatternError, PatternErrors, Result};

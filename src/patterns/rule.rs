@@ -11,9 +11,10 @@ use toml::Spanned;
 /// Which text a rule's regex runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchOn {
-    /// The folded key (lower case, no marks, đ → d): tolerant of missing diacritics and case.
+    /// The folded key (lower case, no marks, đ → d): tolerant of missing diacritics, but
+    /// words that differ only by marks collide ("hội"/"hỏi", "năm"/"nam"), so rules opt in.
     Folded,
-    /// The normalized text itself (case-insensitive unless the pattern says otherwise).
+    /// The normalized text itself, case-insensitive unless the rule says otherwise (default).
     Text,
 }
 
@@ -34,6 +35,9 @@ pub struct Rule {
     pub context: Option<Regex>,
     /// The sentence must not match this.
     pub not_context: Option<Regex>,
+    /// The text just before the match must not match this (anchored at its end with `$`):
+    /// a look-behind, e.g. "đăng\s+$" so that "ký giao ước" does not fire inside "đăng ký".
+    pub not_after: Option<Regex>,
     /// A constant the rule contributes (a meeting type, a rank, a weight …).
     pub value: Option<toml::Value>,
     /// Sentences the rule must match.
@@ -48,6 +52,9 @@ pub struct Rule {
     pub file: String,
     pub line: usize,
 }
+
+/// How far back (bytes) `not_after` looks.
+const LOOK_BEHIND: usize = 48;
 
 /// A match of a rule, with byte offsets into the normalized text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +98,15 @@ impl Rule {
         let mut out = Vec::new();
         for caps in self.regex.captures_iter(hay) {
             let whole = caps.get(0).expect("group 0 always matches");
+            if let Some(not_after) = &self.not_after {
+                let mut from = whole.start().saturating_sub(LOOK_BEHIND);
+                while !hay.is_char_boundary(from) {
+                    from += 1;
+                }
+                if not_after.is_match(&hay[from..whole.start()]) {
+                    continue;
+                }
+            }
             let mut slots = Vec::new();
             for (i, name) in names.iter().enumerate() {
                 if let (Some(name), Some(m)) = (name, caps.get(i)) {
@@ -176,6 +192,8 @@ struct RawRule {
     context: Option<Spanned<String>>,
     #[serde(default)]
     not_context: Option<Spanned<String>>,
+    #[serde(default)]
+    not_after: Option<Spanned<String>>,
     #[serde(default)]
     examples: Vec<String>,
     #[serde(default)]
@@ -365,8 +383,8 @@ pub fn load_rule_file(
             })
         };
         let on = match raw.on.as_deref() {
-            None | Some("folded") => MatchOn::Folded,
-            Some("text") => MatchOn::Text,
+            Some("folded") => MatchOn::Folded,
+            None | Some("text") => MatchOn::Text,
             Some(other) => {
                 err(line, format!("on = {other:?}: expected \"folded\" or \"text\""));
                 continue;
@@ -407,6 +425,9 @@ pub fn load_rule_file(
         let Ok(not_context) = compile_opt(&raw.not_context, "not_context") else {
             continue;
         };
+        let Ok(not_after) = compile_opt(&raw.not_after, "not_after") else {
+            continue;
+        };
         let rule = Rule {
             id: raw.id.clone(),
             field: raw.field.clone(),
@@ -415,6 +436,7 @@ pub fn load_rule_file(
             regex,
             context,
             not_context,
+            not_after,
             value: raw.value.clone(),
             examples: raw.examples.clone(),
             expect: raw.expect.clone(),
