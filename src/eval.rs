@@ -26,7 +26,13 @@ pub const SCALARS: [&str; 11] = [
 ];
 
 /// Set-valued fields, in report order.
-pub const SETS: [&str; 5] = ["meeting_types", "chairs", "members", "rankings", "ranking_awards"];
+pub const SETS: [&str; 5] = [
+    "meeting_types",
+    "chairs",
+    "members",
+    "rankings",
+    "ranking_awards",
+];
 
 /// True positives, false positives, false negatives.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,9 +46,21 @@ impl Counts {
     /// Precision, recall, F1 (1.0 when there is nothing to count, as score.py does).
     pub fn prf(&self) -> (f64, f64, f64) {
         let (tp, fp, fn_) = (self.tp as f64, self.fp as f64, self.fn_ as f64);
-        let p = if self.tp + self.fp > 0 { tp / (tp + fp) } else { 1.0 };
-        let r = if self.tp + self.fn_ > 0 { tp / (tp + fn_) } else { 1.0 };
-        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let p = if self.tp + self.fp > 0 {
+            tp / (tp + fp)
+        } else {
+            1.0
+        };
+        let r = if self.tp + self.fn_ > 0 {
+            tp / (tp + fn_)
+        } else {
+            1.0
+        };
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         (p, r, f)
     }
 }
@@ -68,11 +86,13 @@ pub struct Score {
 impl Score {
     /// Counts summed over all fields.
     pub fn micro(&self) -> Counts {
-        self.fields.iter().fold(Counts::default(), |a, (_, c)| Counts {
-            tp: a.tp + c.tp,
-            fp: a.fp + c.fp,
-            fn_: a.fn_ + c.fn_,
-        })
+        self.fields
+            .iter()
+            .fold(Counts::default(), |a, (_, c)| Counts {
+                tp: a.tp + c.tp,
+                fp: a.fp + c.fp,
+                fn_: a.fn_ + c.fn_,
+            })
     }
 
     /// Mean F1 over fields that have gold values, and how many there are.
@@ -99,10 +119,18 @@ impl Score {
     /// The report `score.py` prints.
     pub fn report(&self, show_errors: bool) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{:18} {:>4} {:>4} {:>4} {:>6} {:>6} {:>6}", "field", "tp", "fp", "fn", "P", "R", "F1");
+        let _ = writeln!(
+            out,
+            "{:18} {:>4} {:>4} {:>4} {:>6} {:>6} {:>6}",
+            "field", "tp", "fp", "fn", "P", "R", "F1"
+        );
         for (f, c) in &self.fields {
             let (p, r, f1) = c.prf();
-            let _ = writeln!(out, "{f:18} {:4} {:4} {:4} {p:6.3} {r:6.3} {f1:6.3}", c.tp, c.fp, c.fn_);
+            let _ = writeln!(
+                out,
+                "{f:18} {:4} {:4} {:4} {p:6.3} {r:6.3} {f1:6.3}",
+                c.tp, c.fp, c.fn_
+            );
         }
         if show_errors {
             for e in &self.errors {
@@ -117,7 +145,10 @@ impl Score {
         }
         let _ = writeln!(out, "docs {}, predicted {}", self.docs, self.predicted_docs);
         let (macro_f1, n) = self.macro_f1();
-        let _ = writeln!(out, "macro F1 {macro_f1:.3} over {n} fields with gold values");
+        let _ = writeln!(
+            out,
+            "macro F1 {macro_f1:.3} over {n} fields with gold values"
+        );
         let (p, r, f) = self.micro().prf();
         let _ = writeln!(out, "micro P {p:.3} R {r:.3} F1 {f:.3}");
         out
@@ -144,7 +175,10 @@ impl Score {
 /// JSON the way Python's `json.dumps(..., ensure_ascii=False)` writes it (", " and ": ").
 fn python_json(v: &Value) -> String {
     match v {
-        Value::Array(items) => format!("[{}]", items.iter().map(python_json).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(python_json).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(map) => format!(
             "{{{}}}",
             map.iter()
@@ -200,10 +234,22 @@ pub fn fold(s: &str) -> String {
         u.push(chars[i]);
         i += 1;
     }
-    let collapsed = u.split(char::is_whitespace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let collapsed = u
+        .split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     // Python's split on \s+ keeps leading/trailing handling via strip below.
-    let lead = if u.starts_with(char::is_whitespace) { " " } else { "" };
-    let trail = if u.ends_with(char::is_whitespace) && !collapsed.is_empty() { " " } else { "" };
+    let lead = if u.starts_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let trail = if u.ends_with(char::is_whitespace) && !collapsed.is_empty() {
+        " "
+    } else {
+        ""
+    };
     let v = format!("{lead}{collapsed}{trail}");
     v.trim_matches(|c| " .,;:()[]".contains(c)).to_string()
 }
@@ -221,7 +267,12 @@ fn variants(g: &Value) -> Vec<String> {
     match g {
         Value::Null => Vec::new(),
         Value::Number(n) => vec![n.to_string()],
-        Value::String(s) => s.split(" | ").map(str::trim).filter(|v| !v.is_empty()).map(String::from).collect(),
+        Value::String(s) => s
+            .split(" | ")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+            .collect(),
         Value::Bool(b) => vec![if *b { "True".into() } else { "False".into() }],
         other => other
             .to_string()
@@ -296,7 +347,11 @@ fn get<'v>(v: &'v Value, k: &str) -> &'v Value {
 }
 
 fn obj(v: &Value) -> Value {
-    if truthy(v) { v.clone() } else { Value::Object(Default::default()) }
+    if truthy(v) {
+        v.clone()
+    } else {
+        Value::Object(Default::default())
+    }
 }
 
 fn list(v: &Value) -> Vec<Value> {
@@ -336,7 +391,10 @@ fn flatten(rec: &Value) -> HashMap<&'static str, Value> {
                 .collect(),
         ),
     );
-    m.insert("members", Value::Array(list(get(rec, "members")).iter().map(unit_names).collect()));
+    m.insert(
+        "members",
+        Value::Array(list(get(rec, "members")).iter().map(unit_names).collect()),
+    );
     let rankings = list(get(rec, "rankings"));
     m.insert(
         "rankings",
@@ -387,7 +445,9 @@ fn gold_sets(g: &Value) -> HashMap<&'static str, Vec<Value>> {
 fn element_match(field: &str, p: &Value, g: &Value) -> bool {
     match field {
         "rankings" => p.get(0) == g.get(0) && same(get_idx(p, 1), get_idx(g, 1)),
-        "ranking_awards" => same(get_idx(p, 0), get_idx(g, 0)) && same(get_idx(p, 1), get_idx(g, 1)),
+        "ranking_awards" => {
+            same(get_idx(p, 0), get_idx(g, 0)) && same(get_idx(p, 1), get_idx(g, 1))
+        }
         _ => same(p, g),
     }
 }
@@ -458,7 +518,11 @@ pub fn score(gold_rows: &[Value], preds: &[Value]) -> Score {
             } else if !has_p {
                 c.fn_ += 1;
             } else {
-                let pv_cmp = if pv.is_array() { pv.clone() } else { Value::String(py_str(&pv).unwrap_or_default()) };
+                let pv_cmp = if pv.is_array() {
+                    pv.clone()
+                } else {
+                    Value::String(py_str(&pv).unwrap_or_default())
+                };
                 if same(&pv_cmp, &gv) {
                     c.tp += 1;
                     continue;
@@ -513,7 +577,9 @@ pub fn read_jsonl(path: &std::path::Path) -> Result<Vec<Value>, String> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+        })
         .collect()
 }
 
@@ -532,7 +598,10 @@ mod tests {
     fn variants_and_units() {
         let gold = Value::String("Sở Thông tin và Truyền thông | Sở TT&TT".into());
         assert!(same(&Value::String("Sở TT&TT".into()), &gold));
-        assert!(same(&serde_json::json!(["x", "So Thong tin va Truyen thong"]), &gold));
+        assert!(same(
+            &serde_json::json!(["x", "So Thong tin va Truyen thong"]),
+            &gold
+        ));
         assert!(!same(&Value::String("Sở Y tế".into()), &gold));
     }
 }

@@ -10,7 +10,11 @@ use thidua::sink::{AtomicFile, JsonlSink};
 use thidua::{Pipeline, ToneStyle, eval, source};
 
 #[derive(Parser)]
-#[command(name = "thidua", version, about = "Vietnamese emulation-bloc meeting reports → verifiable JSON records")]
+#[command(
+    name = "thidua",
+    version,
+    about = "Vietnamese emulation-bloc meeting reports → verifiable JSON records"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -108,7 +112,9 @@ fn extract(
     patterns: Option<PathBuf>,
     style: ToneStyle,
 ) -> ExitCode {
-    let mut builder = Pipeline::builder().include_text(include_text).tone_style(style);
+    let mut builder = Pipeline::builder()
+        .include_text(include_text)
+        .tone_style(style);
     if let Some(dir) = patterns {
         builder = builder.patterns_dir(dir);
     }
@@ -167,7 +173,12 @@ fn extract(
     }
 }
 
-fn evaluate(gold: &PathBuf, pred: &PathBuf, show_errors: bool, json: bool) -> ExitCode {
+fn evaluate(
+    gold: &std::path::Path,
+    pred: &std::path::Path,
+    show_errors: bool,
+    json: bool,
+) -> ExitCode {
     let (gold_rows, preds) = match (eval::read_jsonl(gold), eval::read_jsonl(pred)) {
         (Ok(g), Ok(p)) => (g, p),
         (Err(e), _) | (_, Err(e)) => {
@@ -210,12 +221,19 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
         }
     };
     let mut out = String::new();
-    out.push_str(&format!("# {} ({} characters of normalized text)\n\n## Rule hits\n", doc.input, doc.text.chars().count()));
+    out.push_str(&format!(
+        "# {} ({} characters of normalized text)\n\n## Rule hits\n",
+        doc.input,
+        doc.text.chars().count()
+    ));
     for e in pipeline.explain(&doc) {
         if field.is_some_and(|f| !e.field.starts_with(f)) {
             continue;
         }
-        out.push_str(&format!("{}:{} {} [{} p{}] {:?}\n", e.line, e.column, e.field, e.rule, e.priority, e.matched));
+        out.push_str(&format!(
+            "{}:{} {} [{} p{}] {:?}\n",
+            e.line, e.column, e.field, e.rule, e.priority, e.matched
+        ));
         for (name, value) in &e.slots {
             out.push_str(&format!("      {name} = {value:?}\n"));
         }
@@ -226,8 +244,16 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
         if field.is_some_and(|f| !ev.field.starts_with(f) && !ev.rule.starts_with(f)) {
             continue;
         }
-        let value: String = doc.text.chars().skip(ev.start).take(ev.end - ev.start).collect();
-        out.push_str(&format!("{:28} {:?}  <- {} @{}..{}\n", ev.field, value, ev.rule, ev.start, ev.end));
+        let value: String = doc
+            .text
+            .chars()
+            .skip(ev.start)
+            .take(ev.end - ev.start)
+            .collect();
+        out.push_str(&format!(
+            "{:28} {:?}  <- {} @{}..{}\n",
+            ev.field, value, ev.rule, ev.start, ev.end
+        ));
     }
     out.push_str("\n## Record\n");
     out.push_str(&serde_json::to_string_pretty(&record).unwrap_or_default());

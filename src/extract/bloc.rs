@@ -6,9 +6,9 @@
 //! abbreviations, lower-case words that are not stop words (`stops.tsv`); after a comma only
 //! a collective noun ("ngành", "thị xã" …) or another unit name continues it.
 
+use super::Ctx;
 use super::text::{Span, Word, words};
 use super::units::name_phrase_at;
-use super::Ctx;
 use crate::normalize::fold_str;
 use crate::record::{Bloc, BlocKind};
 
@@ -18,8 +18,22 @@ const MAX_NAME_WORDS: usize = 20;
 /// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
 /// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp").
 const AFTER_COMMA: [&str; 16] = [
-    "nganh", "chi cuc", "thi xa", "thanh pho", "don vi", "cao dang", "trung cap", "huyen", "so",
-    "ban", "truong", "doanh nghiep", "hoi", "doan the", "co quan", "quan",
+    "nganh",
+    "chi cuc",
+    "thi xa",
+    "thanh pho",
+    "don vi",
+    "cao dang",
+    "trung cap",
+    "huyen",
+    "so",
+    "ban",
+    "truong",
+    "doanh nghiep",
+    "hoi",
+    "doan the",
+    "co quan",
+    "quan",
 ];
 
 /// One mention of a bloc in the text.
@@ -98,7 +112,13 @@ fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
         .iter()
         .enumerate()
         .filter(|(_, m)| !m.generic)
-        .map(|(i, m)| (i, fold_str(ctx.s(m.span)), ctx.s(m.span).split_whitespace().count()))
+        .map(|(i, m)| {
+            (
+                i,
+                fold_str(ctx.s(m.span)),
+                ctx.s(m.span).split_whitespace().count(),
+            )
+        })
         .collect();
     let count = |name: &str| named.iter().filter(|(_, n, _)| n == name).count();
     let mut best = named.iter().max_by(|a, b| {
@@ -116,9 +136,14 @@ fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
                 && longer.as_bytes().get(n.len()) == Some(&b' ')
                 && count(n) > count(longer)
         });
-        let Some(s) = shorter.max_by_key(|(_, n, _)| n.len()) else { break };
+        let Some(s) = shorter.max_by_key(|(_, n, _)| n.len()) else {
+            break;
+        };
         let extra = &longer_text[ctx.s(mentions[s.0].span).len()..];
-        if extra.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_lowercase)) {
+        if extra
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_lowercase))
+        {
             best = s;
         } else {
             break;
@@ -154,7 +179,8 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let ws = words(text, after, limit);
     let folded: Vec<String> = ws.iter().map(|w| fold_str(w.text)).collect();
     let lower: Vec<String> = ws.iter().map(|w| w.text.to_lowercase()).collect();
-    let lower_from = |i: usize| -> Vec<&str> { lower[i..].iter().take(6).map(String::as_str).collect() };
+    let lower_from =
+        |i: usize| -> Vec<&str> { lower[i..].iter().take(6).map(String::as_str).collect() };
     let mut end = after;
     // What may start a name: "các", "số", a number or Roman numeral, a capitalized word.
     let Some(first) = ws.first() else {
@@ -165,11 +191,11 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let started = fold_str(&text[start..after]).split(' ').any(|w| w == "cac");
     let starts_name = started
         || gap0.is_empty()
-        && (matches!(folded[0].as_str(), "cac" | "so")
-            || first.is_number()
-            || first.is_capitalized()
-            || first.is_all_caps())
-        && !(folded[0] == "khen" && folded.get(1).is_some_and(|w| w == "thuong"));
+            && (matches!(folded[0].as_str(), "cac" | "so")
+                || first.is_number()
+                || first.is_capitalized()
+                || first.is_all_caps())
+            && !(folded[0] == "khen" && folded.get(1).is_some_and(|w| w == "thuong"));
     if !starts_name {
         return (Span::new(start, after), false);
     }
@@ -191,7 +217,13 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             "," => {
                 let after_comma = AFTER_COMMA.iter().any(|n| {
                     let n_words = n.split(' ').count();
-                    folded[i..].iter().take(n_words).cloned().collect::<Vec<_>>().join(" ") == *n
+                    folded[i..]
+                        .iter()
+                        .take(n_words)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        == *n
                 });
                 let unit_head = w.is_capitalized() && ctx.gaz.match_head(&lower_from(i)).is_some();
                 let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
@@ -227,7 +259,13 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                     n.is_capitalized() || n.is_all_caps() || fold_str(n.text) == "cac"
                 }) || AFTER_COMMA.iter().any(|n| {
                     let n_words = n.split(' ').count();
-                    folded[i + 1..].iter().take(n_words).cloned().collect::<Vec<_>>().join(" ") == *n
+                    folded[i + 1..]
+                        .iter()
+                        .take(n_words)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        == *n
                 });
                 if !next_ok {
                     break;
@@ -245,7 +283,9 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let mut span = Span::new(start, end);
     loop {
         let t = &text[span.start..span.end];
-        let Some(last_space) = t.rfind(' ') else { break };
+        let Some(last_space) = t.rfind(' ') else {
+            break;
+        };
         let last = fold_str(&t[last_space + 1..]);
         if matches!(last.as_str(), "va" | "cac" | "cua" | "-" | "tai" | "thuoc") {
             span.end = span.start + t[..last_space].trim_end().len();
@@ -265,6 +305,9 @@ mod tests {
     fn debug_name() {
         let p = Pipeline::builder().build().unwrap();
         let r = p.extract_text("t", "Khối thi đua các cơ quan đảng triển khai nhiệm vụ năm 2022\n\nChiều nay 6/12, Khối thi đua các cơ quan đảng tổ chức hội nghị tổng kết.");
-        assert_eq!(r.bloc.name.as_deref(), Some("Khối thi đua các cơ quan đảng"));
+        assert_eq!(
+            r.bloc.name.as_deref(),
+            Some("Khối thi đua các cơ quan đảng")
+        );
     }
 }

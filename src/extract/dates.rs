@@ -111,7 +111,10 @@ fn year_from_meeting(m: u32, meeting: &Meeting) -> Option<i32> {
 pub fn meeting_date(ctx: &mut Ctx, meeting: &Meeting, stamps: &[Span]) -> Option<String> {
     let mut found: Vec<Found<Ymd>> = Vec::new();
     for hit in ctx.hits("meeting.date") {
-        if stamps.iter().any(|s| s.contains(hit.span()) || hit.span().contains(*s)) {
+        if stamps
+            .iter()
+            .any(|s| s.contains(hit.span()) || hit.span().contains(*s))
+        {
             continue;
         }
         let Some(expr) = expr_of(ctx, &hit) else {
@@ -131,7 +134,12 @@ pub fn meeting_date(ctx: &mut Ctx, meeting: &Meeting, stamps: &[Span]) -> Option
     // The first date in reading order; priority only breaks ties at the same place.
     let first = found
         .iter()
-        .min_by(|a, b| a.span.start.cmp(&b.span.start).then(b.priority.cmp(&a.priority)))?
+        .min_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.priority.cmp(&a.priority))
+        })?
         .clone();
     ctx.evidence_for("meeting.date", &first);
     Some(first.value.iso())
@@ -162,24 +170,48 @@ mod tests {
     #[test]
     fn resolves_against_publication() {
         let p = Ymd::new(2021, 1, 11);
-        assert_eq!(resolve(&dm(8, 1), p, &Meeting::default()), Ymd::new(2021, 1, 8));
-        assert_eq!(resolve(&dm(28, 12), p, &Meeting::default()), Ymd::new(2020, 12, 28));
+        assert_eq!(
+            resolve(&dm(8, 1), p, &Meeting::default()),
+            Ymd::new(2021, 1, 8)
+        );
+        assert_eq!(
+            resolve(&dm(28, 12), p, &Meeting::default()),
+            Ymd::new(2020, 12, 28)
+        );
     }
 
     #[test]
     fn resolves_against_reviewed_year() {
         use MeetingType::*;
-        assert_eq!(resolve(&dm(15, 12), None, &m(&[TongKet], Some(2022), Some(2023))), Ymd::new(2022, 12, 15));
-        assert_eq!(resolve(&dm(17, 1), None, &m(&[TongKet], Some(2023), None)), Ymd::new(2024, 1, 17));
-        assert_eq!(resolve(&dm(10, 4), None, &m(&[TongKet], Some(2023), Some(2024))), Ymd::new(2024, 4, 10));
-        assert_eq!(resolve(&dm(11, 4), None, &m(&[KyKet], None, Some(2023))), Ymd::new(2023, 4, 11));
-        assert_eq!(resolve(&dm(28, 8), None, &m(&[SoKet], Some(2019), Some(2019))), Ymd::new(2019, 8, 28));
+        assert_eq!(
+            resolve(&dm(15, 12), None, &m(&[TongKet], Some(2022), Some(2023))),
+            Ymd::new(2022, 12, 15)
+        );
+        assert_eq!(
+            resolve(&dm(17, 1), None, &m(&[TongKet], Some(2023), None)),
+            Ymd::new(2024, 1, 17)
+        );
+        assert_eq!(
+            resolve(&dm(10, 4), None, &m(&[TongKet], Some(2023), Some(2024))),
+            Ymd::new(2024, 4, 10)
+        );
+        assert_eq!(
+            resolve(&dm(11, 4), None, &m(&[KyKet], None, Some(2023))),
+            Ymd::new(2023, 4, 11)
+        );
+        assert_eq!(
+            resolve(&dm(28, 8), None, &m(&[SoKet], Some(2019), Some(2019))),
+            Ymd::new(2019, 8, 28)
+        );
         assert_eq!(resolve(&dm(28, 8), None, &Meeting::default()), None);
     }
 
     #[test]
     fn rejects_impossible_dates() {
         assert_eq!(Ymd::new(2023, 2, 29), None);
-        assert_eq!(Ymd::new(2024, 2, 29).map(|d| d.iso()), Some("2024-02-29".into()));
+        assert_eq!(
+            Ymd::new(2024, 2, 29).map(|d| d.iso()),
+            Some("2024-02-29".into())
+        );
     }
 }

@@ -14,7 +14,12 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         if !meeting.types.contains(&t) {
             meeting.types.push(t);
             let span = hit.slot("kw").unwrap_or(hit.span());
-            ctx.evidence(format!("meeting.types[{}]", t.as_str()), span, ctx.sentences[hit.sentence], &hit.rule.id);
+            ctx.evidence(
+                format!("meeting.types[{}]", t.as_str()),
+                span,
+                ctx.sentences[hit.sentence],
+                &hit.rule.id,
+            );
         }
     }
     let review = year(ctx, "meeting.review_year");
@@ -35,7 +40,12 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         && !meeting.types.contains(&MeetingType::SoKet)
     {
         meeting.types.push(MeetingType::TongKet);
-        ctx.evidence("meeting.types[tong_ket]", r.span, r.sentence, "infer.tong_ket.review_year");
+        ctx.evidence(
+            "meeting.types[tong_ket]",
+            r.span,
+            r.sentence,
+            "infer.tong_ket.review_year",
+        );
     }
     meeting.types.sort();
     meeting.location = location(ctx);
@@ -63,7 +73,9 @@ fn year(ctx: &Ctx, field: &str) -> Option<Found<i32>> {
 /// The place named by a `meeting.location` rule (slot `place`): a unit or a place.
 fn location(ctx: &mut Ctx) -> Option<String> {
     let hits = ctx.hits("meeting.location");
-    let hit = hits.iter().min_by_key(|h| (std::cmp::Reverse(h.rule.priority), h.m.start))?;
+    let hit = hits
+        .iter()
+        .min_by_key(|h| (std::cmp::Reverse(h.rule.priority), h.m.start))?;
     let slot = hit.slot("place")?;
     let span = match unit_starting_in(ctx, slot, UnitOpts::default()) {
         Some(u) => u.span,

@@ -17,7 +17,9 @@ pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
     let mut members: Vec<(Unit, Span, Span, String)> = Vec::new();
     let mut listed = 0usize;
     for hit in ctx.hits("members.list") {
-        let Some(slot) = hit.slot("units") else { continue };
+        let Some(slot) = hit.slot("units") else {
+            continue;
+        };
         let kind = hit.slot("kind").map(|k| ctx.s(k).to_string());
         let items: Vec<UnitSpan> = unit_list(ctx, slot, kind.as_deref());
         let sentence = ctx.sentences[hit.sentence];

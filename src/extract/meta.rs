@@ -22,7 +22,9 @@ pub fn read(ctx: &mut Ctx, doc: &mut DocInfo) -> Vec<Span> {
         }
         stamps.push(hit.span());
         if let Some(iso) = stamp_iso(ctx, &hit)
-            && first_stamp.as_ref().is_none_or(|(_, h)| hit.m.start < h.m.start)
+            && first_stamp
+                .as_ref()
+                .is_none_or(|(_, h)| hit.m.start < h.m.start)
         {
             first_stamp = Some((iso, hit));
         }
@@ -30,7 +32,12 @@ pub fn read(ctx: &mut Ctx, doc: &mut DocInfo) -> Vec<Span> {
     if doc.published.is_none()
         && let Some((iso, hit)) = first_stamp
     {
-        ctx.evidence("doc.published", hit.span(), ctx.sentences[hit.sentence], &hit.rule.id);
+        ctx.evidence(
+            "doc.published",
+            hit.span(),
+            ctx.sentences[hit.sentence],
+            &hit.rule.id,
+        );
         doc.published = Some(iso);
     }
     if let Some(hit) = ctx
@@ -41,18 +48,16 @@ pub fn read(ctx: &mut Ctx, doc: &mut DocInfo) -> Vec<Span> {
         && let Some(tag) = hit.slot("tag")
     {
         let tag_text = ctx.s(tag).trim();
-        match ctx.gaz.site(tag_text) {
-            Some(site) => {
-                if doc.site.is_none() {
-                    doc.site = Some(site.name.clone());
-                    ctx.evidence("doc.site", tag, ctx.sentences[hit.sentence], &hit.rule.id);
-                }
-            }
-            None if tag_text.contains('.') && doc.site.is_none() => {
-                doc.site = Some(tag_text.to_string());
-                ctx.evidence("doc.site", tag, ctx.sentences[hit.sentence], &hit.rule.id);
-            }
-            None => {}
+        let site_name = match ctx.gaz.site(tag_text) {
+            Some(site) => Some(site.name.clone()),
+            None if tag_text.contains('.') => Some(tag_text.to_string()),
+            None => None,
+        };
+        if doc.site.is_none()
+            && let Some(name) = site_name
+        {
+            doc.site = Some(name);
+            ctx.evidence("doc.site", tag, ctx.sentences[hit.sentence], &hit.rule.id);
         }
     }
     if doc.site.is_none()
@@ -94,8 +99,10 @@ fn stamp_iso(ctx: &Ctx, hit: &Hit) -> Option<String> {
         return Some(date.iso());
     };
     let mi: u32 = get("mi").and_then(|x| x.parse().ok()).unwrap_or(0);
-    let pm = get("ampm").is_some_and(|a| a.eq_ignore_ascii_case("pm") || a.eq_ignore_ascii_case("ch"));
-    let am = get("ampm").is_some_and(|a| a.eq_ignore_ascii_case("am") || a.eq_ignore_ascii_case("sa"));
+    let pm =
+        get("ampm").is_some_and(|a| a.eq_ignore_ascii_case("pm") || a.eq_ignore_ascii_case("ch"));
+    let am =
+        get("ampm").is_some_and(|a| a.eq_ignore_ascii_case("am") || a.eq_ignore_ascii_case("sa"));
     let hh = match (pm, am, hh) {
         (true, _, h) if h < 12 => h + 12,
         (_, true, 12) => 0,
@@ -125,7 +132,12 @@ fn headline(ctx: &Ctx, head_end: usize) -> Option<String> {
             continue;
         }
         let lowercase_start = t.chars().next().is_some_and(|c| c.is_lowercase());
-        if lowercase_start || ctx.hits("meta.published").iter().any(|h| h.m.start >= start && h.m.start < offset) {
+        if lowercase_start
+            || ctx
+                .hits("meta.published")
+                .iter()
+                .any(|h| h.m.start >= start && h.m.start < offset)
+        {
             continue;
         }
         return Some(t.to_string());
@@ -163,7 +175,12 @@ fn byline(ctx: &mut Ctx, doc: &mut DocInfo) {
         .max_by_key(|(h, _)| (h.m.start, h.rule.priority));
     if let Some((hit, name)) = best {
         doc.author = Some(ctx.s(name).to_string());
-        ctx.evidence("doc.author", name, ctx.sentences[hit.sentence], &hit.rule.id);
+        ctx.evidence(
+            "doc.author",
+            name,
+            ctx.sentences[hit.sentence],
+            &hit.rule.id,
+        );
     }
 }
 

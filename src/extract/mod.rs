@@ -105,7 +105,9 @@ impl<'a> Ctx<'a> {
             }
         }) {
             Ok(i) => i,
-            Err(i) => i.saturating_sub(1).min(self.sentences.len().saturating_sub(1)),
+            Err(i) => i
+                .saturating_sub(1)
+                .min(self.sentences.len().saturating_sub(1)),
         }
     }
 
@@ -286,7 +288,11 @@ impl Extractor {
         record.warnings = doc.warnings.clone();
 
         let stamps = meta::read(&mut ctx, &mut record.doc);
-        ctx.published = record.doc.published.as_deref().and_then(Ymd::parse_iso_prefix);
+        ctx.published = record
+            .doc
+            .published
+            .as_deref()
+            .and_then(Ymd::parse_iso_prefix);
 
         let bloc = bloc::read(&mut ctx);
         let report = report::decide(&mut ctx, &bloc);

@@ -55,14 +55,23 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
                 let len = j - k;
                 (2..=4).contains(&len)
                     && ctx.gaz.is_surname(ws[k].text)
-                    && ctx.gaz.province(&text[ws[k].start..ws[j - 1].end]).is_none()
-                    && ctx.gaz.match_head(&[ws[k].text.to_lowercase().as_str()]).is_none()
+                    && ctx
+                        .gaz
+                        .province(&text[ws[k].start..ws[j - 1].end])
+                        .is_none()
+                    && ctx
+                        .gaz
+                        .match_head(&[ws[k].text.to_lowercase().as_str()])
+                        .is_none()
             })
         };
         if let Some(k) = start {
             let len = j - k;
             let all_caps = ws[k..j].iter().all(|w| w.is_all_caps());
-            if (2..=5).contains(&len) && !all_caps && ws[k..j].iter().all(|w| w.text.chars().count() <= 7) {
+            if (2..=5).contains(&len)
+                && !all_caps
+                && ws[k..j].iter().all(|w| w.text.chars().count() <= 7)
+            {
                 names.push((k, j));
             }
         }
@@ -71,12 +80,20 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
     let mut out = Vec::new();
     for (n, &(k, j)) in names.iter().enumerate() {
         let name = Span::new(ws[k].start, ws[j - 1].end);
-        let seg_start = if n == 0 { span.start } else { ws[names[n - 1].1 - 1].end };
+        let seg_start = if n == 0 {
+            span.start
+        } else {
+            ws[names[n - 1].1 - 1].end
+        };
         let seg_end = names.get(n + 1).map_or(span.end, |&(nk, _)| ws[nk].start);
         // Title after the name ("X - Giám đốc Sở Y", "X, Chủ tịch UBND huyện Z") when the
         // name came after an honorific; otherwise the title before it.
         let after = trim_span(text, Span::new(name.end, seg_end), &['-', ',', ';', ':']);
-        let before = trim_span(text, Span::new(seg_start, name.start), &['-', ',', ';', ':']);
+        let before = trim_span(
+            text,
+            Span::new(seg_start, name.start),
+            &['-', ',', ';', ':'],
+        );
         let before = strip_honorific(ctx, before);
         let title = if honorific_before(&ws, k) || before.is_empty() {
             first_clause(ctx, after)
@@ -115,7 +132,11 @@ fn first_clause(ctx: &Ctx, span: Span) -> Option<Span> {
 fn last_clause(ctx: &Ctx, span: Span) -> Span {
     let t = ctx.s(span);
     let cut = t.rfind([',', ';']).map_or(0, |p| p + 1);
-    trim_span(ctx.text, Span::new(span.start + cut, span.end), &['-', ',', ';', ':', '(', ')'])
+    trim_span(
+        ctx.text,
+        Span::new(span.start + cut, span.end),
+        &['-', ',', ';', ':', '(', ')'],
+    )
 }
 
 /// The chairs of the meeting, from `chair` rules.

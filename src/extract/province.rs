@@ -6,14 +6,17 @@
 //! ("tỉnh Quảng Nam", weight in the rule's value), bare names (weight 1). The winner must
 //! weigh at least twice the runner-up.
 
+use super::Ctx;
 use super::bloc::BlocInfo;
 use super::text::Span;
-use super::Ctx;
 use crate::record::DocInfo;
 use std::collections::HashMap;
 
 /// Weight of a site tag or domain that belongs to a provincial publisher.
 const SITE_WEIGHT: i64 = 5;
+
+/// The strongest mention of a province: its weight, span, sentence and rule.
+type Strongest = (i64, Span, Span, String);
 
 /// Decides the province, recording the strongest mention as evidence.
 pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
@@ -26,10 +29,11 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
             return None;
         }
     }
-    // province index → (weight, best evidence: weight, span, sentence, rule)
-    let mut score: HashMap<usize, (i64, (i64, Span, Span, String))> = HashMap::new();
+    let mut score: HashMap<usize, (i64, Strongest)> = HashMap::new();
     let mut add = |p: usize, w: i64, span: Span, sentence: Span, rule: &str| {
-        let e = score.entry(p).or_insert((0, (i64::MIN, span, sentence, rule.to_string())));
+        let e = score
+            .entry(p)
+            .or_insert((0, (i64::MIN, span, sentence, rule.to_string())));
         e.0 += w;
         if w > e.1.0 {
             e.1 = (w, span, sentence, rule.to_string());
@@ -41,7 +45,9 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
     let mut strong_spans: Vec<Span> = Vec::new();
     for hit in ctx.hits("province.mention") {
         let Some(slot) = hit.slot("p") else { continue };
-        let Some(idx) = province_index(ctx, ctx.s(slot)) else { continue };
+        let Some(idx) = province_index(ctx, ctx.s(slot)) else {
+            continue;
+        };
         let w = hit.rule.value_int().unwrap_or(2);
         strong_spans.push(slot);
         add(idx, w, slot, ctx.sentences[hit.sentence], &hit.rule.id);
@@ -52,7 +58,9 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
             continue;
         }
         // "ĐH Thái Bình Dương": a longer capitalized name, not the province.
-        let next = ctx.text[span.end..].strip_prefix(' ').and_then(|r| r.chars().next());
+        let next = ctx.text[span.end..]
+            .strip_prefix(' ')
+            .and_then(|r| r.chars().next());
         if next.is_some_and(char::is_uppercase) {
             continue;
         }
@@ -99,5 +107,10 @@ fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)
     let idx = province_index(ctx, site.province.as_deref()?)?;
     // The URL is not in the text: point at the first sentence.
     let first = *ctx.sentences.first()?;
-    Some((idx, Span::new(first.start, first.start), first, "province.site_domain".to_string()))
+    Some((
+        idx,
+        Span::new(first.start, first.start),
+        first,
+        "province.site_domain".to_string(),
+    ))
 }

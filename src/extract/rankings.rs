@@ -30,13 +30,18 @@ fn rank_of(ctx: &Ctx, hit: &Hit) -> Option<(u32, Span)> {
         return ctx.gaz.ordinal(t).filter(|&r| r >= 1).map(|r| (r, s));
     }
     let v = hit.rule.value_int()?;
-    u32::try_from(v).ok().filter(|&r| r >= 1).map(|r| (r, hit.slot("kw").unwrap_or(hit.span())))
+    u32::try_from(v)
+        .ok()
+        .filter(|&r| r >= 1)
+        .map(|r| (r, hit.slot("kw").unwrap_or(hit.span())))
 }
 
 fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
     let mut out: Vec<Anchor> = Vec::new();
     for hit in ctx.hits("ranking") {
-        let Some((rank, rank_span)) = rank_of(ctx, &hit) else { continue };
+        let Some((rank, rank_span)) = rank_of(ctx, &hit) else {
+            continue;
+        };
         let whole = hit.span();
         let (core, region, looks_right) = if let Some(u) = hit.slot("units_r") {
             (Span::new(whole.start, u.start), u, true)
@@ -47,7 +52,10 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
         };
         let award = hit.slot("award");
         // Overlapping phrases: the higher-priority rule (first in `hits`) keeps its place.
-        if out.iter().any(|a| a.core.start < core.end && core.start < a.core.end) {
+        if out
+            .iter()
+            .any(|a| a.core.start < core.end && core.start < a.core.end)
+        {
             continue;
         }
         out.push(Anchor {
@@ -65,7 +73,8 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
     for i in 0..out.len() {
         let (prev_end, next_start) = {
             let same = |j: usize| out[j].hit.sentence == out[i].hit.sentence;
-            let prev_end = (i > 0 && same(i - 1)).then(|| out[i - 1].core.end.max(award_end(&out[i - 1])));
+            let prev_end =
+                (i > 0 && same(i - 1)).then(|| out[i - 1].core.end.max(award_end(&out[i - 1])));
             let next_start = (i + 1 < out.len() && same(i + 1)).then(|| out[i + 1].core.start);
             (prev_end, next_start)
         };
@@ -99,8 +108,13 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
     // unit belongs to the first phrase, the rest to the second.
     for i in 0..anchors.len().saturating_sub(1) {
         let (a, b) = (&anchors[i], &anchors[i + 1]);
-        if a.looks_right && !b.looks_right && a.hit.sentence == b.hit.sentence && a.region.end >= b.core.start.min(a.region.end) {
-            let overlap = units_for[i].len() > 1 && units_for[i + 1].iter().any(|u| units_for[i].contains(u));
+        if a.looks_right
+            && !b.looks_right
+            && a.hit.sentence == b.hit.sentence
+            && a.region.end >= b.core.start.min(a.region.end)
+        {
+            let overlap =
+                units_for[i].len() > 1 && units_for[i + 1].iter().any(|u| units_for[i].contains(u));
             if overlap || b.region.start <= a.region.start {
                 let first = units_for[i][0].clone();
                 units_for[i].truncate(1);
@@ -111,7 +125,9 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
     let mut ranked: Vec<(Ranking, Span, Span, Option<Span>, String, Span)> = Vec::new();
     for (a, units) in anchors.iter().zip(&units_for) {
         let sentence = ctx.sentences[a.hit.sentence];
-        let award_span = a.award.map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
+        let award_span = a
+            .award
+            .map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
         for u in units {
             let unit = make_unit(ctx, u);
             if ranked.iter().any(|(r, ..)| same_unit(ctx, &r.unit, &unit)) {
@@ -133,19 +149,25 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
     }
     // Awards given in other clauses to units already ranked.
     for hit in ctx.hits("ranking.award") {
-        let Some(award) = hit.slot("award") else { continue };
+        let Some(award) = hit.slot("award") else {
+            continue;
+        };
         let region = hit.slot("units_r").or(hit.slot("units"));
         let Some(region) = region else { continue };
         let award = trim_span(ctx.text, award, &[',', '.', ';', ':']);
         for u in unit_list(ctx, region, None) {
             let unit = make_unit(ctx, &u);
-            if let Some(r) = ranked.iter_mut().find(|r| same_unit(ctx, &r.0.unit, &unit) && r.0.award.is_none()) {
+            if let Some(r) = ranked
+                .iter_mut()
+                .find(|r| same_unit(ctx, &r.0.unit, &unit) && r.0.award.is_none())
+            {
                 r.0.award = Some(ctx.s(award).to_string());
                 r.3 = Some(award);
             }
         }
     }
-    for (i, (r, unit_span, rank_span, award_span, rule, sentence)) in ranked.into_iter().enumerate() {
+    for (i, (r, unit_span, rank_span, award_span, rule, sentence)) in ranked.into_iter().enumerate()
+    {
         ctx.evidence(format!("rankings[{i}].unit"), unit_span, sentence, &rule);
         ctx.evidence(format!("rankings[{i}].rank"), rank_span, sentence, &rule);
         if let Some(a) = award_span {

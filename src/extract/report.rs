@@ -2,9 +2,9 @@
 //! on emulation, tag pages listing several meetings, lists assigning heads to many clusters,
 //! decisions awarding several blocs, sports days, legal Q&A.
 
+use super::Ctx;
 use super::bloc::BlocInfo;
 use super::dates;
-use super::Ctx;
 use crate::normalize::fold_str;
 use crate::record::Meeting;
 use std::collections::BTreeSet;
@@ -15,10 +15,13 @@ const LEAD_SENTENCES: usize = 3;
 /// Decides `is_report`, recording the deciding sentence as evidence.
 pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     // Near-misses: "lead" rules count in the headline and lead only, "anywhere" rules anywhere.
-    let rejected = ctx.hits("report.reject").into_iter().any(|h| match h.rule.value_str() {
-        Some("lead") => h.sentence < LEAD_SENTENCES,
-        _ => true,
-    });
+    let rejected = ctx
+        .hits("report.reject")
+        .into_iter()
+        .any(|h| match h.rule.value_str() {
+            Some("lead") => h.sentence < LEAD_SENTENCES,
+            _ => true,
+        });
     if rejected {
         return false;
     }
@@ -30,13 +33,19 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
         return false;
     }
     let events = ctx.hits("report.event");
-    let Some(event) = events
-        .iter()
-        .max_by(|a, b| a.rule.priority.cmp(&b.rule.priority).then(b.m.start.cmp(&a.m.start)))
-    else {
+    let Some(event) = events.iter().max_by(|a, b| {
+        a.rule
+            .priority
+            .cmp(&b.rule.priority)
+            .then(b.m.start.cmp(&a.m.start))
+    }) else {
         return false;
     };
-    let (span, sentence, rule) = (event.span(), ctx.sentences[event.sentence], event.rule.id.clone());
+    let (span, sentence, rule) = (
+        event.span(),
+        ctx.sentences[event.sentence],
+        event.rule.id.clone(),
+    );
     ctx.evidence("is_report", span, sentence, &rule);
     true
 }
@@ -71,7 +80,9 @@ fn is_listing(ctx: &Ctx, bloc: &BlocInfo) -> bool {
                 "so" => words.next()?,
                 w => w,
             };
-            w.parse::<u32>().ok().or_else(|| crate::patterns::roman(&w.to_uppercase()))
+            w.parse::<u32>()
+                .ok()
+                .or_else(|| crate::patterns::roman(&w.to_uppercase()))
         })
         .collect();
     numbered.len() >= 3

@@ -28,7 +28,8 @@ pub fn unit_of(ctx: &Ctx, hit: &Hit) -> Option<UnitSpan> {
     if let Some(slot) = hit.slot("unit_r") {
         return unit_starting_in(ctx, slot, opts);
     }
-    hit.slot("unit").and_then(|slot| unit_ending_in(ctx, slot, opts))
+    hit.slot("unit")
+        .and_then(|slot| unit_ending_in(ctx, slot, opts))
 }
 
 fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
@@ -80,7 +81,10 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting) -> Roles {
     let pick = |v: &[(Found<UnitSpan>, Option<i32>)]| {
         let only: Vec<Found<UnitSpan>> = v.iter().map(|(f, _)| f.clone()).collect();
         let b = best(&only)?;
-        let year = v.iter().find(|(f, _)| f.span == b.span).and_then(|(_, y)| *y);
+        let year = v
+            .iter()
+            .find(|(f, _)| f.span == b.span)
+            .and_then(|(_, y)| *y);
         Some((b, year))
     };
     let eh = pick(&elected_heads);
@@ -116,7 +120,11 @@ pub fn fill(ctx: &mut Ctx, roles: &Roles, record: &mut Record) {
         record.elected.deputy = Some(make_unit(ctx, &f.value));
         ctx.evidence_for("elected.deputy", f);
     }
-    if let Some(f) = roles.elected_head.as_ref().or(roles.elected_deputy.as_ref()) {
+    if let Some(f) = roles
+        .elected_head
+        .as_ref()
+        .or(roles.elected_deputy.as_ref())
+    {
         record.elected.year = roles.elected_year.or(record.meeting.plan_year);
         if record.elected.year.is_some() {
             ctx.evidence_for("elected.year", f);

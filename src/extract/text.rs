@@ -50,7 +50,9 @@ pub fn sentences(text: &str) -> Vec<Span> {
         if b == b'\n' {
             push(start, i, &mut out);
             start = i + 1;
-        } else if matches!(b, b'.' | b'!' | b'?') || (b == 0xE2 && text.is_char_boundary(i) && text[i..].starts_with('…')) {
+        } else if matches!(b, b'.' | b'!' | b'?')
+            || (b == 0xE2 && text.is_char_boundary(i) && text[i..].starts_with('…'))
+        {
             let end_punct = if b == b'.' || b == b'!' || b == b'?' {
                 i + 1
             } else {
@@ -144,7 +146,8 @@ pub fn next_word(text: &str, from: usize, limit: usize) -> Option<Word<'_>> {
             // Joiner inside a word only when a word character follows directly
             // ("TP.HCM", "Đ/c", "LĐ-TB&XH"), not at a sentence end or before a space.
             match chars.peek() {
-                Some(&(_, n)) if is_word_char(n) && (c != '-' || is_all_caps_word(&text[start..end])) => {}
+                Some(&(_, n))
+                    if is_word_char(n) && (c != '-' || is_all_caps_word(&text[start..end])) => {}
                 _ => break,
             }
         } else {
@@ -202,22 +205,29 @@ mod tests {
     fn splits_sentences() {
         assert_eq!(
             split("Ngày 15/12, Khối họp. Tại hội nghị, các đơn vị bầu.\nTrần Tuyền"),
-            vec!["Ngày 15/12, Khối họp.", "Tại hội nghị, các đơn vị bầu.", "Trần Tuyền"]
+            vec![
+                "Ngày 15/12, Khối họp.",
+                "Tại hội nghị, các đơn vị bầu.",
+                "Trần Tuyền"
+            ]
         );
     }
 
     #[test]
     fn keeps_abbreviations_and_numbers() {
-        assert_eq!(split("Tại TP. Hồ Chí Minh thu 46.000 tỷ. Xong."), vec![
-            "Tại TP. Hồ Chí Minh thu 46.000 tỷ.",
-            "Xong."
-        ]);
+        assert_eq!(
+            split("Tại TP. Hồ Chí Minh thu 46.000 tỷ. Xong."),
+            vec!["Tại TP. Hồ Chí Minh thu 46.000 tỷ.", "Xong."]
+        );
     }
 
     #[test]
     fn words_keep_joiners() {
         let t = "Sở TT&TT, TP.HCM và huyện M'Drắk - LĐ-TB&XH.";
         let w: Vec<&str> = words(t, 0, t.len()).iter().map(|w| w.text).collect();
-        assert_eq!(w, vec!["Sở", "TT&TT", "TP.HCM", "và", "huyện", "M'Drắk", "LĐ-TB&XH"]);
+        assert_eq!(
+            w,
+            vec!["Sở", "TT&TT", "TP.HCM", "và", "huyện", "M'Drắk", "LĐ-TB&XH"]
+        );
     }
 }

@@ -5,16 +5,31 @@
 //! runs rightwards until a stop word in lower case (`stops.tsv`), punctuation, or a "và" that
 //! begins another unit. Names with inner commas come from `name_phrases.tsv`.
 
-use super::text::{Span, Word, words};
 use super::Ctx;
+use super::text::{Span, Word, words};
 use crate::normalize::fold_str;
 use crate::record::Unit;
 
 /// Words skipped before a unit in a list or slot ("các đơn vị thành viên là …"). They count
 /// only in lower case ("Như Thanh" is a district), except at the start of a list item.
 const FILLERS: [&str; 17] = [
-    "các", "đơn vị", "tập thể", "cho", "là", "của", "và", "thuộc về", "đối với", "lãnh đạo",
-    "đại diện", "thành viên", "gồm", "gồm có", "như", "với", "cùng",
+    "các",
+    "đơn vị",
+    "tập thể",
+    "cho",
+    "là",
+    "của",
+    "và",
+    "thuộc về",
+    "đối với",
+    "lãnh đạo",
+    "đại diện",
+    "thành viên",
+    "gồm",
+    "gồm có",
+    "như",
+    "với",
+    "cùng",
 ];
 
 /// Fillers that may be capitalized at the start of an item ("Các đơn vị …", "Lãnh đạo …").
@@ -116,7 +131,10 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     // "ngân hàng Eximbank": a head in lower case still starts a unit when a name follows.
     if !place
         && !first.is_capitalized()
-        && !c.words.get(i + head_len).is_some_and(|w| w.is_capitalized() || w.is_all_caps())
+        && !c
+            .words
+            .get(i + head_len)
+            .is_some_and(|w| w.is_capitalized() || w.is_all_caps())
     {
         return None;
     }
@@ -176,16 +194,16 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
                 }
             }
             if c.folded[j] == "cac"
-                && c.lower_from(j + 1).first().is_some_and(|w| {
-                    ctx.gaz.match_head(&[w]).is_some_and(|(_, k)| k == "place")
-                })
+                && c.lower_from(j + 1)
+                    .first()
+                    .is_some_and(|w| ctx.gaz.match_head(&[w]).is_some_and(|(_, k)| k == "place"))
             {
                 // "UBMTTQVN các tỉnh Quảng Nam, …": the places share this head.
                 break;
             }
-        } else if opts.stop_at_person && name_words >= 2 && person_run_at(ctx, c, j).is_some() {
-            break;
-        } else if place && !w.is_capitalized() && !w.is_number() {
+        } else if (opts.stop_at_person && name_words >= 2 && person_run_at(ctx, c, j).is_some())
+            || (place && !w.is_capitalized() && !w.is_number())
+        {
             break;
         }
         end = w.end;
@@ -195,7 +213,8 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     // Drop trailing connectors.
     while j > i + head_len {
         let last = j - 1;
-        if matches!(c.folded[last].as_str(), "va" | "cac" | "cua" | "-") && is_lower(&c.words[last]) {
+        if matches!(c.folded[last].as_str(), "va" | "cac" | "cua" | "-") && is_lower(&c.words[last])
+        {
             j -= 1;
             end = c.words[j - 1].end;
         } else {
@@ -204,7 +223,7 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     }
     let span = Span::new(first.start, end);
     let words_in = j - i;
-    if words_in < 2 && !(head_len >= 2) {
+    if words_in < 2 && head_len < 2 {
         return None;
     }
     if place && words_in == head_len {
@@ -242,7 +261,9 @@ fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
     while k < c.words.len()
         && k - j < 4
         && c.words[k].is_capitalized()
-        && ctx.text[c.words[k - 1].end..c.words[k].start].trim().is_empty()
+        && ctx.text[c.words[k - 1].end..c.words[k].start]
+            .trim()
+            .is_empty()
     {
         k += 1;
     }
@@ -305,7 +326,10 @@ pub fn unit_ending_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpan>
         if let Some((u, _)) = unit_from_word(ctx, &c, i, opts) {
             let better = match &best {
                 None => true,
-                Some(b) => u.span.end > b.span.end || (u.span.end == b.span.end && u.span.start < b.span.start),
+                Some(b) => {
+                    u.span.end > b.span.end
+                        || (u.span.end == b.span.end && u.span.start < b.span.start)
+                }
             };
             if better {
                 best = Some(u);
@@ -337,7 +361,10 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
         if let Some((hl, kind)) = ctx.gaz.match_head(&c.lower_from(i))
             && kind != "place"
             && c.folded.get(i + hl).is_some_and(|w| w == "cac")
-            && let Some((kl, "place")) = c.lower.get(i + hl + 1).and_then(|_| ctx.gaz.match_head(&c.lower_from(i + hl + 1)))
+            && let Some((kl, "place")) = c
+                .lower
+                .get(i + hl + 1)
+                .and_then(|_| ctx.gaz.match_head(&c.lower_from(i + hl + 1)))
         {
             let head_end = c.words[i + hl - 1].end;
             let kind_words = &c.words[i + hl + 1..i + hl + 1 + kl];
@@ -396,13 +423,21 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
 /// Returns the index after it.
 fn continuation(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<usize> {
     let w = &c.words[i];
-    let gap = if i > 0 { ctx.text[c.words[i - 1].end..w.start].trim() } else { "" };
+    let gap = if i > 0 {
+        ctx.text[c.words[i - 1].end..w.start].trim()
+    } else {
+        ""
+    };
     if !is_lower(w) || gap != "," || semicolons {
         return None;
     }
     let mut j = i;
     while j < c.words.len() {
-        if j > i && !ctx.text[c.words[j - 1].end..c.words[j].start].trim().is_empty() {
+        if j > i
+            && !ctx.text[c.words[j - 1].end..c.words[j].start]
+                .trim()
+                .is_empty()
+        {
             break;
         }
         if c.folded[j] == "va" && unit_from_word(ctx, c, j + 1, UnitOpts::default()).is_some() {
@@ -451,7 +486,12 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> usize {
 }
 
 /// For a bare place in a list: the full name it stands for when the list shares a prefix.
-fn expand_shared(ctx: &Ctx, items: &[UnitSpan], shared_head: Option<&str>, place: Span) -> Option<String> {
+fn expand_shared(
+    ctx: &Ctx,
+    items: &[UnitSpan],
+    shared_head: Option<&str>,
+    place: Span,
+) -> Option<String> {
     let place_text = ctx.s(place);
     if let Some(head) = shared_head {
         return Some(format!("{} {}", capitalize_head(head), place_text));
@@ -472,7 +512,11 @@ fn trailing_place<'t>(ctx: &Ctx, name: &'t str) -> Option<&'t str> {
     for marker in ["tỉnh ", "huyện ", "thành phố ", "thị xã ", "quận "] {
         if let Some(pos) = name.rfind(marker) {
             let place = &name[pos + marker.len()..];
-            if !place.is_empty() && place.split(' ').all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+            if !place.is_empty()
+                && place
+                    .split(' ')
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            {
                 return Some(place);
             }
         }
@@ -490,7 +534,11 @@ fn trailing_place<'t>(ctx: &Ctx, name: &'t str) -> Option<&'t str> {
 
 fn capitalize_head(head: &str) -> String {
     match head {
-        h if matches!(fold_str(h).as_str(), "huyen" | "tinh" | "thanh pho" | "thi xa" | "quan" | "xa" | "phuong") => {
+        h if matches!(
+            fold_str(h).as_str(),
+            "huyen" | "tinh" | "thanh pho" | "thi xa" | "quan" | "xa" | "phuong"
+        ) =>
+        {
             h.to_lowercase()
         }
         h => {
@@ -570,15 +618,33 @@ pub fn unit_key(ctx: &Ctx, unit: &Unit) -> (String, Option<String>) {
     let f = fold_str(&unit.canonical);
     let f = f.replace(['.', ',', '(', ')', '-', '\''], " ");
     let mut words: Vec<&str> = f.split_whitespace().collect();
-    let committee = ["uy ban nhan dan", "huyen uy", "thanh uy", "tinh uy", "thi uy", "quan uy"];
+    let committee = [
+        "uy ban nhan dan",
+        "huyen uy",
+        "thanh uy",
+        "tinh uy",
+        "thi uy",
+        "quan uy",
+    ];
     let joined = words.join(" ");
-    let placeish = words
-        .first()
-        .is_some_and(|w| matches!(*w, "tinh" | "huyen" | "thanh" | "thi" | "quan" | "xa" | "phuong"))
-        || committee.iter().any(|c| joined.starts_with(&format!("{c} ")));
+    let placeish = words.first().is_some_and(|w| {
+        matches!(
+            *w,
+            "tinh" | "huyen" | "thanh" | "thi" | "quan" | "xa" | "phuong"
+        )
+    }) || committee
+        .iter()
+        .any(|c| joined.starts_with(&format!("{c} ")));
     if placeish {
-        let skip = ["tinh", "huyen", "thanh", "pho", "thi", "xa", "quan", "uy", "ban", "nhan", "dan"];
-        let key = words.iter().filter(|w| !skip.contains(w)).copied().collect::<Vec<_>>().join(" ");
+        let skip = [
+            "tinh", "huyen", "thanh", "pho", "thi", "xa", "quan", "uy", "ban", "nhan", "dan",
+        ];
+        let key = words
+            .iter()
+            .filter(|w| !skip.contains(w))
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
         return (key, None);
     }
     if words.len() > 2 && words[0] == "truong" && matches!(words[1], "dai" | "cao" | "trung") {

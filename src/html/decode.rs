@@ -34,7 +34,10 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded> {
     } else {
         let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         det.feed(bytes, true);
-        (det.guess(Some(b"vn"), chardetng::Utf8Detection::Allow), "guessed")
+        (
+            det.guess(Some(b"vn"), chardetng::Utf8Detection::Allow),
+            "guessed",
+        )
     };
     let (text, _, had_errors) = encoding.decode(bytes);
     if how == "guessed" {
@@ -79,7 +82,9 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             i += 1;
         }
         let start = i;
-        while i < lower.len() && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_' | b':' | b'.')) {
+        while i < lower.len()
+            && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_' | b':' | b'.'))
+        {
             i += 1;
         }
         if i > start
@@ -118,7 +123,10 @@ mod tests {
 
     #[test]
     fn utf8_passes() {
-        assert_eq!(decode(&raw("Khối thi đua".as_bytes())).unwrap().text, "Khối thi đua");
+        assert_eq!(
+            decode(&raw("Khối thi đua".as_bytes())).unwrap().text,
+            "Khối thi đua"
+        );
     }
 
     #[test]

@@ -20,9 +20,32 @@ const SKIP: [&str; 14] = [
 
 /// Elements that end a line of text.
 const BLOCK: [&str; 26] = [
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "section", "article", "blockquote", "figure", "figcaption", "dd", "dt", "dl", "pre", "hr",
-    "main", "address",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "dl",
+    "pre",
+    "hr",
+    "main",
+    "address",
 ];
 
 /// Reads an HTML page into its text and metadata.
@@ -36,11 +59,17 @@ pub fn read_html(source: &str) -> Page {
             .or_else(|| meta.attr("itemprop"))
             .unwrap_or("")
             .to_ascii_lowercase();
-        let Some(content) = meta.attr("content").map(str::trim).filter(|c| !c.is_empty()) else {
+        let Some(content) = meta
+            .attr("content")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        else {
             continue;
         };
         match key.as_str() {
-            "og:title" | "twitter:title" if page.title.is_none() => page.title = Some(content.into()),
+            "og:title" | "twitter:title" if page.title.is_none() => {
+                page.title = Some(content.into())
+            }
             "article:published_time" | "datepublished" | "pubdate" | "dc.date.issued" | "date"
                 if page.published.is_none() =>
             {

@@ -49,7 +49,11 @@ pub fn read(raw: &RawDocument) -> Result<Page> {
 /// Sniffs HTML: the first non-blank characters open a tag, or an `<html`/`<body` tag appears
 /// early.
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let trimmed = head.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     trimmed.starts_with("<!doctype html")
         || trimmed.starts_with("<html")

@@ -74,6 +74,9 @@ mod tests {
         let f = Folded::new(original);
         assert_eq!(f.text, "so y te");
         let start = f.text.find("te").unwrap();
-        assert_eq!(&original[f.to_original(start)..f.to_original(f.text.len())], "tế");
+        assert_eq!(
+            &original[f.to_original(start)..f.to_original(f.text.len())],
+            "tế"
+        );
     }
 }

@@ -97,13 +97,12 @@ fn restyle(word: &str, style: ToneStyle) -> Option<String> {
     }
     // Onset: consonants, with "qu" and "gi" (before a vowel) counted as consonants.
     let mut v = lower.iter().position(|&c| is_vowel(c))?;
-    if v > 0 && lower[v - 1] == 'q' && lower[v] == 'u' {
-        v += 1;
-    } else if v > 0
+    let qu = v > 0 && lower[v - 1] == 'q' && lower[v] == 'u';
+    let gi = v > 0
         && lower[v - 1] == 'g'
         && lower[v] == 'i'
-        && lower.get(v + 1).is_some_and(|&c| is_vowel(c))
-    {
+        && lower.get(v + 1).is_some_and(|&c| is_vowel(c));
+    if qu || gi {
         v += 1;
     }
     let onset: String = lower[..v].iter().collect();
@@ -138,8 +137,33 @@ fn restyle(word: &str, style: ToneStyle) -> Option<String> {
 fn valid_onset(onset: &str) -> bool {
     matches!(
         onset,
-        "" | "b" | "c" | "ch" | "d" | "đ" | "g" | "gh" | "gi" | "h" | "k" | "kh" | "l" | "m" | "n"
-            | "ng" | "ngh" | "nh" | "p" | "ph" | "qu" | "r" | "s" | "t" | "th" | "tr" | "v" | "x"
+        "" | "b"
+            | "c"
+            | "ch"
+            | "d"
+            | "đ"
+            | "g"
+            | "gh"
+            | "gi"
+            | "h"
+            | "k"
+            | "kh"
+            | "l"
+            | "m"
+            | "n"
+            | "ng"
+            | "ngh"
+            | "nh"
+            | "p"
+            | "ph"
+            | "qu"
+            | "r"
+            | "s"
+            | "t"
+            | "th"
+            | "tr"
+            | "v"
+            | "x"
     )
 }
 
@@ -149,13 +173,21 @@ mod tests {
 
     #[test]
     fn traditional_and_modern() {
-        assert_eq!(apply("Văn hoá, thuỷ lợi, khoẻ, Uỷ ban", ToneStyle::Traditional), "Văn hóa, thủy lợi, khỏe, Ủy ban");
-        assert_eq!(apply("Văn hóa, thủy lợi, khỏe, Ủy ban", ToneStyle::Modern), "Văn hoá, thuỷ lợi, khoẻ, Uỷ ban");
+        assert_eq!(
+            apply("Văn hoá, thuỷ lợi, khoẻ, Uỷ ban", ToneStyle::Traditional),
+            "Văn hóa, thủy lợi, khỏe, Ủy ban"
+        );
+        assert_eq!(
+            apply("Văn hóa, thủy lợi, khỏe, Ủy ban", ToneStyle::Modern),
+            "Văn hoá, thuỷ lợi, khoẻ, Uỷ ban"
+        );
     }
 
     #[test]
     fn leaves_other_syllables() {
-        for w in ["hoàng", "quý", "thuyền", "HOÀ", "Hòa", "giả", "tuyển", "Toà"] {
+        for w in [
+            "hoàng", "quý", "thuyền", "HOÀ", "Hòa", "giả", "tuyển", "Toà",
+        ] {
             let t = apply(w, ToneStyle::Traditional);
             assert!(t == w || w == "Toà", "{w} -> {t}");
         }

@@ -57,6 +57,9 @@ mod tests {
 
     #[test]
     fn folds_dashes_and_quotes() {
-        assert_eq!(clean("2016 – 2020 “Cả nước” M’Drắk"), "2016 - 2020 \"Cả nước\" M'Drắk");
+        assert_eq!(
+            clean("2016 – 2020 “Cả nước” M’Drắk"),
+            "2016 - 2020 \"Cả nước\" M'Drắk"
+        );
     }
 }

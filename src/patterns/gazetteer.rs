@@ -108,7 +108,10 @@ fn read_table<'a>(
                 file: file.clone(),
                 line: i + 1,
                 message: if min_cols == max_cols {
-                    format!("expected {min_cols} TAB-separated columns, found {}", cols.len())
+                    format!(
+                        "expected {min_cols} TAB-separated columns, found {}",
+                        cols.len()
+                    )
                 } else {
                     format!(
                         "expected {min_cols} to {max_cols} TAB-separated columns, found {}",
@@ -155,7 +158,12 @@ impl Gazetteers {
             }
             let aliases: Vec<String> = cols
                 .get(1)
-                .map(|a| a.split('|').map(|x| n(x.trim())).filter(|x| !x.is_empty()).collect())
+                .map(|a| {
+                    a.split('|')
+                        .map(|x| n(x.trim()))
+                        .filter(|x| !x.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default();
             let idx = provinces.len();
             for key in std::iter::once(&name).chain(aliases.iter()) {
@@ -167,8 +175,10 @@ impl Gazetteers {
             }
             provinces.push(Province { name, aliases });
         }
-        let mut keys: Vec<(String, usize)> =
-            province_index.iter().map(|(k, &v)| (k.clone(), v)).collect();
+        let mut keys: Vec<(String, usize)> = province_index
+            .iter()
+            .map(|(k, &v)| (k.clone(), v))
+            .collect();
         keys.sort();
         let province_finder = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -208,7 +218,11 @@ impl Gazetteers {
         let titles = t.rows.iter().map(|(_, c)| n(c[0])).collect();
 
         let t = read_table(files, "surnames.tsv", 1, 1, errors);
-        let surnames = t.rows.iter().map(|(_, c)| (n(c[0]).to_lowercase(), ())).collect();
+        let surnames = t
+            .rows
+            .iter()
+            .map(|(_, c)| (n(c[0]).to_lowercase(), ()))
+            .collect();
         let surname_words: Vec<String> = t.rows.iter().map(|(_, c)| n(c[0])).collect();
         let mut number_words = Vec::new();
         let mut ordinal_words = Vec::new();
@@ -218,7 +232,11 @@ impl Gazetteers {
         let t = read_table(files, "numbers.tsv", 3, 3, errors);
         for (line, cols) in &t.rows {
             let Ok(value) = cols[1].parse::<u32>() else {
-                err(&t.file, *line, format!("value {:?} is not a number", cols[1]));
+                err(
+                    &t.file,
+                    *line,
+                    format!("value {:?} is not a number", cols[1]),
+                );
                 continue;
             };
             let word = n(cols[0]);
@@ -253,7 +271,10 @@ impl Gazetteers {
                 err(
                     &t.file,
                     *line,
-                    format!("level {:?}: expected national, provincial or other", cols[2]),
+                    format!(
+                        "level {:?}: expected national, provincial or other",
+                        cols[2]
+                    ),
                 );
             }
             awards.push(Award {
@@ -365,13 +386,21 @@ impl Gazetteers {
                 (m.start() == 0 || !is_word(bytes[m.start() - 1]))
                     && (m.end() == bytes.len() || !is_word(bytes[m.end()]))
             })
-            .map(|m| (m.start(), m.end(), self.province_patterns[m.pattern().as_usize()]))
+            .map(|m| {
+                (
+                    m.start(),
+                    m.end(),
+                    self.province_patterns[m.pattern().as_usize()],
+                )
+            })
             .collect()
     }
 
     /// The kind of a unit head ("Sở" → "agency"), looked up in lower case.
     pub fn unit_head_kind(&self, head: &str) -> Option<&str> {
-        self.unit_head_index.get(&head.to_lowercase()).map(String::as_str)
+        self.unit_head_index
+            .get(&head.to_lowercase())
+            .map(String::as_str)
     }
 
     /// The longest unit head made of the first words (in lower case, with diacritics: "sở" is

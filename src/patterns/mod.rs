@@ -169,7 +169,7 @@ impl Patterns {
             return Err(Error::Patterns(PatternErrors(errors)));
         }
         // Highest priority first; file order breaks ties.
-        rules.sort_by(|a, b| b.priority.cmp(&a.priority));
+        rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
         let mut by_field: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
             by_field.entry(r.field.clone()).or_default().push(i);

@@ -272,9 +272,7 @@ pub fn load_macros(
 }
 
 fn is_macro_name(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase())
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && s.chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
@@ -386,7 +384,10 @@ pub fn load_rule_file(
             Some("folded") => MatchOn::Folded,
             None | Some("text") => MatchOn::Text,
             Some(other) => {
-                err(line, format!("on = {other:?}: expected \"folded\" or \"text\""));
+                err(
+                    line,
+                    format!("on = {other:?}: expected \"folded\" or \"text\""),
+                );
                 continue;
             }
         };
@@ -394,7 +395,10 @@ pub fn load_rule_file(
             None | Some("insensitive") => true,
             Some("sensitive") => false,
             Some(other) => {
-                err(line, format!("case = {other:?}: expected \"sensitive\" or \"insensitive\""));
+                err(
+                    line,
+                    format!("case = {other:?}: expected \"sensitive\" or \"insensitive\""),
+                );
                 continue;
             }
         };

@@ -24,7 +24,8 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_string());
         let tmp = dest.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(tmp.display().to_string(), e))?;
+        let file =
+            std::fs::File::create(&tmp).map_err(|e| Error::io(tmp.display().to_string(), e))?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -35,12 +36,15 @@ impl AtomicFile {
     /// Flushes, syncs and renames into place.
     pub fn commit(mut self) -> Result<()> {
         let mut w = self.file.take().expect("not committed twice");
-        w.flush().map_err(|e| Error::io(self.tmp.display().to_string(), e))?;
+        w.flush()
+            .map_err(|e| Error::io(self.tmp.display().to_string(), e))?;
         let f = w
             .into_inner()
             .map_err(|e| Error::io(self.tmp.display().to_string(), e.into_error()))?;
-        f.sync_all().map_err(|e| Error::io(self.tmp.display().to_string(), e))?;
-        std::fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(self.dest.display().to_string(), e))
+        f.sync_all()
+            .map_err(|e| Error::io(self.tmp.display().to_string(), e))?;
+        std::fs::rename(&self.tmp, &self.dest)
+            .map_err(|e| Error::io(self.dest.display().to_string(), e))
     }
 }
 

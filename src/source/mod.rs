@@ -38,17 +38,18 @@ pub const DIR_EXTENSIONS: [&str; 3] = ["txt", "html", "htm"];
 /// (missing path, unreadable directory entry, symlink loop) come out as errors in the stream so
 /// the batch can report them and go on.
 pub fn expand(args: &[String]) -> impl Iterator<Item = Result<InputSpec>> + '_ {
-    args.iter().flat_map(|arg| -> Box<dyn Iterator<Item = Result<InputSpec>>> {
-        if arg == "-" {
-            return Box::new(std::iter::once(Ok(InputSpec::Stdin)));
-        }
-        let path = PathBuf::from(arg);
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => Box::new(walk_dir(path)),
-            Ok(_) => Box::new(std::iter::once(Ok(InputSpec::File(path)))),
-            Err(e) => Box::new(std::iter::once(Err(Error::io(arg.clone(), e)))),
-        }
-    })
+    args.iter()
+        .flat_map(|arg| -> Box<dyn Iterator<Item = Result<InputSpec>>> {
+            if arg == "-" {
+                return Box::new(std::iter::once(Ok(InputSpec::Stdin)));
+            }
+            let path = PathBuf::from(arg);
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => Box::new(walk_dir(path)),
+                Ok(_) => Box::new(std::iter::once(Ok(InputSpec::File(path)))),
+                Err(e) => Box::new(std::iter::once(Err(Error::io(arg.clone(), e)))),
+            }
+        })
 }
 
 fn walk_dir(dir: PathBuf) -> impl Iterator<Item = Result<InputSpec>> {
