@@ -1,0 +1,9 @@
+//! Integration tests: one binary, one module per topic.
+
+mod util;
+
+mod cli;
+mod golden;
+mod html;
+mod normalize;
+mod patterns;
