@@ -1,1 +1,171 @@
-//! Tests: patterns.
+//! Patterns as data: every rule's examples hold, broken files are reported with file:line
+//! (all problems at once), a patterns directory on disk behaves like the embedded copy, and
+//! `thidua explain` shows which rules fired.
+
+use crate::util;
+use thidua::{Normalizer, PatternFiles, Patterns};
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_examples_that_hold() {
+    // Loading checks each rule's examples (must match) and counter-examples (must not).
+    let patterns = Patterns::embedded(&Normalizer::default()).expect("embedded patterns load");
+    let rules = patterns.rules();
+    assert!(rules.len() >= 60, "only {} rules", rules.len());
+    for r in rules {
+        assert!(
+            !r.examples.is_empty() && !r.counter.is_empty(),
+            "{}: needs examples both ways",
+            r.id
+        );
+        assert!(r.note.is_some(), "{}: says what it matches", r.id);
+    }
+    for field in [
+        "bloc.mention",
+        "report.event",
+        "report.reject",
+        "meeting.date",
+        "meeting.type",
+        "meeting.review_year",
+        "meeting.plan_year",
+        "chair",
+        "role.head",
+        "role.deputy",
+        "role.elected_head",
+        "members.list",
+        "member_count",
+        "ranking",
+        "ranking.award",
+        "province.mention",
+        "province.regional",
+        "meta.published",
+        "meta.author",
+        "leftover.cut",
+        "leftover.drop",
+        "movement",
+    ] {
+        assert!(
+            patterns.rules_for(field).next().is_some(),
+            "no rule feeds {field}"
+        );
+    }
+}
+
+#[test]
+fn broken_pattern_files_are_reported_with_file_and_line_all_at_once() {
+    let dir = util::tempdir();
+    copy_dir(&util::path("patterns"), dir.path());
+    let rules = dir.path().join("rules/bloc.toml");
+    let mut text = util::read(&rules);
+    text.push_str(
+        r#"
+[[rule]]
+id = "broken.regex"
+field = "bloc.mention"
+note = "unbalanced group"
+pattern = '''(khối'''
+examples = ["khối"]
+counter = ["x"]
+
+[[rule]]
+id = "broken.example"
+field = "bloc.mention"
+note = "example that does not match"
+pattern = '''cụm thi đua'''
+examples = ["khối thi đua"]
+counter = ["cụm thi đua số 1"]
+
+[[rule]]
+id = "broken.macro"
+field = "bloc.mention"
+note = "unknown macro"
+pattern = '''{NO_SUCH_MACRO}'''
+examples = ["x"]
+counter = ["y"]
+"#,
+    );
+    std::fs::write(&rules, text).unwrap();
+    let gaz = dir.path().join("gazetteers/numbers.tsv");
+    let mut g = util::read(&gaz);
+    g.push_str("mười lăm\tmười lăm\tcardinal\n");
+    std::fs::write(&gaz, g).unwrap();
+    std::fs::write(dir.path().join("rules/syntax.toml"), "[[rule]\nid = 1\n").unwrap();
+
+    let files = PatternFiles::from_dir(dir.path()).unwrap();
+    let err =
+        Patterns::load(&files, &Normalizer::default()).expect_err("broken patterns must not load");
+    let msg = err.to_string();
+    for needle in [
+        "rules/bloc.toml:",
+        "rule broken.regex: pattern",
+        "rule broken.example: example does not match",
+        "rule broken.macro: pattern: unknown macro {NO_SUCH_MACRO}",
+        "gazetteers/numbers.tsv:",
+        "is not a number",
+        "rules/syntax.toml:1:",
+    ] {
+        assert!(msg.contains(needle), "missing {needle:?} in:\n{msg}");
+    }
+    // Every line reads `file:line: message`.
+    for line in msg.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (file, lno) = (parts.next().unwrap(), parts.next().unwrap());
+        assert!(file.ends_with(".toml") || file.ends_with(".tsv"), "{line}");
+        assert!(lno.parse::<usize>().is_ok(), "{line}");
+    }
+    // The CLI reports the same and exits 2.
+    let out = util::thidua(
+        &[
+            "extract",
+            "--patterns",
+            dir.path().to_str().unwrap(),
+            "corpus/s001.txt",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rules/bloc.toml:"));
+}
+
+#[test]
+fn patterns_directory_gives_the_embedded_results() {
+    let a = util::thidua(&["extract", "corpus/"], None);
+    let b = util::thidua(&["extract", "--patterns", "patterns", "corpus/"], None);
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn explain_shows_rule_hits_and_winning_values() {
+    let out = util::thidua(&["explain", "corpus/s004.txt"], None);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("## Rule hits"));
+    assert!(text.contains("[head.is_head p50]"), "{text}");
+    assert!(
+        text.contains("head_unit")
+            && text.contains("\"Sở Thông tin và Truyền thông\"  <- head.is_head"),
+        "{text}"
+    );
+    let only = util::thidua(
+        &["explain", "--field", "role.deputy", "corpus/s004.txt"],
+        None,
+    );
+    let only = String::from_utf8_lossy(&only.stdout);
+    assert!(
+        only.contains("deputy.is_deputy") && !only.contains("[head.is_head"),
+        "{only}"
+    );
+}

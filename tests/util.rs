@@ -18,7 +18,12 @@ pub fn path(rel: &str) -> PathBuf {
 /// The pipeline with embedded patterns, built once.
 pub fn pipeline() -> &'static Pipeline {
     static P: OnceLock<Pipeline> = OnceLock::new();
-    P.get_or_init(|| Pipeline::builder().include_text(true).build().expect("embedded patterns load"))
+    P.get_or_init(|| {
+        Pipeline::builder()
+            .include_text(true)
+            .build()
+            .expect("embedded patterns load")
+    })
 }
 
 /// Runs the `thidua` binary with arguments (and optional stdin).

@@ -396,6 +396,22 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
             i = skip_note(ctx, &c, next, semicolons);
             continue;
         }
+        // "các sở Xây dựng, Giao thông vận tải": names after a shared head that is not a place.
+        if let Some(head) = shared_head.as_deref()
+            && ctx
+                .gaz
+                .unit_head_kind(head.split(' ').next_back().unwrap_or(head))
+                .is_some_and(|k| k != "place")
+            && let Some((span, next)) = shared_name_at(ctx, &c, i)
+        {
+            items.push(UnitSpan {
+                span,
+                expanded: Some(format!("{} {}", capitalize_head(head), ctx.s(span))),
+                kind: "shared".to_string(),
+            });
+            i = skip_note(ctx, &c, next, semicolons);
+            continue;
+        }
         if let Some((span, next)) = bare_place_at(ctx, &c, i) {
             let expanded = expand_shared(ctx, &items, shared_head.as_deref(), span);
             items.push(UnitSpan {
@@ -483,6 +499,35 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> usize {
         return j + 1;
     }
     c.words.len()
+}
+
+/// A name after a shared head ("Xây dựng", "Giao thông vận tải", "Tài nguyên và Môi
+/// trường"): a known name phrase (`name_phrases.tsv`), or a capitalized word and the words
+/// after it up to a separator, a stop word or "và".
+fn shared_name_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
+    let first = c.words.get(i)?;
+    if !first.is_capitalized() {
+        return None;
+    }
+    if let Some(len) = name_phrase_at(ctx, first.start) {
+        let end = first.start + len;
+        let next = (i..c.words.len())
+            .find(|&k| c.words[k].start >= end)
+            .unwrap_or(c.words.len());
+        return Some((Span::new(first.start, end), next));
+    }
+    let mut j = i + 1;
+    while j < c.words.len() && j - i < 8 {
+        let w = &c.words[j];
+        if !ctx.text[c.words[j - 1].end..w.start].trim().is_empty() || c.folded[j] == "va" {
+            break;
+        }
+        if is_lower(w) && ctx.gaz.match_stop(&c.lower_from(j)).is_some() {
+            break;
+        }
+        j += 1;
+    }
+    Some((Span::new(first.start, c.words[j - 1].end), j))
 }
 
 /// For a bare place in a list: the full name it stands for when the list shares a prefix.

@@ -346,10 +346,32 @@ fn compile(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
         .size_limit(64 * 1024 * 1024)
         .dfa_size_limit(16 * 1024 * 1024)
         .build()
-        .map_err(|e| {
-            // Keep the regex crate's caret diagram, but on one logical message.
-            e.to_string()
-        })
+        .map_err(|e| one_line(&e.to_string()))
+}
+
+/// The regex crate's multi-line error (pattern, caret, message) as one line, so every
+/// problem reads `file:line: message`.
+fn one_line(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let what = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("error:"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let snippet = lines
+        .iter()
+        .skip(1)
+        .find(|l| !l.starts_with("error:") && !l.chars().all(|c| c == '^' || c == ' '));
+    match (what.is_empty(), snippet) {
+        (false, Some(s)) => format!("{what} in `{s}`"),
+        (false, None) => what,
+        (true, _) => lines.join(" "),
+    }
 }
 
 /// Parses and compiles one rule file, checking each rule's examples.
