@@ -17,10 +17,11 @@ const MAX_NAME_WORDS: usize = 20;
 
 /// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
 /// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp").
-const AFTER_COMMA: [&str; 16] = [
+const AFTER_COMMA: [&str; 19] = [
     "nganh",
     "chi cuc",
     "thi xa",
+    "thi tran",
     "thanh pho",
     "don vi",
     "cao dang",
@@ -34,6 +35,8 @@ const AFTER_COMMA: [&str; 16] = [
     "doan the",
     "co quan",
     "quan",
+    "xa",
+    "phuong",
 ];
 
 /// One mention of a bloc in the text.

@@ -22,8 +22,8 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
             );
         }
     }
-    let review = year(ctx, "meeting.review_year");
-    let plan = year(ctx, "meeting.plan_year");
+    let review = year(ctx, "meeting.review_year", None);
+    let plan = year(ctx, "meeting.plan_year", review.as_ref().map(|r| r.value));
     if let Some(r) = &review {
         meeting.review_year = Some(r.value);
         ctx.evidence_for("meeting.review_year", r);
@@ -51,13 +51,35 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
     meeting.location = location(ctx);
 }
 
-fn year(ctx: &Ctx, field: &str) -> Option<Found<i32>> {
+/// Units ranked at the meeting mean it evaluated them (binh_xet), whatever the verb.
+pub fn infer_binh_xet(ctx: &mut Ctx, record: &mut crate::record::Record) {
+    let types = &mut record.meeting.types;
+    if !record.rankings.is_empty() && !types.contains(&MeetingType::BinhXet) {
+        types.push(MeetingType::BinhXet);
+        types.sort();
+        if let Some((span, sentence, _)) = ctx.find_evidence("rankings[0].rank") {
+            ctx.evidence(
+                "meeting.types[binh_xet]",
+                span,
+                sentence,
+                "infer.binh_xet.ranking",
+            );
+        }
+    }
+}
+
+/// The best year from a field's rules. A rule valued "after_review" only counts for a year
+/// after `review` (a paragraph on "năm 2023" is about the plan only when 2022 was reviewed).
+fn year(ctx: &Ctx, field: &str, review: Option<i32>) -> Option<Found<i32>> {
     let found: Vec<Found<i32>> = ctx
         .hits(field)
         .into_iter()
         .filter_map(|h| {
             let span = h.slot("y").or_else(|| h.slot("y2"))?;
             let y: i32 = ctx.s(span).parse().ok()?;
+            if h.rule.value_str() == Some("after_review") && review.is_none_or(|r| y <= r) {
+                return None;
+            }
             (1945..=2100).contains(&y).then(|| Found {
                 value: y,
                 span,

@@ -8,7 +8,7 @@
 
 use super::bloc::BlocInfo;
 use super::text::Span;
-use super::units::{UnitSpan, make_unit, same_unit, unit_list};
+use super::units::{Shared, UnitSpan, make_unit, same_unit, unit_list};
 use super::{Ctx, Found, best};
 use crate::record::{Record, Unit};
 
@@ -20,8 +20,12 @@ pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
         let Some(slot) = hit.slot("units") else {
             continue;
         };
-        let kind = hit.slot("kind").map(|k| ctx.s(k).to_string());
-        let items: Vec<UnitSpan> = unit_list(ctx, slot, kind.as_deref());
+        // "gồm LĐLĐ 6 tỉnh: …": the head and the place noun are shared by the items.
+        let shared = Shared {
+            prefix: hit.slot("prefix").map(|p| ctx.s(p).to_string()),
+            kind: hit.slot("kind").map(|k| ctx.s(k).to_string()),
+        };
+        let items: Vec<UnitSpan> = unit_list(ctx, slot, shared);
         let sentence = ctx.sentences[hit.sentence];
         let mut added = 0;
         for u in items {

@@ -77,6 +77,9 @@ pub struct Ctx<'a> {
     /// Publication date when the page or text states one.
     pub published: Option<Ymd>,
     evidence: Vec<(String, Span, Span, String)>,
+    hit_cache: std::cell::RefCell<std::collections::HashMap<String, Vec<Hit<'a>>>>,
+    /// For each rule (by index), the sentences holding one of its required literals.
+    literal_sentences: std::cell::OnceCell<Vec<Vec<usize>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -90,6 +93,8 @@ impl<'a> Ctx<'a> {
             normalizer,
             published: None,
             evidence: Vec::new(),
+            hit_cache: Default::default(),
+            literal_sentences: Default::default(),
         }
     }
 
@@ -111,12 +116,6 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The sentence a match belongs to: the one holding its first non-space character.
-    fn sentence_of_match(&self, m: &RuleMatch) -> usize {
-        let lead = self.text[m.start..m.end].len() - self.text[m.start..m.end].trim_start().len();
-        self.sentence_of(m.start + lead)
-    }
-
     /// The sentence span containing a byte offset.
     pub fn sentence_span(&self, byte: usize) -> Span {
         self.sentences
@@ -131,41 +130,67 @@ impl<'a> Ctx<'a> {
     }
 
     /// All hits of the rules feeding `field`, highest priority first, each within one sentence
-    /// and satisfying its rule's context conditions.
+    /// and satisfying its rule's context conditions. Computed once per field and document.
     pub fn hits(&self, field: &str) -> Vec<Hit<'a>> {
+        if let Some(h) = self.hit_cache.borrow().get(field) {
+            return h.clone();
+        }
         let mut out = Vec::new();
         for rule in self.patterns.rules_for(field) {
             self.rule_hits(rule, &mut out);
         }
+        self.hit_cache
+            .borrow_mut()
+            .insert(field.to_string(), out.clone());
         out
+    }
+
+    /// The sentences where a rule can match: those holding one of its required literals
+    /// (found for all rules in one pass), or those its prefilter touches.
+    fn candidate_sentences(&self, rule: &Rule) -> Vec<usize> {
+        let mut candidates: Vec<usize> = Vec::new();
+        if rule.required.is_some() {
+            let index = self.literal_sentences.get_or_init(|| {
+                let mut by_rule = vec![Vec::new(); self.patterns.rules().len()];
+                for (ri, offset) in self.patterns.literal_hits(&self.folded.text) {
+                    let si = self.sentence_of_byte_at_or_after(self.folded.to_original(offset));
+                    let list: &mut Vec<usize> = &mut by_rule[ri];
+                    if list.last() != Some(&si) {
+                        list.push(si);
+                    }
+                }
+                for list in &mut by_rule {
+                    list.sort_unstable();
+                    list.dedup();
+                }
+                by_rule
+            });
+            return index[rule.index].clone();
+        }
+        for (start, end) in rule.candidates(&self.folded) {
+            let first = self.sentence_of_byte_at_or_after(start);
+            let last = self.sentence_of(end.saturating_sub(1).max(start));
+            for si in first..=last.max(first) {
+                if candidates.last().is_none_or(|&l| l < si) {
+                    candidates.push(si);
+                }
+            }
+        }
+        candidates
     }
 
     fn rule_hits(&self, rule: &'a Rule, out: &mut Vec<Hit<'a>>) {
         if self.sentences.is_empty() {
             return;
         }
-        let found: Vec<(usize, RuleMatch)> = rule
-            .find_all(self.text, &self.folded)
-            .into_iter()
-            .map(|m| (self.sentence_of_match(&m), m))
-            .collect();
-        // Sentences where a match ran past the sentence end are searched again on their own.
-        let mut crossing: Vec<usize> = Vec::new();
-        for (si, m) in &found {
-            let s = self.sentences[*si];
-            if m.end > s.end {
-                crossing.push(*si);
-                crossing.push(self.sentence_of(m.end.saturating_sub(1)));
-            }
-        }
-        crossing.sort_unstable();
-        crossing.dedup();
-        for (si, m) in found {
-            if crossing.contains(&si) {
+        for si in self.candidate_sentences(rule) {
+            let sentence = self.sentences[si];
+            if !rule.prefilter_matches(&self.folded, sentence.start, sentence.end)
+                || !rule.context_ok(self.text, &self.folded, sentence.start, sentence.end)
+            {
                 continue;
             }
-            let sentence = self.sentences[si];
-            if rule.context_ok(self.text, &self.folded, sentence.start, sentence.end) {
+            for m in rule.find_in(self.text, &self.folded, sentence.start, sentence.end) {
                 out.push(Hit {
                     rule,
                     m,
@@ -173,28 +198,16 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
-        for si in crossing {
-            let sentence = self.sentences[si];
-            {
-                let sub = &self.text[sentence.start..sentence.end];
-                let sub_folded = Folded::new(sub);
-                if !rule.context_ok(sub, &sub_folded, 0, sub.len()) {
-                    continue;
-                }
-                for mut inner in rule.find_all(sub, &sub_folded) {
-                    inner.start += sentence.start;
-                    inner.end += sentence.start;
-                    for slot in &mut inner.slots {
-                        slot.1 += sentence.start;
-                        slot.2 += sentence.start;
-                    }
-                    out.push(Hit {
-                        rule,
-                        m: inner,
-                        sentence: si,
-                    });
-                }
-            }
+    }
+
+    /// The sentence holding a byte offset, or the next one when the offset falls between
+    /// sentences.
+    fn sentence_of_byte_at_or_after(&self, byte: usize) -> usize {
+        let si = self.sentence_of(byte);
+        if byte >= self.sentences[si].end && si + 1 < self.sentences.len() {
+            si + 1
+        } else {
+            si
         }
     }
 
@@ -308,6 +321,7 @@ impl Extractor {
         let roles = roles::read(&mut ctx, &record.meeting);
         roles::fill(&mut ctx, &roles, &mut record);
         rankings::fill(&mut ctx, &mut record);
+        meeting::infer_binh_xet(&mut ctx, &mut record);
         members::fill(&mut ctx, &bloc, &mut record);
         record.bloc.province = province::decide(&mut ctx, &bloc, &record.doc);
         record.movements = meeting::movements(&mut ctx);
@@ -385,7 +399,7 @@ impl Extractor {
                         .m
                         .slots
                         .iter()
-                        .map(|(n, s, e)| (n.clone(), doc.text[*s..*e].to_string()))
+                        .map(|(n, s, e)| (n.to_string(), doc.text[*s..*e].to_string()))
                         .collect(),
                 });
             }

@@ -46,12 +46,32 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
         if matches!(ws[i].text, "Ông" | "Bà") && j - i >= 3 {
             i += 1;
         }
+        // After a place word the run starts with the place: "quận Lê Chân" is a place;
+        // "huyện Trần Đề Thạch Sô Phol" is a place and a person; "Cục Hải quan tỉnh Nguyễn
+        // Văn Hải" has a person (three words from a family name) right after "tỉnh".
+        let after_place = i > 0
+            && ctx
+                .gaz
+                .match_head(&[ws[i - 1].text.to_lowercase().as_str()])
+                .is_some_and(|(_, k)| k == "place");
+        let from = if after_place {
+            let whole = &text[ws[i].start..ws[j - 1].end];
+            let person_first =
+                j - i >= 3 && ctx.gaz.is_surname(ws[i].text) && ctx.gaz.province(whole).is_none();
+            if person_first { i } else { i + 1 }
+        } else {
+            i
+        };
+        if after_place && from > i && j - i < 4 {
+            i = j;
+            continue;
+        }
         // Inside the run, a name starts at an honorific boundary or at a family name, and
         // takes 2–4 words up to the end of the run.
         let start = if honorific_before(&ws, i) && j - i >= 2 {
             Some(i)
         } else {
-            (i..j).find(|&k| {
+            (from..j).find(|&k| {
                 let len = j - k;
                 (2..=4).contains(&len)
                     && ctx.gaz.is_surname(ws[k].text)

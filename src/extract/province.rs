@@ -21,11 +21,15 @@ type Strongest = (i64, Span, Span, String);
 /// Decides the province, recording the strongest mention as evidence.
 pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
     if let Some(m) = bloc.chosen() {
-        let regional = ctx
-            .hits("province.regional")
-            .into_iter()
-            .any(|h| m.span.contains(h.span()));
-        if regional {
+        let within = |field: &str| {
+            ctx.hits(field)
+                .into_iter()
+                .any(|h| m.span.contains(h.span()))
+        };
+        // "Cụm thi đua các huyện miền núi tỉnh Phú Yên" names its province: a region word in
+        // the name then describes places inside that province.
+        let local = within("province.local") || within("province.mention");
+        if within("province.regional") && !local {
             return None;
         }
     }

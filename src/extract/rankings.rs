@@ -7,7 +7,7 @@
 //! `ranking.award` rules attach awards given in another clause ("tặng cờ … cho Trường X").
 
 use super::text::Span;
-use super::units::{UnitSpan, make_unit, same_unit, unit_list};
+use super::units::{Shared, UnitSpan, make_unit, same_unit, unit_list, unit_list_ending};
 use super::{Ctx, Hit, trim_span};
 use crate::record::{Ranking, Record};
 
@@ -102,7 +102,13 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
     let anchors = anchors(ctx);
     let mut units_for: Vec<Vec<UnitSpan>> = anchors
         .iter()
-        .map(|a| unit_list(ctx, a.region, None))
+        .map(|a| {
+            if a.looks_right {
+                unit_list(ctx, a.region, Shared::none())
+            } else {
+                unit_list_ending(ctx, a.region)
+            }
+        })
         .collect();
     // A right-looking phrase followed by a left-looking one over the same units: the first
     // unit belongs to the first phrase, the rest to the second.
@@ -122,15 +128,41 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
             }
         }
     }
+    // "B xếp thứ hai và C xếp thứ ba, cùng được đề nghị tặng …": an award after a chain of rank
+    // phrases (no ";" between them) goes to each phrase of the chain that has none.
+    let mut awards: Vec<Option<Span>> = anchors.iter().map(|a| a.award).collect();
+    for i in 0..anchors.len() {
+        let Some(award) = anchors[i].award else {
+            continue;
+        };
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            let (prev, cur) = (&anchors[j], &anchors[j + 1]);
+            let between = &ctx.text[prev.core.end.min(cur.core.start)..cur.core.start];
+            if prev.hit.sentence != cur.hit.sentence || awards[j].is_some() || between.contains(';')
+            {
+                break;
+            }
+            awards[j] = Some(award);
+        }
+    }
     let mut ranked: Vec<(Ranking, Span, Span, Option<Span>, String, Span)> = Vec::new();
-    for (a, units) in anchors.iter().zip(&units_for) {
+    for ((a, units), award) in anchors.iter().zip(&units_for).zip(&awards) {
         let sentence = ctx.sentences[a.hit.sentence];
-        let award_span = a
-            .award
-            .map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
+        let award_span = award.map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
         for u in units {
             let unit = make_unit(ctx, u);
-            if ranked.iter().any(|(r, ..)| same_unit(ctx, &r.unit, &unit)) {
+            // The same unit ranked again (headline and body): keep the first, take an award
+            // the first lacked.
+            if let Some(prev) = ranked
+                .iter_mut()
+                .find(|(r, ..)| same_unit(ctx, &r.unit, &unit))
+            {
+                if prev.0.rank == a.rank && prev.0.award.is_none() && award_span.is_some() {
+                    prev.0.award = award_span.map(|s| ctx.s(s).to_string());
+                    prev.3 = award_span;
+                }
                 continue;
             }
             ranked.push((
@@ -152,17 +184,34 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
         let Some(award) = hit.slot("award") else {
             continue;
         };
-        let region = hit.slot("units_r").or(hit.slot("units"));
-        let Some(region) = region else { continue };
         let award = trim_span(ctx.text, award, &[',', '.', ';', ':']);
-        for u in unit_list(ctx, region, None) {
-            let unit = make_unit(ctx, &u);
-            if let Some(r) = ranked
-                .iter_mut()
-                .find(|r| same_unit(ctx, &r.0.unit, &unit) && r.0.award.is_none())
-            {
+        let give = |r: &mut (Ranking, Span, Span, Option<Span>, String, Span)| {
+            if r.0.award.is_none() {
                 r.0.award = Some(ctx.s(award).to_string());
                 r.3 = Some(award);
+            }
+        };
+        // "Các đơn vị xếp hạng nhì, hạng ba được đề nghị tặng …": by rank.
+        let ranks: Vec<u32> = ["rank", "rank2", "rank3"]
+            .iter()
+            .filter_map(|n| hit.slot(n))
+            .filter_map(|s| ctx.gaz.ordinal(ctx.s(s)))
+            .collect();
+        if !ranks.is_empty() {
+            for r in ranked.iter_mut().filter(|r| ranks.contains(&r.0.rank)) {
+                give(r);
+            }
+            continue;
+        }
+        let units = match (hit.slot("units_r"), hit.slot("units")) {
+            (Some(region), _) => unit_list(ctx, region, Shared::none()),
+            (None, Some(region)) => unit_list_ending(ctx, region),
+            (None, None) => continue,
+        };
+        for u in units {
+            let unit = make_unit(ctx, &u);
+            if let Some(r) = ranked.iter_mut().find(|r| same_unit(ctx, &r.0.unit, &unit)) {
+                give(r);
             }
         }
     }

@@ -1,6 +1,11 @@
 //! Is the document a report of one bloc's meeting? Near-misses are rejected: general articles
 //! on emulation, tag pages listing several meetings, lists assigning heads to many clusters,
-//! decisions awarding several blocs, sports days, legal Q&A.
+//! decisions awarding several blocs, sports days, legal Q&A, one agency's own review.
+//!
+//! A report needs a meeting event (`report.event`) and a reference to ONE bloc (a named
+//! mention, or "trong cụm", "Cụm trưởng" … not "các khối, cụm") in the headline and lead or in
+//! the event's own sentence; no near-miss rule (`report.reject`) may fire; and the page must
+//! not list several meetings or several blocs.
 
 use super::Ctx;
 use super::bloc::BlocInfo;
@@ -10,7 +15,10 @@ use crate::record::Meeting;
 use std::collections::BTreeSet;
 
 /// Sentences counted as headline and lead.
-const LEAD_SENTENCES: usize = 3;
+const LEAD_SENTENCES: usize = 4;
+
+/// Words before a bloc word that make it plural ("các khối", "8 khối thi đua").
+const PLURAL: [&str; 5] = ["cac", "nhung", "nhieu", "so", "moi"];
 
 /// Decides `is_report`, recording the deciding sentence as evidence.
 pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
@@ -25,20 +33,22 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     if rejected {
         return false;
     }
-    let bloc_refs = ctx.hits("report.bloc");
-    if bloc.mentions.is_empty() && bloc_refs.is_empty() {
+    let bloc_sentences = singular_bloc_sentences(ctx, bloc);
+    if bloc_sentences.is_empty() || is_listing(ctx, bloc) {
         return false;
     }
-    if is_listing(ctx, bloc) {
-        return false;
-    }
+    let lead_bloc = bloc_sentences.iter().any(|&s| s < LEAD_SENTENCES);
     let events = ctx.hits("report.event");
-    let Some(event) = events.iter().max_by(|a, b| {
-        a.rule
-            .priority
-            .cmp(&b.rule.priority)
-            .then(b.m.start.cmp(&a.m.start))
-    }) else {
+    let Some(event) = events
+        .iter()
+        .filter(|e| lead_bloc || bloc_sentences.contains(&e.sentence))
+        .max_by(|a, b| {
+            a.rule
+                .priority
+                .cmp(&b.rule.priority)
+                .then(b.m.start.cmp(&a.m.start))
+        })
+    else {
         return false;
     };
     let (span, sentence, rule) = (
@@ -50,8 +60,32 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     true
 }
 
+/// Sentences that refer to one bloc: a named mention, or a reference such as "trong cụm",
+/// "Cụm trưởng" not preceded by a plural word.
+fn singular_bloc_sentences(ctx: &Ctx, bloc: &BlocInfo) -> BTreeSet<usize> {
+    let mut out: BTreeSet<usize> = bloc.named().map(|m| m.sentence).collect();
+    for hit in ctx.hits("report.bloc") {
+        let before = ctx.text[ctx.sentences[hit.sentence].start..hit.m.start].trim_end();
+        let prev = before
+            .rsplit([' ', ','])
+            .find(|w| !w.is_empty())
+            .map(fold_str);
+        let plural = prev.as_deref().is_some_and(|w| {
+            PLURAL.contains(&w)
+                || w.chars().all(|c| c.is_ascii_digit())
+                || w == "khoi"
+                || w == "cum"
+        });
+        if !plural {
+            out.insert(hit.sentence);
+        }
+    }
+    out
+}
+
 /// A page that lists several meetings or several blocs rather than reporting one: leads with
-/// dates in different years, or three or more distinct numbered blocs with their own roles.
+/// dates in different years, or three or more distinct blocs named (numbered clusters, or
+/// names that share no distinctive word).
 fn is_listing(ctx: &Ctx, bloc: &BlocInfo) -> bool {
     let mut lead_years = BTreeSet::new();
     for hit in ctx.hits("meeting.date") {
@@ -85,5 +119,30 @@ fn is_listing(ctx: &Ctx, bloc: &BlocInfo) -> bool {
                 .or_else(|| crate::patterns::roman(&w.to_uppercase()))
         })
         .collect();
-    numbered.len() >= 3
+    numbered.len() >= 3 || distinct_blocs(ctx, bloc) >= 3
+}
+
+/// How many different blocs the named mentions stand for: mentions sharing a distinctive word
+/// ("Kinh tế - Kỹ thuật" and "các cơ quan, đơn vị Kinh tế - Kỹ thuật") are one bloc.
+fn distinct_blocs(ctx: &Ctx, bloc: &BlocInfo) -> usize {
+    const COMMON: [&str; 14] = [
+        "khoi", "cum", "thi", "dua", "cac", "co", "quan", "so", "nganh", "don", "vi", "va", "tinh",
+        "-",
+    ];
+    let mut groups: Vec<BTreeSet<String>> = Vec::new();
+    for m in bloc.named() {
+        let words: BTreeSet<String> = fold_str(ctx.s(m.span))
+            .split([' ', ','])
+            .filter(|w| !w.is_empty() && !COMMON.contains(w))
+            .map(String::from)
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        match groups.iter_mut().find(|g| !g.is_disjoint(&words)) {
+            Some(g) => g.extend(words),
+            None => groups.push(words),
+        }
+    }
+    groups.len()
 }

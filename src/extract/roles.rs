@@ -54,14 +54,17 @@ fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
 
 /// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
 pub fn read(ctx: &mut Ctx, meeting: &Meeting) -> Roles {
-    let next_year = match (meeting.review_year, meeting.plan_year) {
-        (Some(r), Some(p)) if p > r => Some(p),
-        _ => None,
+    // A role "năm Y" is for the next period when Y comes after the reviewed year (or is the
+    // planned year of a meeting that reviews nothing).
+    let is_next = |year: Option<i32>| match (year, meeting.review_year, meeting.plan_year) {
+        (Some(y), Some(r), _) => y > r,
+        (Some(y), None, Some(p)) => y == p,
+        _ => false,
     };
     let mut heads = Vec::new();
     let mut elected_heads = Vec::new();
     for (f, year) in found(ctx, "role.head") {
-        if year.is_some() && year == next_year {
+        if is_next(year) {
             elected_heads.push((f, year));
         } else {
             heads.push(f);
@@ -70,7 +73,7 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting) -> Roles {
     let mut deputies = Vec::new();
     let mut elected_deputies = Vec::new();
     for (f, year) in found(ctx, "role.deputy") {
-        if year.is_some() && year == next_year {
+        if is_next(year) {
             elected_deputies.push((f, year));
         } else {
             deputies.push(f);

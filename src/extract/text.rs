@@ -144,10 +144,14 @@ pub fn next_word(text: &str, from: usize, limit: usize) -> Option<Word<'_>> {
             end = start + i + c.len_utf8();
         } else if matches!(c, '.' | '/' | '-') {
             // Joiner inside a word only when a word character follows directly
-            // ("TP.HCM", "Đ/c", "LĐ-TB&XH"), not at a sentence end or before a space.
+            // ("TP.HCM", "Đ/c", "LĐ-TB&XH", "1-5"), not at a sentence end or before a space.
             match chars.peek() {
                 Some(&(_, n))
-                    if is_word_char(n) && (c != '-' || is_all_caps_word(&text[start..end])) => {}
+                    if is_word_char(n)
+                        && (c != '-'
+                            || is_all_caps_word(&text[start..end])
+                            || (n.is_ascii_digit()
+                                && text[start..end].bytes().all(|b| b.is_ascii_digit()))) => {}
                 _ => break,
             }
         } else {

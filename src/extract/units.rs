@@ -121,6 +121,21 @@ pub fn unit_at(ctx: &Ctx, from: usize, limit: usize, opts: UnitOpts) -> Option<U
 /// Reads a unit whose head is word `i` of the cursor; returns it and the index of the word
 /// after it.
 fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(UnitSpan, usize)> {
+    // "Agribank chi nhánh Cần Thơ": a brand before a lower-case "chi nhánh".
+    if ctx.gaz.match_head(&c.lower_from(i)).is_none()
+        && c.words
+            .get(i)
+            .is_some_and(|w| w.is_capitalized() || w.is_all_caps())
+        && c.lower.get(i + 1).is_some_and(|w| w == "chi")
+        && c.lower.get(i + 2).is_some_and(|w| w == "nhánh")
+        && ctx.text[c.words[i].end..c.words[i + 1].start]
+            .trim()
+            .is_empty()
+        && let Some((mut u, next)) = unit_from_word(ctx, c, i + 1, opts)
+    {
+        u.span.start = c.words[i].start;
+        return Some((u, next));
+    }
     let text = ctx.text;
     let first = c.words.get(i)?;
     let (head_len, kind) = ctx.gaz.match_head(&c.lower_from(i))?;
@@ -201,7 +216,11 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
                 // "UBMTTQVN các tỉnh Quảng Nam, …": the places share this head.
                 break;
             }
-        } else if (opts.stop_at_person && name_words >= 2 && person_run_at(ctx, c, j).is_some())
+        } else if (opts.stop_at_person
+            && !place
+            && name_words >= 2
+            && (title_before(ctx, c, i) || !matches!(kind, "school" | "hospital"))
+            && person_run_at(ctx, c, j).is_some())
             || (place && !w.is_capitalized() && !w.is_number())
         {
             break;
@@ -237,6 +256,21 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
         },
         j,
     ))
+}
+
+/// True when the word before `i` ends a position title ("Giám đốc", "Trưởng", "Tổng"): the
+/// unit then names where a person works, and a person's name may follow it ("Trưởng Ban
+/// Dân vận Tỉnh ủy Lê Thị Lan Hương"). Schools and hospitals are often named after people
+/// ("Trường Chính trị Tôn Đức Thắng"), so there a name ends the unit only after a title.
+fn title_before(ctx: &Ctx, c: &Cursor, i: usize) -> bool {
+    let Some(prev) = i.checked_sub(1).map(|k| c.lower[k].as_str()) else {
+        return false;
+    };
+    ctx.gaz
+        .titles
+        .iter()
+        .any(|t| t.to_lowercase().rsplit(' ').next() == Some(prev))
+        || matches!(prev, "trực" | "phó")
 }
 
 /// The capitalized words from `j` (up to four), as one string: a candidate place name.
@@ -280,17 +314,19 @@ fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
 /// Byte length of a name phrase (`name_phrases.tsv`) starting at `pos`.
 pub fn name_phrase_at(ctx: &Ctx, pos: usize) -> Option<usize> {
     let rest = &ctx.text[pos..];
+    let first = rest.chars().next()?.to_lowercase().next()?;
     ctx.gaz
         .name_phrases
         .iter()
+        .filter(|p| p.chars().next().and_then(|c| c.to_lowercase().next()) == Some(first))
         .filter_map(|p| {
             let n = p.chars().count();
-            let (end, _) = rest.char_indices().nth(n).unwrap_or((rest.len(), ' '));
-            if rest.chars().count() >= n && fold_str(&rest[..end]) == fold_str(p) {
-                Some(end)
-            } else {
-                None
-            }
+            let end = match rest.char_indices().nth(n) {
+                Some((i, _)) => i,
+                None if rest.chars().count() == n => rest.len(),
+                None => return None,
+            };
+            (fold_str(&rest[..end]) == fold_str(p)).then_some(end)
         })
         .max()
 }
@@ -349,13 +385,13 @@ pub fn unit_starting_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpa
 /// sharing a prefix ("Sở VH,TT&DL tỉnh Nam Định, Hà Nam", "các sở Xây dựng, Tài chính",
 /// "UBMTTQVN các tỉnh Quảng Nam, Quảng Ngãi"). `place_kind` is the collective noun when the
 /// list is introduced as places ("huyện").
-pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpan> {
+pub fn unit_list(ctx: &Ctx, slot: Span, shared: Shared) -> Vec<UnitSpan> {
     let text = ctx.text;
     let c = Cursor::new(text, slot.start, slot.end);
     let mut items: Vec<UnitSpan> = Vec::new();
     let semicolons = text[slot.start..slot.end].contains(';');
     let mut i = 0;
-    let mut shared_head: Option<String> = place_kind.map(str::to_string);
+    let mut shared = shared;
     while i < c.words.len() {
         // "UBMTTQVN các tỉnh Quảng Nam, …": a head distributed over the places that follow.
         if let Some((hl, kind)) = ctx.gaz.match_head(&c.lower_from(i))
@@ -366,42 +402,46 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
                 .get(i + hl + 1)
                 .and_then(|_| ctx.gaz.match_head(&c.lower_from(i + hl + 1)))
         {
-            let head_end = c.words[i + hl - 1].end;
             let kind_words = &c.words[i + hl + 1..i + hl + 1 + kl];
-            shared_head = Some(format!(
-                "{} {}",
-                &text[c.words[i].start..head_end],
-                &text[kind_words[0].start..kind_words[kl - 1].end]
-            ));
+            shared = Shared {
+                prefix: Some(text[c.words[i].start..c.words[i + hl - 1].end].to_string()),
+                kind: Some(text[kind_words[0].start..kind_words[kl - 1].end].to_string()),
+            };
             i += hl + 1 + kl;
             continue;
         }
         let n = filler_len(&c, i);
         if n > 0 {
-            // "các sở Xây dựng, …": a lower-case head after "các" is shared by the items.
+            // "các sở Xây dựng, …", "các huyện Yên Sơn, …": a lower-case head after "các" is
+            // shared by the items that follow.
             if c.folded[i] == "cac"
                 && let Some(next) = c.words.get(i + 1)
                 && is_lower(next)
                 && let Some((hl, _)) = ctx.gaz.match_head(&c.lower_from(i + 1))
             {
-                shared_head = Some(text[next.start..c.words[i + hl].end].to_string());
+                shared.kind = Some(text[next.start..c.words[i + hl].end].to_string());
                 i += 1 + hl;
                 continue;
             }
             i += n;
             continue;
         }
-        if let Some((u, next)) = unit_from_word(ctx, &c, i, UnitOpts::default()) {
+        if let Some((mut u, next)) = unit_from_word(ctx, &c, i, UnitOpts::default()) {
+            // "Thanh tra 6 tỉnh, thành phố: …, Thành phố Hồ Chí Minh": the shared head applies
+            // to a place written with its own place word.
+            if u.kind == "place"
+                && let Some(prefix) = &shared.prefix
+            {
+                u.expanded = Some(format!("{prefix} {}", ctx.s(u.span)));
+            }
             items.push(u);
             i = skip_note(ctx, &c, next, semicolons);
             continue;
         }
         // "các sở Xây dựng, Giao thông vận tải": names after a shared head that is not a place.
-        if let Some(head) = shared_head.as_deref()
-            && ctx
-                .gaz
-                .unit_head_kind(head.split(' ').next_back().unwrap_or(head))
-                .is_some_and(|k| k != "place")
+        if shared.prefix.is_none()
+            && let Some(head) = shared.kind.as_deref()
+            && ctx.gaz.unit_head_kind(head).is_some_and(|k| k != "place")
             && let Some((span, next)) = shared_name_at(ctx, &c, i)
         {
             items.push(UnitSpan {
@@ -412,8 +452,10 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
             i = skip_note(ctx, &c, next, semicolons);
             continue;
         }
-        if let Some((span, next)) = bare_place_at(ctx, &c, i) {
-            let expanded = expand_shared(ctx, &items, shared_head.as_deref(), span);
+        if let Some((span, next)) = bare_place_at(ctx, &c, i)
+            && bare_place_ok(ctx, &items, &shared, span)
+        {
+            let expanded = expand_shared(ctx, &items, &shared, span);
             items.push(UnitSpan {
                 span,
                 expanded,
@@ -432,6 +474,82 @@ pub fn unit_list(ctx: &Ctx, slot: Span, place_kind: Option<&str>) -> Vec<UnitSpa
         }
     }
     items
+}
+
+/// What the items of a list share: a head ("UBMTTQVN", "Công an", "Thanh tra") and a kind
+/// ("tỉnh", "huyện", or a lower-case head such as "sở").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shared {
+    pub prefix: Option<String>,
+    pub kind: Option<String>,
+}
+
+impl Shared {
+    /// Nothing shared.
+    pub fn none() -> Shared {
+        Shared::default()
+    }
+
+    fn is_some(&self) -> bool {
+        self.prefix.is_some() || self.kind.is_some()
+    }
+}
+
+/// A capitalized word run is taken as a place only where places are expected: after a
+/// collective noun ("các huyện: …"), in a list of places, after an item that ends with a
+/// place (a shared prefix), or when it is a province ("Kết quả, …" is not a place).
+fn bare_place_ok(ctx: &Ctx, items: &[UnitSpan], shared: &Shared, span: Span) -> bool {
+    shared.is_some()
+        || ctx.gaz.province(ctx.s(span)).is_some()
+        || items
+            .iter()
+            .any(|u| matches!(u.kind.as_str(), "place" | "bare_place"))
+        || items
+            .iter()
+            .rev()
+            .find(|u| u.kind != "bare_place")
+            .is_some_and(|u| trailing_place(ctx, ctx.s(u.span)).is_some())
+}
+
+/// The list of units that ends where `region` ends (for units written before a phrase:
+/// "Qua bình xét, Sở Y tế, Sở Tư pháp xếp thứ nhất"): the longest list starting after some
+/// separator that reads to the end of the region.
+pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
+    let mut region = super::trim_span(ctx.text, region, &[',', ';', ':']);
+    // "… chi nhánh Cần Thơ (Vietcombank Cần Thơ)": a note in brackets after the last unit.
+    if ctx.s(region).ends_with(')')
+        && let Some(open) = ctx.s(region).rfind('(')
+    {
+        region.end = region.start + ctx.s(region)[..open].trim_end().len();
+    }
+    if region.is_empty() {
+        return Vec::new();
+    }
+    let text = &ctx.text[region.start..region.end];
+    // Where a list can start: the region start, after a separator, or at a unit head.
+    let mut starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            text.char_indices()
+                .filter(|&(_, c)| matches!(c, ',' | ';' | ':' | '(' | ')'))
+                .map(|(i, c)| i + c.len_utf8()),
+        )
+        .collect();
+    let c = Cursor::new(ctx.text, region.start, region.end);
+    for (i, w) in c.words.iter().enumerate() {
+        if ctx.gaz.match_head(&c.lower_from(i)).is_some() {
+            starts.push(w.start - region.start);
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    for off in starts {
+        let from = region.start + off;
+        let items = unit_list(ctx, Span::new(from, region.end), Shared::none());
+        if items.last().is_some_and(|u| u.span.end >= region.end) {
+            return items;
+        }
+    }
+    Vec::new()
 }
 
 /// A lower-case phrase right after a comma that continues the previous item up to the next
@@ -476,10 +594,13 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> usize {
     let prev_end = c.words[next - 1].end;
     let gap = ctx.text[prev_end..w.start].trim();
     let sep = if semicolons { ";" } else { "," };
-    if gap.starts_with(',') || gap.starts_with(';') || gap.is_empty() && c.folded[next] == "va" {
+    if gap.starts_with(',')
+        || gap.starts_with(';')
+        || gap.is_empty() && matches!(c.lower[next].as_str(), "và" | "cùng")
+    {
         return next;
     }
-    if gap.is_empty() && matches!(c.folded[next].as_str(), "la" | "lam") {
+    if gap.is_empty() && matches!(c.lower[next].as_str(), "là" | "làm" | "của") {
         // Skip the note to the next separator.
         let mut j = next;
         while j + 1 < c.words.len() {
@@ -531,15 +652,17 @@ fn shared_name_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
 }
 
 /// For a bare place in a list: the full name it stands for when the list shares a prefix.
-fn expand_shared(
-    ctx: &Ctx,
-    items: &[UnitSpan],
-    shared_head: Option<&str>,
-    place: Span,
-) -> Option<String> {
+fn expand_shared(ctx: &Ctx, items: &[UnitSpan], shared: &Shared, place: Span) -> Option<String> {
     let place_text = ctx.s(place);
-    if let Some(head) = shared_head {
-        return Some(format!("{} {}", capitalize_head(head), place_text));
+    if shared.is_some() {
+        let parts: Vec<String> = [
+            shared.prefix.clone(),
+            shared.kind.as_deref().map(capitalize_head),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        return Some(format!("{} {place_text}", parts.join(" ")));
     }
     // "Sở … tỉnh Nam Định, Hà Nam": the previous full item ends with a place; swap it.
     let prev = items.iter().rev().find(|u| u.kind != "bare_place")?;

@@ -12,6 +12,7 @@
 //! Every problem in the files is reported as `file:line: what is wrong`, all at once.
 
 mod gazetteer;
+mod literals;
 mod rule;
 
 pub use gazetteer::{Award, Gazetteers, Province, Site, roman};
@@ -29,6 +30,10 @@ static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/patterns");
 #[derive(Debug)]
 pub struct Patterns {
     rules: Vec<Rule>,
+    /// One automaton over every rule's required literals.
+    literal_index: Option<aho_corasick::AhoCorasick>,
+    /// For each automaton pattern, the rule it belongs to.
+    literal_rule: Vec<usize>,
     by_field: HashMap<String, Vec<usize>>,
     /// The data tables.
     pub gaz: Gazetteers,
@@ -170,12 +175,27 @@ impl Patterns {
         }
         // Highest priority first; file order breaks ties.
         rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
+        let mut literals = Vec::new();
+        let mut literal_rule = Vec::new();
+        for (i, r) in rules.iter_mut().enumerate() {
+            r.index = i;
+            for lit in r.required.iter().flatten() {
+                literals.push(lit.clone());
+                literal_rule.push(i);
+            }
+        }
+        let literal_index = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&literals)
+            .ok();
         let mut by_field: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
             by_field.entry(r.field.clone()).or_default().push(i);
         }
         Ok(Patterns {
             rules,
+            literal_index,
+            literal_rule,
             by_field,
             gaz,
             origin: files.origin.clone(),
@@ -195,6 +215,17 @@ impl Patterns {
     /// Every rule.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Byte offsets (into `folded`) where some rule's required literal occurs, as
+    /// (rule index, offset), in one pass over the text.
+    pub fn literal_hits(&self, folded: &str) -> Vec<(usize, usize)> {
+        let Some(ac) = &self.literal_index else {
+            return Vec::new();
+        };
+        ac.find_overlapping_iter(folded)
+            .map(|m| (self.literal_rule[m.pattern().as_usize()], m.start()))
+            .collect()
     }
 
     /// A rule by id.

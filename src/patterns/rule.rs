@@ -6,6 +6,7 @@ use crate::normalize::{Folded, Normalizer, fold_char};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 use toml::Spanned;
 
 /// Which text a rule's regex runs on.
@@ -31,6 +32,19 @@ pub struct Rule {
     pub on: MatchOn,
     /// The compiled pattern.
     pub regex: Regex,
+    /// A folded, ASCII-boundary version of the pattern that runs on the folded text to find
+    /// the sentences worth trying (a superset of the real matches). Unicode word boundaries
+    /// make the regex engine fall back to its slowest engine on non-ASCII text, so whole
+    /// documents are scanned only by this prefilter and the real pattern runs on candidate
+    /// sentences.
+    pub prefilter: Regex,
+    /// Names of the capture groups, by group index.
+    slot_names: Vec<Option<Arc<str>>>,
+    /// Literals (folded, lower case) one of which every match contains; `None` when the
+    /// pattern has no such set and the prefilter must scan the text.
+    pub required: Option<Vec<String>>,
+    /// Position in the loaded rule set.
+    pub index: usize,
     /// The sentence must also match this (same text form as `on`).
     pub context: Option<Regex>,
     /// The sentence must not match this.
@@ -62,7 +76,7 @@ pub struct RuleMatch {
     pub start: usize,
     pub end: usize,
     /// Named capture groups that matched: (name, start, end).
-    pub slots: Vec<(String, usize, usize)>,
+    pub slots: Vec<(Arc<str>, usize, usize)>,
 }
 
 impl RuleMatch {
@@ -70,7 +84,7 @@ impl RuleMatch {
     pub fn slot(&self, name: &str) -> Option<(usize, usize)> {
         self.slots
             .iter()
-            .find(|(n, _, _)| n == name)
+            .find(|(n, _, _)| &**n == name)
             .map(|&(_, s, e)| (s, e))
     }
 }
@@ -86,40 +100,72 @@ impl Rule {
         self.value.as_ref().and_then(|v| v.as_integer())
     }
 
-    /// Finds all matches in `text` (with its folded form), offsets into `text`. Context
-    /// conditions are not checked here (they need the sentence).
+    /// Finds all matches in the whole `text` (with its folded form), offsets into `text`.
+    /// Context conditions are not checked here (they need the sentence).
     pub fn find_all(&self, text: &str, folded: &Folded) -> Vec<RuleMatch> {
-        let (hay, map): (&str, Option<&Folded>) = match self.on {
-            MatchOn::Folded => (&folded.text, Some(folded)),
-            MatchOn::Text => (text, None),
+        self.find_in(text, folded, 0, text.len())
+    }
+
+    /// Finds the matches inside `text[start..end]` (a sentence), offsets into `text`.
+    pub fn find_in(&self, text: &str, folded: &Folded, start: usize, end: usize) -> Vec<RuleMatch> {
+        let (hay, from, to, map): (&str, usize, usize, Option<&Folded>) = match self.on {
+            MatchOn::Folded => (
+                &folded.text,
+                folded_offset(folded, start),
+                folded_offset(folded, end),
+                Some(folded),
+            ),
+            MatchOn::Text => (text, start, end, None),
         };
         let to_text = |i: usize| map.map_or(i, |f| f.to_original(i));
-        let names: Vec<Option<&str>> = self.regex.capture_names().collect();
         let mut out = Vec::new();
-        for caps in self.regex.captures_iter(hay) {
+        for caps in self.regex.captures_iter(&hay[from..to]) {
             let whole = caps.get(0).expect("group 0 always matches");
+            let (ws, we) = (from + whole.start(), from + whole.end());
             if let Some(not_after) = &self.not_after {
-                let mut from = whole.start().saturating_sub(LOOK_BEHIND);
-                while !hay.is_char_boundary(from) {
-                    from += 1;
+                let mut back = ws.saturating_sub(LOOK_BEHIND);
+                while !hay.is_char_boundary(back) {
+                    back += 1;
                 }
-                if not_after.is_match(&hay[from..whole.start()]) {
+                if not_after.is_match(&hay[back..ws]) {
                     continue;
                 }
             }
             let mut slots = Vec::new();
-            for (i, name) in names.iter().enumerate() {
+            for (i, name) in self.slot_names.iter().enumerate() {
                 if let (Some(name), Some(m)) = (name, caps.get(i)) {
-                    slots.push((name.to_string(), to_text(m.start()), to_text(m.end())));
+                    slots.push((
+                        name.clone(),
+                        to_text(from + m.start()),
+                        to_text(from + m.end()),
+                    ));
                 }
             }
             out.push(RuleMatch {
-                start: to_text(whole.start()),
-                end: to_text(whole.end()),
+                start: to_text(ws),
+                end: to_text(we),
                 slots,
             });
         }
         out
+    }
+
+    /// True when the prefilter matches the folded form of `text[start..end]` (cheap: the
+    /// folded text is ASCII, so the fast engines run).
+    pub fn prefilter_matches(&self, folded: &Folded, start: usize, end: usize) -> bool {
+        let (fs, fe) = (folded_offset(folded, start), folded_offset(folded, end));
+        self.prefilter.is_match(&folded.text[fs..fe])
+    }
+
+    /// Byte ranges of the text (offsets into `text`) where the prefilter matches: only the
+    /// sentences they touch can hold a real match.
+    pub fn candidates<'s>(
+        &'s self,
+        folded: &'s Folded,
+    ) -> impl Iterator<Item = (usize, usize)> + 's {
+        self.prefilter
+            .find_iter(&folded.text)
+            .map(|m| (folded.to_original(m.start()), folded.to_original(m.end())))
     }
 
     /// True when the sentence `[start, end)` of `text` satisfies the context conditions.
@@ -328,6 +374,21 @@ impl Macros {
     }
 }
 
+/// The prefilter form of a folded pattern: case-insensitive everywhere, letter classes
+/// without case, ASCII word boundaries (the folded text is ASCII for Vietnamese, and the
+/// fast engines support only ASCII boundaries).
+fn prefilter_source(folded_pattern: &str) -> String {
+    let s = folded_pattern
+        .replace("(?-i:", "(?:")
+        .replace("\\p{Lu}", "\\p{L}")
+        .replace("\\p{Ll}", "\\p{L}")
+        .replace("\\b", "(?-u:\\b)");
+    // Upper bounds on repetitions only shorten matches; without them the automaton stays small.
+    static BOUNDED: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"\{(\d+),\d+\}").expect("valid"));
+    BOUNDED.replace_all(&s, "{$1,}").into_owned()
+}
+
 /// Prepares an expanded pattern for the text it runs on.
 fn prepare(pattern: &str, on: MatchOn, normalizer: &Normalizer) -> String {
     let normalized = normalizer.normalize_str(pattern);
@@ -435,6 +496,20 @@ pub fn load_rule_file(
                 continue;
             }
         };
+        let prefilter = match macros.expand(raw.pattern.get_ref()).and_then(|p| {
+            compile(
+                &prefilter_source(&prepare(&p, MatchOn::Folded, normalizer)),
+                true,
+            )
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                err(pattern_line, format!("pattern (folded prefilter): {e}"));
+                continue;
+            }
+        };
+        let slot_names = regex.capture_names().map(|n| n.map(Arc::from)).collect();
+        let required = super::literals::required_literals(prefilter.as_str());
         let mut compile_opt = |field: &Option<Spanned<String>>, what: &str| match field {
             None => Ok(None),
             Some(s) => build(s.get_ref()).map(Some).map_err(|e| {
@@ -460,6 +535,10 @@ pub fn load_rule_file(
             priority: raw.priority,
             on,
             regex,
+            prefilter,
+            slot_names,
+            required,
+            index: 0,
             context,
             not_context,
             not_after,
