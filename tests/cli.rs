@@ -212,6 +212,22 @@ fn dev_set_score_stays_high() {
 }
 
 #[test]
+fn heldout_score_stays_high() {
+    // Articles written for evaluation without looking at the rules (tests/heldout/README.md):
+    // the check that rules describe the language rather than the dev texts.
+    let out = util::thidua(&["extract", "tests/heldout/texts"], None);
+    let preds = util::jsonl(&out.stdout);
+    let gold = thidua::eval::read_jsonl(&util::path("tests/heldout/gold.jsonl")).unwrap();
+    let score = thidua::eval::score(&gold, &preds);
+    let (p, r, f) = score.micro().prf();
+    assert!(
+        f >= 0.95 && p >= 0.97,
+        "micro P {p:.3} R {r:.3} F1 {f:.3}\n{}",
+        score.report(true)
+    );
+}
+
+#[test]
 fn eval_prints_what_score_py_prints() {
     let out = util::thidua(
         &[

@@ -291,6 +291,15 @@ fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
     if !c.words[j].is_capitalized() || !ctx.gaz.is_surname(c.words[j].text) {
         return None;
     }
+    // "quận Lê Chân": after a place word the words are the place's name.
+    if j > 0
+        && ctx
+            .gaz
+            .match_head(&[c.lower[j - 1].as_str()])
+            .is_some_and(|(_, k)| k == "place")
+    {
+        return None;
+    }
     let mut k = j + 1;
     while k < c.words.len()
         && k - j < 4
