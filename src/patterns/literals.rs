@@ -179,15 +179,3 @@ mod tests {
         );
     }
 }
-
-#[cfg(test)]
-mod report {
-    #[test]
-    #[ignore]
-    fn print_rules_without_literals() {
-        let p = crate::Patterns::embedded(&crate::Normalizer::default()).unwrap();
-        for r in p.rules() {
-            println!("{:40} {:?}", r.id, r.required);
-        }
-    }
-}

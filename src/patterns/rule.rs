@@ -389,6 +389,17 @@ fn prefilter_source(folded_pattern: &str) -> String {
     BOUNDED.replace_all(&s, "{$1,}").into_owned()
 }
 
+/// Unicode word boundaries make the regex engine give up its fast automata on non-ASCII
+/// text. On the real text they are dropped: the folded prefilter, which every candidate
+/// sentence must pass first, checks them with ASCII boundaries that are exact on the folded
+/// (ASCII) text. On the folded text they become ASCII boundaries.
+fn without_unicode_boundaries(pattern: &str, on: MatchOn) -> String {
+    match on {
+        MatchOn::Text => pattern.replace("\\b", ""),
+        MatchOn::Folded => pattern.replace("\\b", "(?-u:\\b)"),
+    }
+}
+
 /// Prepares an expanded pattern for the text it runs on.
 fn prepare(pattern: &str, on: MatchOn, normalizer: &Normalizer) -> String {
     let normalized = normalizer.normalize_str(pattern);
@@ -487,7 +498,10 @@ pub fn load_rule_file(
         };
         let build = |src: &str| -> Result<Regex, String> {
             let expanded = macros.expand(src)?;
-            compile(&prepare(&expanded, on, normalizer), case_insensitive)
+            compile(
+                &without_unicode_boundaries(&prepare(&expanded, on, normalizer), on),
+                case_insensitive,
+            )
         };
         let regex = match build(raw.pattern.get_ref()) {
             Ok(r) => r,
