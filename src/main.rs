@@ -79,6 +79,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Normalize text from stdin to stdout, line by line (same number of lines): legacy
+    /// encodings to Unicode, NFC, spaces, dashes, quotes, tone marks. Warnings go to stderr.
+    Normalize {
+        /// Tone-mark style of the output.
+        #[arg(long, value_enum, default_value = "traditional")]
+        style: Style,
+        /// Encoding of the input: auto, unicode, tcvn3, vni, viqr or cp1258 (8-bit encodings as
+        /// read as Windows-1252; input that is not UTF-8 is read as Windows-1252).
+        #[arg(long, default_value = "auto")]
+        from: thidua::normalize::LegacyFrom,
+    },
 }
 
 fn main() -> ExitCode {
@@ -102,6 +113,28 @@ fn main() -> ExitCode {
             show_errors,
             json,
         } => evaluate(&gold, &pred, show_errors, json),
+        Command::Normalize { style, from } => normalize(style.into(), from),
+    }
+}
+
+fn normalize(style: ToneStyle, from: thidua::normalize::LegacyFrom) -> ExitCode {
+    use std::io::Read;
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin().lock().read_to_end(&mut input) {
+        eprintln!("thidua: reading stdin: {e}");
+        return ExitCode::from(1);
+    }
+    let normalizer = thidua::Normalizer::new(style).with_legacy(from);
+    let out = normalizer.normalize_bytes(&input);
+    for w in &out.warnings {
+        eprintln!("thidua: {w}");
+    }
+    match std::io::stdout().lock().write_all(out.text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("thidua: writing output: {e}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 

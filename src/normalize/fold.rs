@@ -6,8 +6,11 @@ use unicode_normalization::char::decompose_canonical;
 /// Characters below this fold through a table built once.
 const TABLE_END: u32 = 0x2000;
 
-static TABLE: std::sync::LazyLock<Vec<char>> =
-    std::sync::LazyLock::new(|| (0..TABLE_END).map(|u| char::from_u32(u).map_or('\u{fffd}', fold_slow)).collect());
+static TABLE: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    (0..TABLE_END)
+        .map(|u| char::from_u32(u).map_or('\u{fffd}', fold_slow))
+        .collect()
+});
 
 /// Folds one character: lower case, base letter without marks, đ → d.
 pub fn fold_char(c: char) -> char {
@@ -94,7 +97,9 @@ mod tests {
     fn table_agrees_with_decomposition() {
         // The fast path for Vietnamese letters must give what the general rule gives.
         for cp in (0xC0..=0x1B0).chain(0x1EA0..=0x1EF9) {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             let lower = c.to_lowercase().next().unwrap_or(c);
             let mut base = lower;
             decompose_canonical(lower, |d| {
@@ -102,7 +107,11 @@ mod tests {
                     base = d;
                 }
             });
-            let expected = if matches!(lower, 'đ' | 'ð') { 'd' } else { base };
+            let expected = if matches!(lower, 'đ' | 'ð') {
+                'd'
+            } else {
+                base
+            };
             assert_eq!(fold_char(c), expected, "{c}");
         }
     }

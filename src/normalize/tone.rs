@@ -1,170 +1,157 @@
-//! Tone-mark placement in oa/oe/uy syllables without a final consonant: traditional
-//! (hòa, khỏe, thủy) or modern (hoà, khoẻ, thuỷ). Other syllables are the same in both styles.
+//! Tone marks: one placement style for oa/oe/uy syllables without a final consonant —
+//! traditional (hòa, khỏe, thủy) or modern (hoà, khoẻ, thuỷ) — and repair of tone marks typed
+//! on the wrong vowel ("baì" → "bài") or twice ("dạị" → "dại"), of "ươ" missing a horn
+//! ("đuợc" → "được") and of "ngh"/"gh" before a back vowel ("nghành" → "ngành").
+//!
+//! Only words that parse as one Vietnamese syllable and contain a non-ASCII letter are
+//! touched; other words (foreign words, ethnic-minority names such as "Đắk", ASCII text) pass
+//! through unchanged. Capitals-only words are repaired but never restyled ("HOÀ" stays).
 
 use super::ToneStyle;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::{compose, decompose_canonical};
+use super::legacy;
+use super::syllable::{self, Letter, MAX_LETTERS, Tone};
+use unicode_normalization::char::is_combining_mark;
 
-const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-
-/// Rewrites every word of `text` in the given style; everything else is left as it is.
+/// Rewrites every Vietnamese word of `text` in the given style, repairing misplaced and
+/// doubled tone marks; everything else is left as it is.
 pub fn apply(text: &str, style: ToneStyle) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for c in text.chars() {
-        if c.is_alphabetic() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out, style);
-            out.push(c);
+    let mut copied = 0;
+    let mut word_start = None;
+    let mut non_ascii = false;
+    let mut letters = 0;
+    let mut before = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if i < text.len() && syllable::is_letter(c) {
+            if word_start.is_none() {
+                word_start = Some(i);
+                non_ascii = false;
+                letters = 0;
+            }
+            non_ascii |= !c.is_ascii();
+            letters += 1;
+            continue;
         }
+        if let Some(start) = word_start.take()
+            && non_ascii
+            && letters <= MAX_LETTERS
+            && clean_edge(before)
+            && clean_edge(Some(c))
+            && let Some(fixed) = fix_word(&text[start..i], style)
+        {
+            out.push_str(&text[copied..start]);
+            out.push_str(&fixed);
+            copied = i;
+        }
+        before = Some(c);
     }
-    flush(&mut word, &mut out, style);
+    out.push_str(&text[copied..]);
     out
 }
 
-fn flush(word: &mut String, out: &mut String, style: ToneStyle) {
-    if !word.is_empty() {
-        match restyle(word, style) {
-            Some(w) => out.push_str(&w),
-            None => out.push_str(word),
+/// Whether a word next to this character may be rewritten. Not next to a combining mark
+/// (moving a tone would let the mark compose with another letter: unstable output), nor
+/// next to a symbol a legacy encoding uses for a letter ("Ð¸" may be TCVN3 text, and legacy
+/// detection must see the same words before and after tone repair).
+fn clean_edge(c: Option<char>) -> bool {
+    c.is_none_or(|c| c.is_ascii() || !(is_combining_mark(c) || legacy::is_mapped(c)))
+}
+
+/// The word rewritten, or `None` when it stays as it is.
+pub fn fix_word(word: &str, style: ToneStyle) -> Option<String> {
+    // A lone eth is đ too (the currency sign written "500.000 ð", "Ð/c").
+    match word {
+        "ð" => return Some("đ".to_string()),
+        "Ð" => return Some("Đ".to_string()),
+        _ => {}
+    }
+    let mut buf = [Letter::default(); MAX_LETTERS];
+    let n = syllable::letters_of(word, &mut buf)?;
+    let letters = &mut buf[..n];
+    // Fast path: most words need nothing — one vowel and at most one tone, or the tone on
+    // the last vowel with a shape mark ("người", "tiếng"), where every style puts it.
+    let (mut vowels, mut tones, mut eth, mut horn, mut plain_u) = (0, 0, false, false, false);
+    let (mut last_shaped, mut toned_at) = (None, None);
+    for (i, l) in letters.iter().enumerate() {
+        vowels += usize::from(l.is_vowel());
+        if l.tone != Tone::None {
+            tones += 1;
+            toned_at = Some(i);
         }
-        word.clear();
-    }
-}
-
-/// One letter split into base, vowel-shape marks and tone.
-struct Letter {
-    base: char,
-    shape: Vec<char>,
-    tone: Option<char>,
-}
-
-fn split(c: char) -> Letter {
-    let mut base = None;
-    let mut shape = Vec::new();
-    let mut tone = None;
-    decompose_canonical(c, |d| {
-        if base.is_none() {
-            base = Some(d);
-        } else if TONES.contains(&d) {
-            tone = Some(d);
-        } else {
-            shape.push(d);
+        if l.is_vowel() && l.shape != syllable::Shape::None {
+            last_shaped = Some(i);
         }
-    });
-    Letter {
-        base: base.unwrap_or(c),
-        shape,
-        tone,
+        eth |= l.eth;
+        horn |= l.shape == syllable::Shape::Horn;
+        plain_u |= l.base == b'u' && l.shape == syllable::Shape::None;
     }
-}
-
-fn join(l: &Letter) -> String {
-    let mut s = String::new();
-    s.push(l.base);
-    s.extend(l.shape.iter());
-    if let Some(t) = l.tone {
-        s.push(t);
-    }
-    s.nfc().collect()
-}
-
-fn is_vowel(c: char) -> bool {
-    matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
-}
-
-/// The word in the other style, or `None` when nothing changes.
-fn restyle(word: &str, style: ToneStyle) -> Option<String> {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() < 2 || chars.len() > 7 {
+    let base = |i: usize| letters.get(i).map(|l| l.base);
+    let gh = (base(0), base(1)) == (Some(b'g'), Some(b'h'))
+        || (base(0), base(1), base(2)) == (Some(b'n'), Some(b'g'), Some(b'h'));
+    let half_horn = horn
+        && (plain_u
+            || letters
+                .iter()
+                .any(|l| l.base == b'o' && l.shape == syllable::Shape::None));
+    if !eth
+        && !gh
+        && (tones == 0 && !horn
+            || vowels == 1 && tones == 1
+            || tones == 1 && toned_at == last_shaped && !half_horn)
+    {
         return None;
     }
-    let upper = chars.iter().filter(|c| c.is_uppercase()).count();
-    if upper >= 2 && upper == chars.len() {
-        return None; // capitals-only: an abbreviation or a shouted headline
-    }
-    let mut letters: Vec<Letter> = chars.iter().map(|&c| split(c)).collect();
-    if letters.iter().filter(|l| l.tone.is_some()).count() != 1 {
-        return None;
-    }
-    let lower: Vec<char> = letters
+    let syl = syllable::parse(letters)?;
+    let typo = syl.drop_h.is_some() || syl.horn_pair.is_some();
+
+    let mut toned = letters
         .iter()
-        .map(|l| l.base.to_lowercase().next().unwrap_or(l.base))
-        .collect();
-    if lower.iter().any(|c| !c.is_ascii_alphabetic() && *c != 'đ') {
-        return None;
-    }
-    // Onset: consonants, with "qu" and "gi" (before a vowel) counted as consonants.
-    let mut v = lower.iter().position(|&c| is_vowel(c))?;
-    let qu = v > 0 && lower[v - 1] == 'q' && lower[v] == 'u';
-    let gi = v > 0
-        && lower[v - 1] == 'g'
-        && lower[v] == 'i'
-        && lower.get(v + 1).is_some_and(|&c| is_vowel(c));
-    if qu || gi {
-        v += 1;
-    }
-    let onset: String = lower[..v].iter().collect();
-    if !valid_onset(&onset) {
-        return None;
-    }
-    let end = v + lower[v..].iter().take_while(|&&c| is_vowel(c)).count();
-    if end != lower.len() || end - v != 2 {
-        return None; // a final consonant, or not a two-vowel nucleus
-    }
-    let pair = (lower[v], lower[v + 1]);
-    if !matches!(pair, ('o', 'a') | ('o', 'e') | ('u', 'y')) {
-        return None;
-    }
-    if !letters[v].shape.is_empty() || !letters[v + 1].shape.is_empty() {
-        return None;
-    }
-    let tone = letters[v].tone.or(letters[v + 1].tone)?;
-    let (on, off) = match style {
-        ToneStyle::Traditional => (v, v + 1),
-        ToneStyle::Modern => (v + 1, v),
+        .enumerate()
+        .filter(|(_, l)| l.tone != Tone::None);
+    let first = toned.next();
+    let doubled = toned.next().is_some();
+    let target = syllable::tone_position(letters, &syl, style == ToneStyle::Modern);
+    let tone = match first {
+        None => None,
+        Some((at, l)) if !doubled => {
+            let all_caps = n >= 2 && letters.iter().all(|l| l.upper);
+            let placed =
+                at == target || (all_caps && syllable::is_style_position(letters, &syl, at));
+            if placed && !typo && !eth {
+                return None;
+            }
+            Some(l.tone)
+        }
+        // Doubled: keep the tone written on the right vowel, else the last one typed.
+        Some(_) => Some(if letters[target].tone != Tone::None {
+            letters[target].tone
+        } else {
+            letters.iter().rev().find(|l| l.tone != Tone::None)?.tone
+        }),
     };
-    if letters[on].tone.is_some() {
+    if tone.is_none() && !typo && !eth {
         return None;
     }
-    letters[off].tone = None;
-    letters[on].tone = Some(tone);
-    let _ = compose;
-    Some(letters.iter().map(join).collect())
-}
-
-fn valid_onset(onset: &str) -> bool {
-    matches!(
-        onset,
-        "" | "b"
-            | "c"
-            | "ch"
-            | "d"
-            | "đ"
-            | "g"
-            | "gh"
-            | "gi"
-            | "h"
-            | "k"
-            | "kh"
-            | "l"
-            | "m"
-            | "n"
-            | "ng"
-            | "ngh"
-            | "nh"
-            | "p"
-            | "ph"
-            | "qu"
-            | "r"
-            | "s"
-            | "t"
-            | "th"
-            | "tr"
-            | "v"
-            | "x"
-    )
+    if let Some(j) = syl.horn_pair {
+        letters[j].shape = syllable::Shape::Horn;
+        letters[j + 1].shape = syllable::Shape::Horn;
+    }
+    if let Some(tone) = tone {
+        for l in letters.iter_mut() {
+            l.tone = Tone::None;
+        }
+        letters[target].tone = tone;
+    }
+    let mut out = String::with_capacity(word.len() + 2);
+    for (i, l) in letters.iter().enumerate() {
+        if syl.drop_h != Some(i) {
+            out.push(l.to_char());
+        }
+    }
+    (out != word).then_some(out)
 }
 
 #[cfg(test)]
@@ -193,5 +180,44 @@ mod tests {
         }
         assert_eq!(apply("quý", ToneStyle::Modern), "quý");
         assert_eq!(apply("hoàng", ToneStyle::Modern), "hoàng");
+        assert_eq!(apply("HÒA", ToneStyle::Modern), "HÒA");
+    }
+
+    #[test]
+    fn repairs_misplaced_and_doubled_marks() {
+        let t = |s: &str| apply(s, ToneStyle::Traditional);
+        assert_eq!(t("baì đaị"), "bài đại");
+        assert_eq!(t("dạị gíá thíết ngườì"), "dại giá thiết người");
+        assert_eq!(t("BAÌ ĐAỊ"), "BÀI ĐẠI");
+        assert_eq!(
+            t("Ðảm baỏ chất lựơng phòng thí nghịêm hoá học"),
+            "Đảm bảo chất lượng phòng thí nghiệm hóa học"
+        );
+        assert_eq!(t("đuợc nghành bưóc"), "được ngành bước");
+        assert_eq!(apply("ngụỵ", ToneStyle::Modern), "nguỵ");
+        assert_eq!(t("500.000 ð, Ð/c Ðà"), "500.000 đ, Đ/c Đà");
+        assert_eq!(t("Aì\u{300}"), "Aì\u{300}");
+        assert_eq!(t("nghoèo thửơ"), "nghoèo thưở");
+    }
+
+    #[test]
+    fn leaves_foreign_words() {
+        for s in [
+            "più",
+            "où",
+            "café",
+            "Müller",
+            "Đắk Lắk",
+            "M'Drắk",
+            "UBND",
+            "naïve",
+            "José",
+            "São",
+            "Međa",
+            "Iceland: Ísland, með",
+        ] {
+            assert_eq!(apply(s, ToneStyle::Modern), s);
+            assert_eq!(apply(s, ToneStyle::Traditional), s);
+        }
     }
 }

@@ -1,15 +1,84 @@
 //! NFC, spaces, dashes, quotes and invisible characters.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// NFC-composes and folds spaces, dashes and quotes to one form each, drops control and
 /// zero-width characters, collapses runs of spaces and trims every line. Line breaks are kept.
 pub fn clean(text: &str) -> String {
+    clean_with(text, false)
+}
+
+/// What [`clean`] does to a text that [`clean_with`] kept characters in: folds those
+/// characters (and nothing else changes unless soft hyphens leave spaces to collapse).
+pub fn fold_kept(text: &str) -> Option<String> {
+    let kept = |c: char| matches!(c, '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}');
+    if text.is_ascii() || !text.chars().any(kept) {
+        return None;
+    }
+    if text.contains('\u{ad}') {
+        return Some(clean(text));
+    }
     let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (i, m) in text.match_indices(kept) {
+        out.push_str(&text[last..i]);
+        out.push(if matches!(m, "«" | "»") { '"' } else { '\'' });
+        last = i + m.len();
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
+/// [`clean`], optionally keeping what legacy-encoding detection needs to see: soft hyphens
+/// and « » (TCVN3 ư, ô and ằ read as Windows-1252) and single quotes (only ' is a VIQR mark).
+/// `clean` of the result is `clean` of the input.
+pub fn clean_with(text: &str, keep_legacy: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let maybe_decomposed = clean_into(text, keep_legacy, &mut out);
+    // Composed after cleaning: a dropped zero-width space may have kept a mark from its letter.
+    if !maybe_decomposed || is_nfc_quick(out.chars()) == IsNormalized::Yes {
+        out
+    } else {
+        out.nfc().collect()
+    }
+}
+
+/// Characters that are copied as they are and cannot make a text non-NFC: printable ASCII,
+/// Latin letters (precomposed Vietnamese ones included) and most punctuation.
+#[inline]
+fn is_plain(c: char) -> bool {
+    matches!(c, '!'..='~' | '\u{c0}'..='\u{2ff}' | '\u{1e00}'..='\u{1eff}')
+}
+
+/// Cleans into `out`; returns whether the output may need NFC composition.
+fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
+    let mut maybe_decomposed = false;
     let mut pending_space = false;
     let mut line_start = true;
-    for c in text.nfc() {
+    let mut i = 0;
+    while i < text.len() {
+        // Runs of plain characters are copied as they are.
+        let rest = &text[i..];
+        let run = rest
+            .char_indices()
+            .find(|&(_, c)| !is_plain(c))
+            .map_or(rest.len(), |(at, _)| at);
+        if run > 0 {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            line_start = false;
+            out.push_str(&rest[..run]);
+            i += run;
+            continue;
+        }
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         let c = match c {
+            '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}' if keep_legacy => c,
             '\r' => continue,
             '\n' => {
                 out.push('\n');
@@ -17,7 +86,16 @@ pub fn clean(text: &str) -> String {
                 line_start = true;
                 continue;
             }
-            '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => ' ',
+            ' '
+            | '\t'
+            | '\u{a0}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}' => {
+                pending_space |= !line_start;
+                continue;
+            }
             '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => continue,
             '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => '"',
@@ -25,25 +103,21 @@ pub fn clean(text: &str) -> String {
             c if c.is_control() => continue,
             c => c,
         };
-        if c == ' ' {
-            if !line_start {
-                pending_space = true;
-            }
-            continue;
-        }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
         line_start = false;
+        maybe_decomposed |=
+            !c.is_ascii() && !matches!(c, '\u{a0}'..='\u{2ff}' | '\u{2016}'..='\u{205e}');
         out.push(c);
     }
-    out
+    maybe_decomposed
 }
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, clean_with, fold_kept};
 
     #[test]
     fn folds_spaces_and_keeps_lines() {
@@ -51,8 +125,20 @@ mod tests {
     }
 
     #[test]
+    fn keeps_legacy_characters_on_request() {
+        let text = " T«i  n\u{ad}íc \u{ad} ‘a’ “b”–c ";
+        assert_eq!(clean(text), "T\"i níc 'a' \"b\"-c");
+        assert_eq!(clean_with(text, true), "T«i n\u{ad}íc \u{ad} ‘a’ \"b\"-c");
+        assert_eq!(clean(&clean_with(text, true)), clean(text));
+        let kept = clean_with("“T«i” ‘a’ b", true);
+        assert_eq!(fold_kept(&kept).unwrap(), clean("“T«i” ‘a’ b"));
+        assert_eq!(fold_kept("plain “text”"), None);
+    }
+
+    #[test]
     fn composes_nfc() {
         assert_eq!(clean("Ho\u{0300}a"), "Hòa");
+        assert_eq!(clean("a\u{200b}\u{300}"), "à");
     }
 
     #[test]
