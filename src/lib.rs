@@ -53,6 +53,7 @@ use std::sync::Arc;
 pub struct Pipeline {
     normalizer: Normalizer,
     patterns: Arc<Patterns>,
+    html: Arc<html::Reader>,
     extractor: Extractor,
     include_text: bool,
     limits: Limits,
@@ -100,10 +101,12 @@ impl PipelineBuilder {
             None => PatternFiles::embedded(),
         };
         let patterns = Arc::new(Patterns::load(&files, &normalizer)?);
+        let html = Arc::new(html::Reader::from_files(&files)?);
         let extractor = Extractor::new(patterns.clone(), normalizer.clone());
         Ok(Pipeline {
             normalizer,
             patterns,
+            html,
             extractor,
             include_text: self.include_text,
             limits: self.limits,
@@ -134,23 +137,51 @@ impl Pipeline {
 
     /// Reads a raw document into a normalized document (HTML, charset, leftovers).
     pub fn read(&self, raw: &RawDocument) -> Result<Document> {
-        let page = html::read(raw)?;
-        let normalized = self.normalizer.normalize(&page.text);
-        let text = html::leftovers::trim(&normalized.text, &self.patterns);
-        let meta = |s: Option<String>| {
-            s.map(|v| self.normalizer.normalize_str(v.trim()))
-                .filter(|v| !v.is_empty())
+        let page = self.html.read(raw)?;
+        // Title, byline and site name are normalized as three more lines of the text, so that
+        // a legacy encoding (TCVN3, VNI) detected in the page converts them too.
+        let fields = [&page.title, &page.author, &page.site].map(|f| {
+            let words: Vec<&str> = f.as_deref().unwrap_or("").split_whitespace().collect();
+            words.join(" ")
+        });
+        let lines = page.text.split('\n').count();
+        let mut joined = page.text.clone();
+        for f in &fields {
+            joined.push('\n');
+            joined.push_str(f);
+        }
+        let normalized = self.normalizer.normalize(&joined);
+        let split = normalized
+            .text
+            .match_indices('\n')
+            .nth(lines - 1)
+            .map(|(pos, _)| (&normalized.text[..pos], &normalized.text[pos + 1..]))
+            .filter(|(_, tail)| tail.split('\n').count() == fields.len());
+        let (body, metas): (String, Vec<String>) = match split {
+            Some((body, tail)) => (
+                body.to_string(),
+                tail.split('\n').map(str::to_string).collect(),
+            ),
+            None => (
+                self.normalizer.normalize(&page.text).text,
+                fields
+                    .iter()
+                    .map(|f| self.normalizer.normalize_str(f))
+                    .collect(),
+            ),
         };
+        let text = html::leftovers::trim(&body, &self.patterns);
+        let meta = |i: usize| Some(metas[i].trim().to_string()).filter(|v| !v.is_empty());
         let mut warnings = page.warnings;
         warnings.extend(normalized.warnings);
         Ok(Document {
             id: raw.id.clone(),
             input: raw.input.clone(),
             url: page.url.or_else(|| raw.url.clone()),
-            title: meta(page.title),
+            title: meta(0),
             published: page.published,
-            author: meta(page.author),
-            site: meta(page.site),
+            author: meta(1),
+            site: meta(2),
             text,
             warnings,
         })

@@ -13,46 +13,130 @@ pub struct Decoded {
 
 /// Decodes a raw document's bytes. Binary content (NUL bytes or mostly control characters) is
 /// an error naming the input.
+///
+/// The charset comes from, in order: a byte-order mark, the transport header, `<meta charset>`
+/// or `http-equiv` (or an XML declaration), then detection (chardetng with the `.vn` hint).
+/// A declared single-byte charset on bytes that are valid UTF-8 with non-ASCII text is taken
+/// as a mislabel and UTF-8 is used; a declared UTF-8 on bytes that are not is re-detected.
+/// Whatever was guessed or overridden is said in `warnings`.
 pub fn decode(raw: &RawDocument) -> Result<Decoded> {
     let bytes = &raw.bytes;
     if looks_binary(bytes) {
         return Err(Error::input(&raw.input, "binary content, not text or HTML"));
     }
     let mut warnings = Vec::new();
-    let (encoding, how) = if let Some((enc, _)) = Encoding::for_bom(bytes) {
-        (enc, "bom")
-    } else if let Some(enc) = raw
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            warnings.push(replaced(enc));
+        }
+        return Ok(Decoded {
+            text: text.into_owned(),
+            warnings,
+        });
+    }
+    let declared = raw
         .charset_hint
         .as_deref()
         .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
+        .map(|e| (e, "header"))
+        .or_else(|| meta_charset(bytes).map(|e| (e, "meta")));
+    let valid_utf8 = || std::str::from_utf8(bytes).is_ok();
+    if declared.is_none_or(|(enc, _)| enc == encoding_rs::UTF_8)
+        && let Ok(text) = std::str::from_utf8(bytes)
     {
-        (enc, "header")
-    } else if let Some(enc) = meta_charset(bytes) {
-        (enc, "meta")
-    } else if std::str::from_utf8(bytes).is_ok() {
-        (encoding_rs::UTF_8, "utf8")
-    } else {
-        let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        det.feed(bytes, true);
-        (
-            det.guess(Some(b"vn"), chardetng::Utf8Detection::Allow),
-            "guessed",
-        )
-    };
-    let (text, _, had_errors) = encoding.decode(bytes);
-    if how == "guessed" {
-        warnings.push(format!("charset guessed as {}", encoding.name()));
+        return Ok(Decoded {
+            text: text.to_string(),
+            warnings,
+        });
     }
+    let encoding = match declared {
+        Some((enc, _)) if enc == encoding_rs::UTF_8 => {
+            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+            if !had_errors || text.matches('\u{fffd}').count() < 3 {
+                if had_errors {
+                    warnings.push(replaced(enc));
+                }
+                return Ok(Decoded {
+                    text: text.into_owned(),
+                    warnings,
+                });
+            }
+            let guess = detect(bytes);
+            if guess != encoding_rs::UTF_8 {
+                warnings.push(format!(
+                    "charset declared as UTF-8 but the bytes are not UTF-8; guessed {}",
+                    guess.name()
+                ));
+            }
+            guess
+        }
+        Some((enc, how)) => {
+            if enc.is_single_byte() && !bytes.is_ascii() && valid_utf8() {
+                warnings.push(format!(
+                    "charset declared as {} ({how}) but the bytes are UTF-8; read as UTF-8",
+                    enc.name()
+                ));
+                encoding_rs::UTF_8
+            } else {
+                enc
+            }
+        }
+        None => {
+            let guess = detect(bytes);
+            if guess.is_single_byte() && guess != encoding_rs::WINDOWS_1252 && latin(guess) {
+                // Undeclared 8-bit Vietnamese pages are mostly in legacy font encodings
+                // (TCVN3, VNI), which chardetng takes for windows-1258. Read as windows-1252,
+                // the normalizer's legacy converter recognizes TCVN3, VNI and windows-1258
+                // alike, line by line.
+                warnings.push(format!(
+                    "charset guessed as windows-1252 (detector said {}); legacy Vietnamese encodings are converted by the normalizer",
+                    guess.name()
+                ));
+                encoding_rs::WINDOWS_1252
+            } else {
+                warnings.push(format!("charset guessed as {}", guess.name()));
+                guess
+            }
+        }
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     if had_errors {
-        warnings.push(format!(
-            "invalid {} byte sequences replaced with U+FFFD",
-            encoding.name()
-        ));
+        warnings.push(replaced(encoding));
     }
     Ok(Decoded {
         text: text.into_owned(),
         warnings,
     })
+}
+
+fn replaced(enc: &'static Encoding) -> String {
+    format!("invalid {} byte sequences replaced with U+FFFD", enc.name())
+}
+
+/// Latin-script single-byte encodings, where the legacy Vietnamese font encodings hide.
+fn latin(enc: &'static Encoding) -> bool {
+    [
+        encoding_rs::WINDOWS_1258,
+        encoding_rs::WINDOWS_1250,
+        encoding_rs::WINDOWS_1254,
+        encoding_rs::WINDOWS_1257,
+        encoding_rs::ISO_8859_2,
+        encoding_rs::ISO_8859_3,
+        encoding_rs::ISO_8859_4,
+        encoding_rs::ISO_8859_10,
+        encoding_rs::ISO_8859_13,
+        encoding_rs::ISO_8859_14,
+        encoding_rs::ISO_8859_15,
+        encoding_rs::ISO_8859_16,
+    ]
+    .contains(&enc)
+}
+
+fn detect(bytes: &[u8]) -> &'static Encoding {
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    det.guess(Some(b"vn"), chardetng::Utf8Detection::Allow)
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -71,32 +155,47 @@ fn looks_binary(bytes: &[u8]) -> bool {
     control * 10 > sample.len()
 }
 
-/// Finds `<meta charset=…>` or `<meta http-equiv content="…; charset=…">` in the first 4 KiB.
+/// Finds the charset of `<meta charset=…>`, `<meta http-equiv content="…; charset=…">` or an
+/// XML declaration in the first 8 KiB.
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(8192)];
     let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let mut tags: Vec<(usize, usize)> = Vec::new();
+    if lower.starts_with(b"<?xml") {
+        let end = find(&lower, b">").unwrap_or(lower.len());
+        tags.push((0, end));
+    }
     let mut from = 0;
-    while let Some(pos) = find(&lower[from..], b"charset") {
-        let mut i = from + pos + b"charset".len();
-        while i < lower.len() && matches!(lower[i], b' ' | b'=' | b'"' | b'\'') {
-            i += 1;
-        }
-        let start = i;
-        while i < lower.len()
-            && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_' | b':' | b'.'))
-        {
-            i += 1;
-        }
-        if i > start
-            && let Some(enc) = Encoding::for_label(&lower[start..i])
-        {
-            // A page that says UTF-16 in ASCII is not UTF-16.
-            if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                return Some(encoding_rs::UTF_8);
+    while let Some(pos) = find(&lower[from..], b"<meta") {
+        let start = from + pos;
+        let end = find(&lower[start..], b">").map_or(lower.len(), |e| start + e);
+        tags.push((start, end));
+        from = end.max(start + 1);
+    }
+    for (start, end) in tags {
+        let tag = &lower[start..end];
+        for key in [&b"charset"[..], &b"encoding"[..]] {
+            let Some(pos) = find(tag, key) else { continue };
+            let mut i = pos + key.len();
+            while i < tag.len() && matches!(tag[i], b' ' | b'=' | b'"' | b'\'') {
+                i += 1;
             }
-            return Some(enc);
+            let s = i;
+            while i < tag.len()
+                && (tag[i].is_ascii_alphanumeric() || matches!(tag[i], b'-' | b'_' | b':' | b'.'))
+            {
+                i += 1;
+            }
+            if i > s
+                && let Some(enc) = Encoding::for_label(&tag[s..i])
+            {
+                // A page that says UTF-16 in ASCII is not UTF-16.
+                if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                    return Some(encoding_rs::UTF_8);
+                }
+                return Some(enc);
+            }
         }
-        from = i.max(from + pos + 1);
     }
     None
 }
@@ -135,6 +234,40 @@ mod tests {
         bytes.push(0xD0); // Đ in windows-1258
         let d = decode(&raw(&bytes)).unwrap();
         assert!(d.text.ends_with('Đ'), "{}", d.text);
+    }
+
+    #[test]
+    fn mislabelled_utf8_is_read_as_utf8() {
+        let mut page = b"<meta charset=\"iso-8859-1\"><p>".to_vec();
+        page.extend_from_slice("Khối thi đua".as_bytes());
+        let d = decode(&raw(&page)).unwrap();
+        assert!(d.text.ends_with("Khối thi đua"), "{}", d.text);
+        assert!(d.warnings[0].contains("UTF-8"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn undeclared_legacy_bytes_are_guessed_with_a_warning() {
+        // "Khối thi đua các cơ quan đảng. " in windows-1258 (ố = ô + U+0301), several times.
+        let sentence: &[u8] = b"Kh\xf4\xeci thi \xf0ua c\xe1c c\xf5 quan \xf0a\xd2ng. ";
+        let bytes = sentence.repeat(5);
+        let d = decode(&raw(&bytes)).unwrap();
+        assert!(
+            d.warnings
+                .iter()
+                .any(|w| w.contains("guessed as windows-1252")),
+            "{:?}",
+            d.warnings
+        );
+        // Read as windows-1252 for the legacy converter: đ (0xF0) shows as ð.
+        assert!(d.text.contains('ð'), "{}", d.text);
+    }
+
+    #[test]
+    fn charset_in_script_text_is_ignored() {
+        let mut page = b"<script>var charset='windows-1252';</script><p>".to_vec();
+        page.extend_from_slice("Khối".as_bytes());
+        assert_eq!(meta_charset(&page), None);
+        assert!(decode(&raw(&page)).unwrap().text.ends_with("Khối"));
     }
 
     #[test]

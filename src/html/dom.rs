@@ -1,150 +1,722 @@
-//! HTML to main text with scraper (html5ever): block elements become lines, navigation and
-//! other page furniture are skipped, metadata comes from `<meta>`, `<title>` and `<h1>`.
+//! One walk over the parsed page. It yields a flat arena of elements (parent links, a coarse
+//! tag class, class/id hints, text statistics) and the page text as lines, each line owned by
+//! its innermost block element. Everything after the walk (scoring, metadata) works on these
+//! arrays, never on the DOM recursively, so deeply nested pages cannot overflow the stack.
 
-use super::Page;
-use scraper::{ElementRef, Html, Node, Selector};
-use std::sync::LazyLock;
+use super::profiles::{Profiles, hint};
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+use std::collections::HashMap;
 
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta").unwrap());
-static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").unwrap());
-static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").unwrap());
-static CANONICAL: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("link[rel=canonical]").unwrap());
-static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").unwrap());
+/// Links with these flags get lines of their own.
+const LINK_BLOCK: u16 =
+    hint::NEGATIVE | hint::DATE | hint::AUTHOR | flag::REMOVE | flag::DATE | flag::AUTHOR;
 
-/// Elements whose content is never article text.
-const SKIP: [&str; 14] = [
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "svg", "button", "select", "head",
-];
+/// "No element" in parent links and line owners.
+pub const NONE: u32 = u32::MAX;
 
-/// Elements that end a line of text.
-const BLOCK: [&str; 26] = [
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "section",
-    "article",
-    "blockquote",
-    "figure",
-    "figcaption",
-    "dd",
-    "dt",
-    "dl",
-    "pre",
-    "hr",
-    "main",
-    "address",
-];
+/// Element flags beyond the hint flags of [`hint`].
+pub mod flag {
+    /// `hidden`, `display:none`, `visibility:hidden`.
+    pub const HIDDEN: u16 = 1 << 8;
+    /// `text-align: right` or `align=right` (bylines at the end of Vietnamese articles).
+    pub const RIGHT: u16 = 1 << 9;
+    /// Matched the site profile's `content` selector.
+    pub const CONTENT: u16 = 1 << 10;
+    /// Matched one of the site profile's `remove` selectors.
+    pub const REMOVE: u16 = 1 << 11;
+    /// `itemprop="articleBody"` or a similar strong body marker.
+    pub const BODY_PROP: u16 = 1 << 12;
+    /// Matched the site profile's `title` selector, or `itemprop="headline"`.
+    pub const TITLE: u16 = 1 << 13;
+    /// Matched the site profile's `date` selector.
+    pub const DATE: u16 = 1 << 14;
+    /// Matched the site profile's `author` selector.
+    pub const AUTHOR: u16 = 1 << 15;
+}
 
-/// Reads an HTML page into its text and metadata.
-pub fn read_html(source: &str) -> Page {
-    let html = Html::parse_document(source);
-    let mut page = Page::default();
-    for meta in html.select(&META) {
-        let key = meta
-            .attr("property")
-            .or_else(|| meta.attr("name"))
-            .or_else(|| meta.attr("itemprop"))
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let Some(content) = meta
-            .attr("content")
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        else {
+/// A coarse element class: what matters for lines and scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Html,
+    Body,
+    /// div, section, center, figure …: may hold paragraphs.
+    Container,
+    Article,
+    Main,
+    Header,
+    Footer,
+    Nav,
+    Aside,
+    Form,
+    /// p, li, dt, dd, blockquote, figcaption, address, caption …: a paragraph.
+    Para,
+    Heading(u8),
+    /// ul, ol, dl, menu.
+    List,
+    Table,
+    /// thead, tbody, tfoot.
+    TableSection,
+    Row,
+    Cell,
+    Pre,
+    Br,
+    Hr,
+    /// `<a>`.
+    Link,
+    /// b, strong, em, i: emphasis (bylines are often bold).
+    Emph,
+    /// Any other element: inline.
+    Inline,
+    /// input, textarea, select, button: counted, never read.
+    Field,
+    /// script, style, template, iframe, svg …: never read.
+    Skip,
+}
+
+impl Tag {
+    fn of(name: &str) -> Tag {
+        match name {
+            "div" | "section" | "center" | "figure" | "fieldset" | "details" | "dialog"
+            | "hgroup" | "search" | "noindex" => Tag::Container,
+            "article" => Tag::Article,
+            "main" => Tag::Main,
+            "header" => Tag::Header,
+            "footer" => Tag::Footer,
+            "nav" => Tag::Nav,
+            "aside" => Tag::Aside,
+            "form" => Tag::Form,
+            "p" | "li" | "dt" | "dd" | "blockquote" | "figcaption" | "address" | "caption"
+            | "summary" | "legend" => Tag::Para,
+            "h1" => Tag::Heading(1),
+            "h2" => Tag::Heading(2),
+            "h3" => Tag::Heading(3),
+            "h4" => Tag::Heading(4),
+            "h5" => Tag::Heading(5),
+            "h6" => Tag::Heading(6),
+            "ul" | "ol" | "dl" | "menu" => Tag::List,
+            "table" => Tag::Table,
+            "thead" | "tbody" | "tfoot" => Tag::TableSection,
+            "tr" => Tag::Row,
+            "td" | "th" => Tag::Cell,
+            "pre" | "listing" | "plaintext" | "xmp" => Tag::Pre,
+            "br" => Tag::Br,
+            "hr" => Tag::Hr,
+            "a" => Tag::Link,
+            "b" | "strong" | "em" | "i" => Tag::Emph,
+            "input" | "textarea" | "select" | "button" => Tag::Field,
+            "script" | "style" | "noscript" | "template" | "iframe" | "svg" | "math" | "canvas"
+            | "object" | "embed" | "map" | "video" | "audio" | "option" | "datalist" | "head"
+            | "meta" | "link" | "title" | "base" | "img" | "picture" | "source" | "noembed"
+            | "noframes" | "frameset" | "label" => Tag::Skip,
+            "html" => Tag::Html,
+            "body" => Tag::Body,
+            _ => Tag::Inline,
+        }
+    }
+
+    /// Ends the current line when it starts and when it ends.
+    pub fn is_block(self) -> bool {
+        !matches!(
+            self,
+            Tag::Link | Tag::Emph | Tag::Inline | Tag::Field | Tag::Skip | Tag::Br
+        )
+    }
+
+    /// A paragraph: its text scores its parent (readability's convention).
+    pub fn is_para(self) -> bool {
+        matches!(self, Tag::Para | Tag::Heading(_) | Tag::Row | Tag::Pre)
+    }
+}
+
+/// One element of the page.
+#[derive(Debug, Clone)]
+pub struct El<'a> {
+    pub node: NodeRef<'a, Node>,
+    pub parent: u32,
+    pub tag: Tag,
+    /// [`hint`] and [`flag`] bits.
+    pub flags: u16,
+    /// Lines `line_start..line_end` started inside this element.
+    pub line_start: u32,
+    pub line_end: u32,
+    /// Subtree statistics (filled by [`Dom::aggregate`]).
+    pub stats: Stats,
+}
+
+/// Text statistics of a line or subtree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    /// Characters other than white space.
+    pub chars: u32,
+    /// Of which inside links.
+    pub link_chars: u32,
+    /// Commas (, ， 、).
+    pub commas: u32,
+    /// Paragraph elements (p).
+    pub paras: u32,
+    /// List items.
+    pub items: u32,
+    /// Form fields.
+    pub fields: u32,
+    /// Tables (including the element itself).
+    pub tables: u32,
+    /// Headings h1–h3.
+    pub headings: u32,
+}
+
+impl Stats {
+    fn add(&mut self, o: &Stats) {
+        self.chars += o.chars;
+        self.link_chars += o.link_chars;
+        self.commas += o.commas;
+        self.paras += o.paras;
+        self.items += o.items;
+        self.fields += o.fields;
+        self.tables += o.tables;
+        self.headings += o.headings;
+    }
+
+    /// Share of characters inside links.
+    pub fn link_density(&self) -> f32 {
+        if self.chars == 0 {
+            0.0
+        } else {
+            self.link_chars as f32 / self.chars as f32
+        }
+    }
+}
+
+/// A line of text: a paragraph, a heading, a table cell, the text between two `<br>`.
+#[derive(Debug, Clone, Copy)]
+pub struct Line {
+    /// Byte range in [`Dom::buf`].
+    pub start: u32,
+    pub end: u32,
+    /// The innermost block element around the line.
+    pub owner: u32,
+    /// The innermost table cell around the line, or [`NONE`].
+    pub cell: u32,
+    pub chars: u32,
+    pub link_chars: u32,
+    /// Characters inside b/strong/em/i.
+    pub emph_chars: u32,
+    pub commas: u32,
+}
+
+/// What the head and the walk found besides text.
+#[derive(Debug, Default)]
+pub struct Found<'a> {
+    /// `<meta>` elements: (key lower-cased: property, name, itemprop or http-equiv; content).
+    pub metas: Vec<(String, &'a str)>,
+    pub title: Option<String>,
+    pub canonical: Option<&'a str>,
+    /// JSON-LD scripts.
+    pub ld_json: Vec<String>,
+    /// `<time datetime>` and elements with `itemprop=datePublished` and a `datetime` or
+    /// `content` attribute: (element, value).
+    pub times: Vec<(u32, &'a str)>,
+}
+
+impl<'a> Found<'a> {
+    /// The first meta content for any of the keys (in key order).
+    pub fn meta(&self, keys: &[&str]) -> Option<&'a str> {
+        keys.iter().find_map(|k| {
+            self.metas
+                .iter()
+                .find(|(key, c)| key == k && !c.trim().is_empty())
+                .map(|(_, c)| c.trim())
+        })
+    }
+}
+
+/// The walked page.
+#[derive(Debug)]
+pub struct Dom<'a> {
+    pub els: Vec<El<'a>>,
+    pub lines: Vec<Line>,
+    pub buf: String,
+    pub found: Found<'a>,
+}
+
+impl<'a> Dom<'a> {
+    /// The text of a line.
+    pub fn line_text(&self, i: usize) -> &str {
+        let l = &self.lines[i];
+        &self.buf[l.start as usize..l.end as usize]
+    }
+
+    /// Sums line statistics into owners and owners into ancestors, skipping lines and
+    /// subtrees for which `dead` is true (elements in pre-order: parents before children).
+    pub fn aggregate(&mut self, dead: &[bool]) {
+        for (i, el) in self.els.iter_mut().enumerate() {
+            let mut s = Stats::default();
+            match el.tag {
+                Tag::Para
+                    if el
+                        .node
+                        .value()
+                        .as_element()
+                        .is_some_and(|e| e.name() == "p") =>
+                {
+                    s.paras = 1
+                }
+                Tag::Para
+                    if el
+                        .node
+                        .value()
+                        .as_element()
+                        .is_some_and(|e| e.name() == "li") =>
+                {
+                    s.items = 1
+                }
+                Tag::Field => s.fields = 1,
+                Tag::Table => s.tables = 1,
+                Tag::Heading(n) if n <= 3 => s.headings = 1,
+                _ => {}
+            }
+            if dead[i] {
+                s = Stats::default();
+            }
+            el.stats = s;
+        }
+        for l in &self.lines {
+            let o = l.owner as usize;
+            if o < self.els.len() && !dead[o] {
+                let s = &mut self.els[o].stats;
+                s.chars += l.chars;
+                s.link_chars += l.link_chars;
+                s.commas += l.commas;
+            }
+        }
+        for i in (1..self.els.len()).rev() {
+            let p = self.els[i].parent;
+            if p != NONE && !dead[i] {
+                let child = self.els[i].stats;
+                self.els[p as usize].stats.add(&child);
+            }
+        }
+    }
+}
+
+/// Walks a parsed page. `marks` adds flags to elements picked by a site profile.
+pub fn walk<'a>(html: &'a Html, profiles: &Profiles, marks: &HashMap<NodeId, u16>) -> Dom<'a> {
+    let mut w = Walker {
+        profiles,
+        marks,
+        dom: Dom {
+            els: Vec::with_capacity(512),
+            lines: Vec::with_capacity(256),
+            buf: String::with_capacity(8192),
+            found: Found::default(),
+        },
+        open: Vec::with_capacity(64),
+        blocks: Vec::with_capacity(64),
+        cells: Vec::new(),
+        links: 0,
+        emph: 0,
+        pre: 0,
+        head: 0,
+        line: None,
+        space: false,
+    };
+    let root = html.tree.root();
+    let mut node = root;
+    'walk: loop {
+        let descend = w.enter(node);
+        if descend && let Some(child) = node.first_child() {
+            node = child;
             continue;
+        }
+        loop {
+            w.leave(node);
+            if node.id() == root.id() {
+                break 'walk;
+            }
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            match node.parent() {
+                Some(p) => node = p,
+                None => break 'walk,
+            }
+        }
+    }
+    w.end_line();
+    w.dom
+}
+
+struct OpenLine {
+    start: u32,
+    owner: u32,
+    cell: u32,
+    chars: u32,
+    link_chars: u32,
+    emph_chars: u32,
+    commas: u32,
+}
+
+struct Walker<'a, 'p> {
+    profiles: &'p Profiles,
+    marks: &'p HashMap<NodeId, u16>,
+    dom: Dom<'a>,
+    /// Arena indices of the open elements.
+    open: Vec<u32>,
+    /// Arena indices of the open block elements.
+    blocks: Vec<u32>,
+    /// Arena indices of the open table cells.
+    cells: Vec<u32>,
+    links: u32,
+    emph: u32,
+    pre: u32,
+    head: u32,
+    line: Option<OpenLine>,
+    space: bool,
+}
+
+impl<'a> Walker<'a, '_> {
+    /// Enters a node; returns whether to walk its children.
+    fn enter(&mut self, node: NodeRef<'a, Node>) -> bool {
+        match node.value() {
+            Node::Text(t) => {
+                if self.head == 0 {
+                    self.text(t);
+                }
+                false
+            }
+            Node::Element(e) => {
+                let name = e.name();
+                let mut tag = Tag::of(name);
+                let idx = self.dom.els.len() as u32;
+                let parent = self.open.last().copied().unwrap_or(NONE);
+                let mut flags = 0u16;
+                for (key, value) in e.attrs() {
+                    match key {
+                        "class" | "id" => flags |= self.profiles.hints(value),
+                        "hidden" => flags |= flag::HIDDEN,
+                        "style" => flags |= style_flags(value),
+                        "align" if value.eq_ignore_ascii_case("right") => flags |= flag::RIGHT,
+                        "rel" if value.eq_ignore_ascii_case("author") => flags |= hint::AUTHOR,
+                        "itemprop" => match value {
+                            "articleBody" | "text" | "reviewBody" => flags |= flag::BODY_PROP,
+                            "author" | "creator" => flags |= hint::AUTHOR,
+                            "datePublished" | "dateCreated" => flags |= hint::DATE,
+                            "headline" => flags |= flag::TITLE,
+                            _ => {}
+                        },
+                        _ => {}
+                    }
+                }
+                if !self.marks.is_empty()
+                    && let Some(m) = self.marks.get(&node.id())
+                {
+                    flags |= m;
+                }
+                match tag {
+                    Tag::Nav | Tag::Aside | Tag::Footer => flags |= hint::NEGATIVE,
+                    Tag::Inline | Tag::Emph | Tag::Link
+                        if flags
+                            & (hint::NEGATIVE
+                                | hint::DATE
+                                | hint::AUTHOR
+                                | flag::REMOVE
+                                | flag::DATE
+                                | flag::AUTHOR)
+                            != 0 =>
+                    {
+                        // Bylines, dates and furniture get lines of their own.
+                        tag = if tag == Tag::Link {
+                            Tag::Link
+                        } else {
+                            Tag::Container
+                        };
+                    }
+                    _ => {}
+                }
+                let line_start = self.dom.lines.len() as u32;
+                self.dom.els.push(El {
+                    node,
+                    parent,
+                    tag,
+                    flags,
+                    line_start,
+                    line_end: line_start,
+                    stats: Stats::default(),
+                });
+                self.open.push(idx);
+                self.found_element(name, e, idx);
+                if name == "head" {
+                    self.head += 1;
+                    return true;
+                }
+                if tag == Tag::Skip || tag == Tag::Field {
+                    return false;
+                }
+                let block = tag.is_block() || (tag == Tag::Link && flags & LINK_BLOCK != 0);
+                if tag == Tag::Br {
+                    self.end_line();
+                    return false;
+                }
+                if block {
+                    self.end_line();
+                    self.blocks.push(idx);
+                    // Lines start after the boundary was drawn.
+                    self.dom.els[idx as usize].line_start = self.dom.lines.len() as u32;
+                }
+                match tag {
+                    Tag::Cell => self.cells.push(idx),
+                    Tag::Link => self.links += 1,
+                    Tag::Emph => self.emph += 1,
+                    Tag::Pre => self.pre += 1,
+                    _ => {}
+                }
+                flags & flag::HIDDEN == 0
+            }
+            Node::Document | Node::Fragment => true,
+            _ => false,
+        }
+    }
+
+    fn leave(&mut self, node: NodeRef<'a, Node>) {
+        let Node::Element(e) = node.value() else {
+            return;
         };
-        match key.as_str() {
-            "og:title" | "twitter:title" if page.title.is_none() => {
-                page.title = Some(content.into())
+        let Some(idx) = self.open.pop() else { return };
+        let el = &self.dom.els[idx as usize];
+        let tag = el.tag;
+        if e.name() == "head" {
+            self.head = self.head.saturating_sub(1);
+        }
+        if matches!(tag, Tag::Skip | Tag::Field | Tag::Br) {
+            let n = self.dom.lines.len() as u32;
+            let el = &mut self.dom.els[idx as usize];
+            el.line_start = n.min(el.line_start);
+            el.line_end = el.line_start;
+            return;
+        }
+        let block = tag.is_block() || (tag == Tag::Link && el.flags & LINK_BLOCK != 0);
+        if block {
+            self.end_line();
+            if self.blocks.last() == Some(&idx) {
+                self.blocks.pop();
             }
-            "article:published_time" | "datepublished" | "pubdate" | "dc.date.issued" | "date"
-                if page.published.is_none() =>
-            {
-                page.published = Some(content.into())
+        }
+        match tag {
+            Tag::Cell if self.cells.last() == Some(&idx) => {
+                self.cells.pop();
             }
-            "author" | "article:author" | "dc.creator" if page.author.is_none() => {
-                page.author = Some(content.into())
-            }
-            "og:site_name" if page.site.is_none() => page.site = Some(content.into()),
-            "og:url" if page.url.is_none() => page.url = Some(content.into()),
+            Tag::Link => self.links = self.links.saturating_sub(1),
+            Tag::Emph => self.emph = self.emph.saturating_sub(1),
+            Tag::Pre => self.pre = self.pre.saturating_sub(1),
             _ => {}
         }
+        self.dom.els[idx as usize].line_end = self.dom.lines.len() as u32;
     }
-    if page.title.is_none() {
-        page.title = html
-            .select(&H1)
-            .next()
-            .or_else(|| html.select(&TITLE).next())
-            .map(|e| e.text().collect::<String>().trim().to_string())
-            .filter(|t| !t.is_empty());
-    }
-    if let Some(link) = html.select(&CANONICAL).next().and_then(|l| l.attr("href")) {
-        page.url = Some(link.trim().to_string());
-    }
-    let mut text = String::new();
-    if let Some(body) = html.select(&BODY).next() {
-        collect_text(body, &mut text);
-    } else {
-        collect_text(html.root_element(), &mut text);
-    }
-    page.text = text;
-    page
-}
 
-fn collect_text(element: ElementRef, out: &mut String) {
-    // Iterative walk: deeply nested pages must not overflow the stack.
-    enum Step<'a> {
-        Enter(ego_tree::NodeRef<'a, Node>),
-        Leave(bool),
-    }
-    let mut stack = vec![Step::Enter(*element)];
-    while let Some(step) = stack.pop() {
-        match step {
-            Step::Leave(block) => {
-                if block {
-                    end_line(out);
+    /// Collects metadata elements (meta, title, canonical link, JSON-LD, time).
+    fn found_element(&mut self, name: &str, e: &'a scraper::node::Element, idx: u32) {
+        let found = &mut self.dom.found;
+        match name {
+            "meta" => {
+                let key = e
+                    .attr("property")
+                    .or_else(|| e.attr("name"))
+                    .or_else(|| e.attr("itemprop"))
+                    .or_else(|| e.attr("http-equiv"));
+                if let (Some(key), Some(content)) = (key, e.attr("content")) {
+                    found.metas.push((key.trim().to_ascii_lowercase(), content));
+                    if matches!(key, "datePublished" | "dateCreated") {
+                        found.times.push((idx, content));
+                    }
                 }
             }
-            Step::Enter(node) => match node.value() {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) => {
-                    let name = e.name();
-                    if SKIP.contains(&name) {
-                        continue;
-                    }
-                    let block = BLOCK.contains(&name);
-                    if block {
-                        end_line(out);
-                    } else if matches!(name, "td" | "th") {
-                        out.push_str(" | ");
-                    }
-                    stack.push(Step::Leave(block));
-                    let children: Vec<_> = node.children().collect();
-                    for child in children.into_iter().rev() {
-                        stack.push(Step::Enter(child));
+            "title" if found.title.is_none() && self.head > 0 => {
+                let node = self.dom.els[idx as usize].node;
+                let mut t = String::new();
+                for d in node.descendants() {
+                    if let Node::Text(x) = d.value() {
+                        t.push_str(x);
                     }
                 }
-                _ => {}
-            },
+                found.title = Some(t);
+            }
+            "link" if found.canonical.is_none() => {
+                if e.attr("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical"))
+                {
+                    found.canonical = e.attr("href").map(str::trim).filter(|h| !h.is_empty());
+                }
+            }
+            "script"
+                if e.attr("type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                let node = self.dom.els[idx as usize].node;
+                let mut t = String::new();
+                for c in node.children() {
+                    if let Node::Text(x) = c.value() {
+                        t.push_str(x);
+                    }
+                }
+                found.ld_json.push(t);
+            }
+            "time" => {
+                if let Some(dt) = e.attr("datetime") {
+                    found.times.push((idx, dt));
+                }
+            }
+            _ => {
+                if e.attr("itemprop")
+                    .is_some_and(|p| p == "datePublished" || p == "dateCreated")
+                    && let Some(v) = e.attr("datetime").or_else(|| e.attr("content"))
+                {
+                    found.times.push((idx, v));
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.pre > 0 {
+            for (i, part) in t.split('\n').enumerate() {
+                if i > 0 {
+                    self.end_line();
+                }
+                self.words(part);
+            }
+        } else {
+            self.words(t);
+        }
+    }
+
+    fn words(&mut self, t: &str) {
+        let mut first = true;
+        for word in t.split(char::is_whitespace) {
+            if !first {
+                self.space = true;
+            }
+            first = false;
+            if !word.is_empty() {
+                self.word(word);
+            }
+        }
+    }
+
+    fn word(&mut self, word: &str) {
+        let buf = &mut self.dom.buf;
+        let line = match &mut self.line {
+            Some(l) => {
+                if self.space {
+                    buf.push(' ');
+                }
+                l
+            }
+            None => {
+                let owner = self
+                    .blocks
+                    .last()
+                    .or(self.open.last())
+                    .copied()
+                    .unwrap_or(NONE);
+                self.line.insert(OpenLine {
+                    start: buf.len() as u32,
+                    owner,
+                    cell: self.cells.last().copied().unwrap_or(NONE),
+                    chars: 0,
+                    link_chars: 0,
+                    emph_chars: 0,
+                    commas: 0,
+                })
+            }
+        };
+        self.space = false;
+        buf.push_str(word);
+        let (n, commas) = if word.is_ascii() {
+            (word.len(), word.bytes().filter(|&b| b == b',').count())
+        } else {
+            let mut n = 0;
+            let mut commas = 0;
+            for c in word.chars() {
+                n += 1;
+                commas += matches!(c, ',' | '，' | '、' | '،') as usize;
+            }
+            (n, commas)
+        };
+        let (n, commas) = (n as u32, commas as u32);
+        line.chars += n;
+        line.commas += commas;
+        if self.links > 0 {
+            line.link_chars += n;
+        }
+        if self.emph > 0 {
+            line.emph_chars += n;
+        }
+    }
+
+    fn end_line(&mut self) {
+        self.space = false;
+        if let Some(l) = self.line.take() {
+            self.dom.lines.push(Line {
+                start: l.start,
+                end: self.dom.buf.len() as u32,
+                owner: l.owner,
+                cell: l.cell,
+                chars: l.chars,
+                link_chars: l.link_chars,
+                emph_chars: l.emph_chars,
+                commas: l.commas,
+            });
         }
     }
 }
 
-fn end_line(out: &mut String) {
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
+/// Flags from an inline `style` attribute.
+fn style_flags(style: &str) -> u16 {
+    let mut flags = 0;
+    for decl in style.split(';') {
+        let Some((prop, value)) = decl.split_once(':') else {
+            continue;
+        };
+        let (prop, value) = (prop.trim(), value.trim());
+        if prop.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none")
+            || prop.eq_ignore_ascii_case("visibility") && value.eq_ignore_ascii_case("hidden")
+        {
+            flags |= flag::HIDDEN;
+        } else if prop.eq_ignore_ascii_case("text-align") && value.eq_ignore_ascii_case("right") {
+            flags |= flag::RIGHT;
+        }
+    }
+    flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dom_lines(src: &str) -> Vec<String> {
+        let html = Html::parse_document(src);
+        let p = Profiles::parse("t", super::super::profiles::Profiles::embedded_text()).unwrap();
+        let dom = walk(&html, &p, &HashMap::new());
+        (0..dom.lines.len())
+            .map(|i| dom.line_text(i).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn blocks_make_lines_and_spaces_collapse() {
+        let lines = dom_lines(
+            "<html><head><title>T</title></head><body><p>Khối  thi\n đua <b>các</b> cơ quan</p>\
+             <div>Một<br>Hai</div><script>x</script><p style='display:none'>ẩn</p></body></html>",
+        );
+        assert_eq!(lines, ["Khối thi đua các cơ quan", "Một", "Hai"]);
+    }
+
+    #[test]
+    fn inline_boundaries_do_not_add_spaces() {
+        assert_eq!(
+            dom_lines("<p><b>Kh</b>ối <i>thi</i> đua</p>"),
+            ["Khối thi đua"]
+        );
     }
 }
