@@ -119,11 +119,28 @@ pub fn cp1252_byte(c: char) -> Option<u8> {
     })
 }
 
-/// TCVN3 (TCVN 5712:1993 VN3, the ABC fonts): bytes 0xA1–0xFE. VN3 has no upper-case
-/// letters with tone marks (the ABC fonts print capitals from the same lower-case codes in a
-/// separate ".VnTimeH" font), so the positions that the full VN1 table fills with such
-/// capitals are not mapped. 0xB0–0xB4 are the tone marks as combining characters.
+/// TCVN3 (TCVN 5712:1993, the ABC fonts): bytes 0xA1–0xFF. The ABC fonts have no upper-case
+/// letters with tone marks (they print capitals from the lower-case codes in a separate
+/// ".VnTimeH" font); the standard's VN1 table puts sixteen of them in the gaps of this range
+/// (0xAF, 0xBA, 0xBF, 0xC0–0xC5, 0xCD, 0xD9–0xDB, 0xE0, 0xF0, 0xFF), which ABC text never uses,
+/// so they are mapped too. 0xB0–0xB4 are the tone marks as combining characters.
 const TCVN3: &[(u8, &str)] = &[
+    (0xAF, "Ằ"),
+    (0xBA, "Ẳ"),
+    (0xBF, "Ẵ"),
+    (0xC0, "Ắ"),
+    (0xC1, "Ầ"),
+    (0xC2, "Ẩ"),
+    (0xC3, "Ẫ"),
+    (0xC4, "Ấ"),
+    (0xC5, "Ề"),
+    (0xCD, "Ể"),
+    (0xD9, "Ễ"),
+    (0xDA, "Ế"),
+    (0xDB, "Ồ"),
+    (0xE0, "Ổ"),
+    (0xF0, "Ỗ"),
+    (0xFF, "Ố"),
     (0xA1, "Ă"),
     (0xA2, "Â"),
     (0xA3, "Ê"),
