@@ -16,7 +16,7 @@ mod literals;
 mod rule;
 
 pub use gazetteer::{Award, Gazetteers, Province, Site, roman};
-pub use rule::{MatchOn, Rule, RuleMatch};
+pub use rule::{MatchOn, Rule, RuleMatch, check_rule};
 
 use crate::error::{Error, PatternError, PatternErrors, Result};
 use crate::normalize::Normalizer;
@@ -46,6 +46,10 @@ pub struct Patterns {
 pub struct PatternFiles {
     files: Vec<(String, String)>,
     origin: String,
+    /// Run every rule's examples while loading. The embedded copy was checked by the test
+    /// suite when the binary was built, so it skips them (startup time); files from a
+    /// directory are checked.
+    check_examples: bool,
 }
 
 impl PatternFiles {
@@ -57,6 +61,7 @@ impl PatternFiles {
         PatternFiles {
             files,
             origin: "embedded".to_string(),
+            check_examples: false,
         }
     }
 
@@ -93,6 +98,7 @@ impl PatternFiles {
         Ok(PatternFiles {
             files,
             origin: dir.display().to_string(),
+            check_examples: true,
         })
     }
 
@@ -101,7 +107,14 @@ impl PatternFiles {
         PatternFiles {
             files,
             origin: "memory".to_string(),
+            check_examples: true,
         }
+    }
+
+    /// Whether loading also runs every rule's examples.
+    pub fn with_example_checks(mut self, yes: bool) -> PatternFiles {
+        self.check_examples = yes;
+        self
     }
 
     /// The file with this relative path.
@@ -157,6 +170,7 @@ impl Patterns {
                 text,
                 &macros,
                 normalizer,
+                files.check_examples,
                 &mut errors,
             ));
         }

@@ -452,6 +452,7 @@ pub fn load_rule_file(
     text: &str,
     macros: &Macros,
     normalizer: &Normalizer,
+    check_examples: bool,
     errors: &mut Vec<PatternError>,
 ) -> Vec<Rule> {
     let file = format!("rules/{}", path.trim_start_matches("rules/"));
@@ -564,7 +565,11 @@ pub fn load_rule_file(
             file: file.clone(),
             line,
         };
-        let problems = check_rule(&rule, normalizer);
+        let problems = if check_examples {
+            check_rule(&rule, normalizer)
+        } else {
+            Vec::new()
+        };
         if problems.is_empty() {
             rules.push(rule);
         } else {
