@@ -106,6 +106,14 @@ note = "unknown macro"
 pattern = '''{NO_SUCH_MACRO}'''
 examples = ["x"]
 counter = ["y"]
+
+[[rule]]
+id = "broken.count"
+field = "bloc.mention"
+note = "a large counted repetition"
+pattern = '''gồm:\s*(?P<units>[^.]{3,900})'''
+examples = ["Khối gồm: Sở Tài chính, Sở Xây dựng."]
+counter = ["y"]
 "#,
     );
     std::fs::write(&rules, text).unwrap();
@@ -124,6 +132,7 @@ counter = ["y"]
         "rule broken.regex: pattern",
         "rule broken.example: example does not match",
         "rule broken.macro: pattern: unknown macro {NO_SUCH_MACRO}",
+        "rule broken.count: pattern: counted repetition {3,900}",
         "gazetteers/numbers.tsv:",
         "is not a number",
         "rules/syntax.toml:1:",

@@ -389,6 +389,28 @@ fn prefilter_source(folded_pattern: &str) -> String {
     BOUNDED.replace_all(&s, "{$1,}").into_owned()
 }
 
+/// Largest upper bound a counted repetition may have in a rule.
+const MAX_COUNT: u32 = 50;
+
+/// Rejects counted repetitions with large upper bounds (`[^.]{3,900}`): each allowed copy
+/// of a Unicode class multiplies the automaton, and the regex engine falls back to its
+/// slowest matcher on them (measured: ten times slower per sentence). Rules run inside one
+/// sentence, which already bounds them, so `{3,}` says the same.
+fn check_counted_repetitions(pattern: &str) -> Result<(), String> {
+    static COUNTED: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"\{(\d+),(\d+)\}").expect("valid"));
+    for c in COUNTED.captures_iter(pattern) {
+        if c[2].parse::<u32>().map_or(true, |max| max > MAX_COUNT) {
+            return Err(format!(
+                "counted repetition {}: upper bounds above {MAX_COUNT} make the automaton large \
+                 and slow; rules run inside one sentence, so write {{{},}}",
+                &c[0], &c[1]
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Unicode word boundaries make the regex engine give up its fast automata on non-ASCII
 /// text. On the real text they are dropped: the folded prefilter, which every candidate
 /// sentence must pass first, checks them with ASCII boundaries that are exact on the folded
@@ -499,6 +521,7 @@ pub fn load_rule_file(
         };
         let build = |src: &str| -> Result<Regex, String> {
             let expanded = macros.expand(src)?;
+            check_counted_repetitions(&expanded)?;
             compile(
                 &without_unicode_boundaries(&prepare(&expanded, on, normalizer), on),
                 case_insensitive,
