@@ -78,8 +78,8 @@ pub struct Ctx<'a> {
     pub published: Option<Ymd>,
     evidence: Vec<(String, Span, Span, String)>,
     hit_cache: std::cell::RefCell<std::collections::HashMap<String, Vec<Hit<'a>>>>,
-    /// For each rule (by index), the sentences holding one of its required literals.
-    literal_sentences: std::cell::OnceCell<Vec<Vec<usize>>>,
+    /// For each rule (by index), the sentences holding its required literals.
+    literal_sentences: std::cell::OnceCell<crate::patterns::LiteralSentences>,
 }
 
 impl<'a> Ctx<'a> {
@@ -145,45 +145,37 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// The sentences where a rule can match: those holding one of its required literals
-    /// (found for all rules in one pass), or those its prefilter touches.
-    fn candidate_sentences(&self, rule: &Rule) -> Vec<usize> {
-        let mut candidates: Vec<usize> = Vec::new();
-        if rule.required.is_some() {
+    /// The sentences where a rule can match: those holding a literal of each of its required
+    /// sets (found for all rules in one pass), or those its prefilter touches.
+    fn candidate_sentences(&self, rule: &Rule) -> std::borrow::Cow<'_, [u32]> {
+        if !rule.required.is_empty() {
             let index = self.literal_sentences.get_or_init(|| {
-                let mut by_rule = vec![Vec::new(); self.patterns.rules().len()];
-                for (ri, offset) in self.patterns.literal_hits(&self.folded.text) {
-                    let si = self.sentence_of_byte_at_or_after(self.folded.to_original(offset));
-                    let list: &mut Vec<usize> = &mut by_rule[ri];
-                    if list.last() != Some(&si) {
-                        list.push(si);
-                    }
-                }
-                for list in &mut by_rule {
-                    list.sort_unstable();
-                    list.dedup();
-                }
-                by_rule
+                self.patterns
+                    .literal_sentences(&self.folded.text, |offset| {
+                        self.sentence_of_byte_at_or_after(self.folded.to_original(offset))
+                    })
             });
-            return index[rule.index].clone();
+            return std::borrow::Cow::Borrowed(index.of(rule.index));
         }
+        let mut candidates: Vec<u32> = Vec::new();
         for (start, end) in rule.candidates(&self.folded) {
             let first = self.sentence_of_byte_at_or_after(start);
             let last = self.sentence_of(end.saturating_sub(1).max(start));
             for si in first..=last.max(first) {
-                if candidates.last().is_none_or(|&l| l < si) {
-                    candidates.push(si);
+                if candidates.last().is_none_or(|&l| (l as usize) < si) {
+                    candidates.push(si as u32);
                 }
             }
         }
-        candidates
+        std::borrow::Cow::Owned(candidates)
     }
 
     fn rule_hits(&self, rule: &'a Rule, out: &mut Vec<Hit<'a>>) {
         if self.sentences.is_empty() {
             return;
         }
-        for si in self.candidate_sentences(rule) {
+        for &si in self.candidate_sentences(rule).iter() {
+            let si = si as usize;
             let sentence = self.sentences[si];
             if !rule.prefilter_matches(&self.folded, sentence.start, sentence.end)
                 || !rule.context_ok(self.text, &self.folded, sentence.start, sentence.end)

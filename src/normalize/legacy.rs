@@ -600,12 +600,22 @@ pub fn detect(text: &str) -> Option<LegacyFrom> {
     if !text.is_ascii()
         && let Some(doc) = score_doc(text, true)
     {
-        let k = (0..3).max_by_key(|&k| (doc.bytes[k].gain, std::cmp::Reverse(k)))?;
-        let Score { gain, loss } = doc.bytes[k];
-        // Some line must show the encoding by itself (see `convert`), so that a detected
-        // encoding always converts something.
-        let shown = doc.lines.iter().any(|l| shows(l.bytes[k]));
-        if shown && decisive(gain, loss, doc.words, doc.distinct[k].len(), 2) {
+        // Among the encodings with decisive evidence, the one with the most. Some line must
+        // show the encoding by itself (see `convert`), so that a detected encoding always
+        // converts something. Choosing among decisive ones only (not the top gain, then
+        // testing it) keeps detection stable when normalizing takes evidence away from a
+        // rival: "ð" counts for TCVN3 but becomes "đ", which counts for nothing.
+        let best = (0..3)
+            .filter(|&k| {
+                let Score { gain, loss } = doc.bytes[k];
+                doc.lines.iter().any(|l| shows(l.bytes[k]))
+                    && decisive(gain, loss, doc.words, doc.distinct[k].len(), 2)
+            })
+            .max_by_key(|&k| {
+                let s = doc.bytes[k];
+                (s.gain, std::cmp::Reverse(s.loss), std::cmp::Reverse(k))
+            });
+        if let Some(k) = best {
             return Some(BYTE_ENCODINGS[k]);
         }
     }
@@ -675,6 +685,15 @@ mod tests {
         let (text, enc) = auto("Xin chµo c¸c b¹n\nT«i ®i häc, n\u{ad}íc").unwrap();
         assert_eq!(enc, LegacyFrom::Tcvn3);
         assert_eq!(text, "Xin chào các bạn\nTôi đi học, nước");
+    }
+
+    #[test]
+    fn an_eth_for_a_rival_encoding_does_not_hide_vni() {
+        // "ð" is evidence for TCVN3 (Ỗ) and ties its gain with VNI's; normalizing turns it
+        // into "đ", so detection must give VNI both times (idempotence).
+        for s in ["ñi HOÀ ð chaøo", "ñi HOÀ đ chaøo"] {
+            assert_eq!(detect(s), Some(LegacyFrom::Vni), "{s}");
+        }
     }
 
     #[test]

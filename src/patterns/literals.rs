@@ -1,6 +1,6 @@
-//! Required literals: strings one of which every match of a pattern must contain. One
-//! Aho-Corasick pass over the folded text finds them for all rules at once, so a rule's regex
-//! only runs on the sentences that can hold a match.
+//! Required literals: sets of strings such that every match of a pattern contains one string
+//! of each set. One Aho-Corasick pass over the folded text finds them for all rules at once,
+//! so a rule's regex only runs on the sentences that hold a literal of every set.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -8,23 +8,53 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 const MIN_LEN: usize = 3;
 /// Alternation sets larger than this are not indexed (the rule falls back to its prefilter).
 const MAX_SET: usize = 64;
+/// At most this many sets per rule (the most selective ones).
+const MAX_SETS: usize = 3;
 
-/// The lower-case literals, one of which occurs in every match of `pattern` (a folded
-/// prefilter pattern), or `None` when no such set can be read off the pattern.
-pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// The required literal sets of `pattern` (a folded prefilter pattern), lower case, most
+/// selective first: every match contains one literal of each set. Empty when none can be
+/// read off the pattern.
+pub fn required_literals(pattern: &str) -> Vec<Vec<String>> {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(false)
         .build()
         .parse(pattern)
-        .ok()?;
-    let set = required(&hir)?;
-    let mut out: Vec<String> = set
-        .into_iter()
-        .map(|b| String::from_utf8_lossy(&b).to_lowercase())
-        .collect();
-    out.sort();
-    out.dedup();
-    Some(out)
+    else {
+        return Vec::new();
+    };
+    let mut sets: Vec<Vec<String>> = Vec::new();
+    for set in required(&hir) {
+        let mut out: Vec<String> = set
+            .into_iter()
+            .map(|b| String::from_utf8_lossy(&b).to_lowercase())
+            .collect();
+        out.sort();
+        out.dedup();
+        if !sets.contains(&out) {
+            sets.push(out);
+        }
+    }
+    sets.sort_by_key(|s| rank(s));
+    // A set is implied by a kept set whose every literal contains one of its literals.
+    let mut kept: Vec<Vec<String>> = Vec::new();
+    for set in sets {
+        let implied = kept.iter().any(|k| {
+            k.iter()
+                .all(|kl| set.iter().any(|lit| kl.contains(lit.as_str())))
+        });
+        if !implied && kept.len() < MAX_SETS {
+            kept.push(set);
+        }
+    }
+    kept
+}
+
+/// Sort key: longer shortest literal first, then fewer alternatives.
+fn rank(set: &[String]) -> (std::cmp::Reverse<usize>, usize) {
+    (
+        std::cmp::Reverse(set.iter().map(String::len).min().unwrap_or(0)),
+        set.len(),
+    )
 }
 
 fn min_len(set: &[Vec<u8>]) -> usize {
@@ -80,69 +110,74 @@ fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     )
 }
 
-fn better(a: Option<Vec<Vec<u8>>>, b: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
-    if min_len(&b) < MIN_LEN {
-        return a;
-    }
-    match a {
-        Some(a)
-            if (min_len(&a), std::cmp::Reverse(a.len()))
-                >= (min_len(&b), std::cmp::Reverse(b.len())) =>
-        {
-            Some(a)
-        }
-        _ => Some(b),
+fn keep(sets: &mut Vec<Vec<Vec<u8>>>, set: Vec<Vec<u8>>) {
+    // Literals never start or end with the joining space.
+    let set: Vec<Vec<u8>> = set.into_iter().map(|l| l.trim_ascii().to_vec()).collect();
+    if min_len(&set) >= MIN_LEN {
+        sets.push(set);
     }
 }
 
-fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The best single set of a node (the most selective of its required sets).
+fn best(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    required(hir)
+        .into_iter()
+        .min_by_key(|s| (std::cmp::Reverse(min_len(s)), s.len()))
+}
+
+/// Every set of literals such that each match of `hir` contains one of its literals.
+fn required(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
     match hir.kind() {
-        HirKind::Literal(lit) => Some(vec![lit.0.to_vec()]),
+        HirKind::Literal(lit) => {
+            let mut sets = Vec::new();
+            keep(&mut sets, vec![lit.0.to_vec()]);
+            sets
+        }
         HirKind::Capture(c) => required(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
         HirKind::Concat(parts) => {
-            // Runs of literal-like parts ("tong", \s+, "ket") join into longer literals; the
-            // most selective run or part wins.
-            let mut best: Option<Vec<Vec<u8>>> = None;
+            // Runs of literal-like parts ("tong", \s+, "ket") join into longer literals; each
+            // run and each required set inside the other parts is required.
+            let mut sets = Vec::new();
             let mut run: Option<Vec<Vec<u8>>> = None;
             for p in parts {
                 match (literal_set(p), run.take()) {
                     (Some(set), Some(r)) => match cross(&r, &set) {
                         Some(joined) => run = Some(joined),
                         None => {
-                            best = better(best, r);
+                            keep(&mut sets, r);
                             run = Some(set);
                         }
                     },
                     (Some(set), None) => run = Some(set),
                     (None, r) => {
                         if let Some(r) = r {
-                            best = better(best, r);
+                            keep(&mut sets, r);
                         }
-                        if let Some(inner) = required(p) {
-                            best = better(best, inner);
-                        }
+                        sets.extend(required(p));
                     }
                 }
             }
             if let Some(r) = run {
-                best = better(best, r);
+                keep(&mut sets, r);
             }
-            // Literals never start or end with the joining space.
-            best.map(|set| set.into_iter().map(|l| l.trim_ascii().to_vec()).collect())
+            sets
         }
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             for a in alts {
-                let s = required(a)?;
-                if min_len(&s) < MIN_LEN {
-                    return None;
+                match best(a) {
+                    Some(s) => all.extend(s),
+                    None => return Vec::new(),
                 }
-                all.extend(s);
             }
-            (all.len() <= MAX_SET).then_some(all)
+            if all.len() <= MAX_SET {
+                vec![all]
+            } else {
+                Vec::new()
+            }
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }
 
@@ -150,32 +185,53 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 mod tests {
     use super::required_literals;
 
+    fn sets(v: &[&[&str]]) -> Vec<Vec<String>> {
+        v.iter()
+            .map(|s| s.iter().map(|l| l.to_string()).collect())
+            .collect()
+    }
+
     #[test]
     fn reads_required_words() {
-        assert_eq!(
-            required_literals(r"\btong\s+ket\b"),
-            Some(vec!["tong ket".into()])
-        );
+        assert_eq!(required_literals(r"\btong\s+ket\b"), sets(&[&["tong ket"]]));
         assert_eq!(
             required_literals(
                 r"(?P<u>[^.]{3,}?)\s+la\s+(?:truong\s+(?:khoi|cum)|(?:khoi|cum)\s+truong)"
             ),
-            Some(vec![
-                "la cum truong".to_string(),
-                "la khoi truong".to_string(),
-                "la truong cum".to_string(),
-                "la truong khoi".to_string()
-            ])
+            sets(&[&[
+                "la cum truong",
+                "la khoi truong",
+                "la truong cum",
+                "la truong khoi"
+            ]])
         );
         assert_eq!(
             required_literals(r"(?:sang|chieu)\s+\d+"),
-            Some(vec!["chieu".into(), "sang".into()])
+            sets(&[&["chieu", "sang"]])
         );
-        assert_eq!(required_literals(r"\d+/\d+"), None);
-        assert_eq!(
-            required_literals(r"(?:ab|xyz)"),
-            None,
+        assert!(required_literals(r"\d+/\d+").is_empty());
+        assert!(
+            required_literals(r"(?:ab|xyz)").is_empty(),
             "too short to be selective"
+        );
+    }
+
+    #[test]
+    fn every_separated_word_is_required_too() {
+        // "(co|gom) 8 (cum|khoi) thi dua": both the bloc word and "thi dua" must be there;
+        // "co" is too short to index.
+        assert_eq!(
+            required_literals(r"\b(?:co|gom)\s+\d+\s+(?:cum|khoi)\s+thi\s+dua"),
+            sets(&[&["cum thi dua", "khoi thi dua"]])
+        );
+        assert_eq!(
+            required_literals(r"\bkhoi\b[^.]{0,30}?\bgom\s+\d+\s+don\s+vi"),
+            sets(&[&["don vi"], &["khoi"], &["gom"]])
+        );
+        // A set implied by a kept one ("khoi thi dua" contains "khoi") is dropped.
+        assert_eq!(
+            required_literals(r"khoi\s+thi\s+dua[^.]*khoi"),
+            sets(&[&["khoi thi dua"]])
         );
     }
 }

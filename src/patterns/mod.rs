@@ -30,15 +30,31 @@ static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/patterns");
 #[derive(Debug)]
 pub struct Patterns {
     rules: Vec<Rule>,
-    /// One automaton over every rule's required literals.
+    /// One automaton over every distinct required literal of every rule.
     literal_index: Option<aho_corasick::AhoCorasick>,
-    /// For each automaton pattern, the rule it belongs to.
-    literal_rule: Vec<usize>,
+    /// For each automaton pattern, the (rule, set) pairs it belongs to.
+    literal_owners: Vec<Vec<(u32, u8)>>,
     by_field: HashMap<String, Vec<usize>>,
     /// The data tables.
     pub gaz: Gazetteers,
     /// Where the patterns came from ("embedded" or a directory).
     pub origin: String,
+}
+
+/// The sentences where each rule's required literals all occur (see
+/// [`Patterns::literal_sentences`]).
+#[derive(Debug, Clone, Default)]
+pub struct LiteralSentences {
+    sentences: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
+}
+
+impl LiteralSentences {
+    /// The candidate sentences of a rule (by its index), in order.
+    pub fn of(&self, rule: usize) -> &[u32] {
+        let (s, e) = self.ranges.get(rule).copied().unwrap_or((0, 0));
+        &self.sentences[s as usize..e as usize]
+    }
 }
 
 /// The text of every pattern file, keyed by its path relative to the patterns directory.
@@ -189,13 +205,20 @@ impl Patterns {
         }
         // Highest priority first; file order breaks ties.
         rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
-        let mut literals = Vec::new();
-        let mut literal_rule = Vec::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut literal_owners: Vec<Vec<(u32, u8)>> = Vec::new();
+        let mut literal_id: HashMap<String, usize> = HashMap::new();
         for (i, r) in rules.iter_mut().enumerate() {
             r.index = i;
-            for lit in r.required.iter().flatten() {
-                literals.push(lit.clone());
-                literal_rule.push(i);
+            for (set, lits) in r.required.iter().enumerate() {
+                for lit in lits {
+                    let id = *literal_id.entry(lit.clone()).or_insert_with(|| {
+                        literals.push(lit.clone());
+                        literal_owners.push(Vec::new());
+                        literals.len() - 1
+                    });
+                    literal_owners[id].push((i as u32, set as u8));
+                }
             }
         }
         let literal_index = aho_corasick::AhoCorasick::builder()
@@ -209,7 +232,7 @@ impl Patterns {
         Ok(Patterns {
             rules,
             literal_index,
-            literal_rule,
+            literal_owners,
             by_field,
             gaz,
             origin: files.origin.clone(),
@@ -231,15 +254,58 @@ impl Patterns {
         &self.rules
     }
 
-    /// Byte offsets (into `folded`) where some rule's required literal occurs, as
-    /// (rule index, offset), in one pass over the text.
-    pub fn literal_hits(&self, folded: &str) -> Vec<(usize, usize)> {
-        let Some(ac) = &self.literal_index else {
-            return Vec::new();
+    /// For every rule with required literals, the sentences holding a literal of each of its
+    /// sets, from one pass over the folded text. `sentence_of` maps a folded byte offset to
+    /// the index of its sentence.
+    pub fn literal_sentences(
+        &self,
+        folded: &str,
+        sentence_of: impl Fn(usize) -> usize,
+    ) -> LiteralSentences {
+        let mut out = LiteralSentences {
+            sentences: Vec::new(),
+            ranges: vec![(0, 0); self.rules.len()],
         };
-        ac.find_overlapping_iter(folded)
-            .map(|m| (self.literal_rule[m.pattern().as_usize()], m.start()))
-            .collect()
+        let Some(ac) = &self.literal_index else {
+            return out;
+        };
+        // For each rule, (sentence, sets found there) in text order.
+        let mut rows: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.rules.len()];
+        for m in ac.find_overlapping_iter(folded) {
+            let si = sentence_of(m.start()) as u32;
+            for &(rule, set) in &self.literal_owners[m.pattern().as_usize()] {
+                let row = &mut rows[rule as usize];
+                match row.last_mut() {
+                    Some((last, sets)) if *last == si => *sets |= 1 << set,
+                    _ => row.push((si, 1 << set)),
+                }
+            }
+        }
+        for (rule, mut row) in rows.into_iter().enumerate() {
+            if row.is_empty() {
+                continue;
+            }
+            // Overlapping literals may come slightly out of order.
+            if !row.is_sorted_by_key(|&(si, _)| si) {
+                row.sort_unstable_by_key(|&(si, _)| si);
+            }
+            let all = ((1u16 << self.rules[rule].required.len()) - 1) as u8;
+            let start = out.sentences.len() as u32;
+            let mut i = 0;
+            while i < row.len() {
+                let si = row[i].0;
+                let mut sets = 0u8;
+                while i < row.len() && row[i].0 == si {
+                    sets |= row[i].1;
+                    i += 1;
+                }
+                if sets == all {
+                    out.sentences.push(si);
+                }
+            }
+            out.ranges[rule] = (start, out.sentences.len() as u32);
+        }
+        out
     }
 
     /// A rule by id.

@@ -40,9 +40,9 @@ pub struct Rule {
     pub prefilter: Regex,
     /// Names of the capture groups, by group index.
     slot_names: Vec<Option<Arc<str>>>,
-    /// Literals (folded, lower case) one of which every match contains; `None` when the
-    /// pattern has no such set and the prefilter must scan the text.
-    pub required: Option<Vec<String>>,
+    /// Sets of literals (folded, lower case): every match contains one literal of each set.
+    /// Empty when the pattern has none and the prefilter must scan the text.
+    pub required: Vec<Vec<String>>,
     /// Position in the loaded rule set.
     pub index: usize,
     /// The sentence must also match this (same text form as `on`).
