@@ -8,9 +8,9 @@
 //! matched).
 //!
 //! The data flows through one module per stage:
-//! [`source`] (files, directories, gzip, stdin) → [`html`] (charset, main text, page
-//! metadata, page leftovers) → [`normalize`] (NFC, tone marks, spaces, folding) →
-//! [`extract`] (rules from `patterns/`) → [`sink`] (JSON Lines).
+//! [`source`] (files, directories, gzip, stdin, WARC archives, URLs fetched politely) →
+//! [`html`] (charset, main text, page metadata, page leftovers) → [`normalize`] (NFC, tone
+//! marks, spaces, folding) → [`extract`] (rules from `patterns/`) → [`sink`] (JSON Lines).
 //!
 //! ```
 //! use thidua::Pipeline;
@@ -26,6 +26,7 @@
 //! assert_eq!(record.meeting.date.as_deref(), Some("2019-08-28"));
 //! ```
 
+pub mod dataset;
 pub mod document;
 pub mod error;
 pub mod eval;
@@ -220,13 +221,10 @@ impl Pipeline {
     }
 }
 
-/// Reads and processes one input; a panic inside the pipeline becomes an error naming the
-/// input, so one bad page never takes the batch down.
-fn process_guarded(pipeline: &Pipeline, spec: &InputSpec) -> Result<Record> {
-    let run = std::panic::AssertUnwindSafe(|| {
-        source::read(spec, &pipeline.limits).and_then(|raw| pipeline.process(&raw))
-    });
-    match std::panic::catch_unwind(run) {
+/// Runs `work` for one input; a panic inside the pipeline becomes an error naming the input,
+/// so one bad page never takes the batch down.
+fn guarded(name: &str, work: impl FnOnce() -> Result<Record>) -> Result<Record> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic
@@ -234,7 +232,7 @@ fn process_guarded(pipeline: &Pipeline, spec: &InputSpec) -> Result<Record> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown".to_string());
-            Err(Error::input(spec.name(), format!("internal error: {what}")))
+            Err(Error::input(name, format!("internal error: {what}")))
         }
     }
 }
@@ -251,48 +249,88 @@ pub struct Summary {
 }
 
 /// Runs the pipeline over inputs, calling `emit` with each record in input order and
-/// `fail` with each failure; inputs are processed in parallel in bounded batches.
+/// `fail` with each failure; inputs are processed in parallel in bounded batches. URLs are
+/// fetched with the default [`source::FetchConfig`] (see [`run_batch_with`]).
 pub fn run_batch(
     pipeline: &Pipeline,
     inputs: impl Iterator<Item = Result<InputSpec>>,
+    emit: impl FnMut(&Record) -> std::io::Result<()>,
+    fail: impl FnMut(&Error),
+) -> std::io::Result<Summary> {
+    run_batch_with(pipeline, inputs, None, emit, fail)
+}
+
+/// Items in one batch at most.
+const BATCH_ITEMS: usize = 256;
+/// Bytes of documents already read (WARC records) in one batch at most.
+const BATCH_BYTES: usize = 256 * 1024 * 1024;
+
+/// [`run_batch`] with a fetcher for URL inputs (its politeness settings, archive, offline
+/// mode). WARC files are streamed into their records; records, files and fetched pages go
+/// through the same ordered pipeline in bounded batches (at most 256 items, 256 MiB of
+/// WARC payload, and eight URLs per fetch job, so that records of a slow crawl come out
+/// steadily). The fetched exchanges are archived in input order.
+pub fn run_batch_with(
+    pipeline: &Pipeline,
+    inputs: impl Iterator<Item = Result<InputSpec>>,
+    fetcher: Option<&source::Fetcher>,
     mut emit: impl FnMut(&Record) -> std::io::Result<()>,
     mut fail: impl FnMut(&Error),
 ) -> std::io::Result<Summary> {
     use rayon::prelude::*;
-    const BATCH: usize = 256;
+    use source::Item;
+    let default_fetcher = std::sync::OnceLock::new();
+    let max_urls = 8 * fetcher.map_or(4, |f| f.config().jobs.max(1));
     let mut summary = Summary::default();
-    let mut pending: Vec<Result<InputSpec>> = Vec::with_capacity(BATCH);
-    let mut inputs = inputs.peekable();
+    let mut items = source::items(inputs, pipeline.limits).peekable();
     loop {
-        pending.clear();
-        while pending.len() < BATCH {
-            match inputs.next() {
-                Some(i) => pending.push(i),
-                None => break,
+        let mut batch: Vec<Item> = Vec::new();
+        let (mut bytes, mut urls) = (0, 0);
+        while batch.len() < BATCH_ITEMS && bytes < BATCH_BYTES && urls < max_urls {
+            let Some(item) = items.next() else { break };
+            match &item {
+                Item::Raw(raw) => bytes += raw.bytes.len(),
+                Item::Spec(InputSpec::Url(_)) => urls += 1,
+                _ => {}
             }
+            batch.push(item);
         }
-        if pending.is_empty() {
+        if batch.is_empty() {
             break;
         }
-        let results: Vec<Result<Record>> = pending
-            .par_iter()
-            .map(|spec| match spec {
-                Ok(spec) => process_guarded(pipeline, spec),
-                Err(e) => Err(Error::input(e.to_string(), "")),
+        if urls > 0 {
+            let fetcher = match fetcher {
+                Some(f) => Ok(f),
+                None => default_fetcher
+                    .get_or_init(|| {
+                        source::Fetcher::new(source::FetchConfig {
+                            max_bytes: pipeline.limits.max_bytes,
+                            ..Default::default()
+                        })
+                    })
+                    .as_ref()
+                    .map_err(|e| e.to_string()),
+            };
+            fetch_urls(&mut batch, fetcher)?;
+        }
+        let results: Vec<Result<Record>> = batch
+            .into_par_iter()
+            .map(|item| match item {
+                Item::Spec(spec) => guarded(&spec.name(), || {
+                    source::read(&spec, &pipeline.limits).and_then(|raw| pipeline.process(&raw))
+                }),
+                Item::Raw(raw) => guarded(&raw.input, || pipeline.process(&raw)),
+                Item::Failed(e) => Err(e),
             })
             .collect();
-        for (spec, result) in pending.iter().zip(results) {
-            match (spec, result) {
-                (Err(e), _) => {
-                    fail(e);
-                    summary.failures.push(e.to_string());
-                }
-                (Ok(_), Ok(record)) => {
+        for result in results {
+            match result {
+                Ok(record) => {
                     emit(&record)?;
                     summary.records += 1;
                     summary.reports += record.is_report as usize;
                 }
-                (Ok(_), Err(e)) => {
+                Err(e) => {
                     fail(&e);
                     summary.failures.push(e.to_string());
                 }
@@ -300,4 +338,40 @@ pub fn run_batch(
         }
     }
     Ok(summary)
+}
+
+/// Fetches the URLs of a batch (replacing them by documents or failures) and archives the
+/// exchanges in input order.
+fn fetch_urls(
+    batch: &mut [source::Item],
+    fetcher: std::result::Result<&source::Fetcher, String>,
+) -> std::io::Result<()> {
+    use source::Item;
+    let slots: Vec<usize> = (0..batch.len())
+        .filter(|&i| matches!(batch[i], Item::Spec(InputSpec::Url(_))))
+        .collect();
+    let urls: Vec<String> = slots
+        .iter()
+        .map(|&i| match &batch[i] {
+            Item::Spec(spec) => spec.name(),
+            _ => unreachable!("slots hold URLs"),
+        })
+        .collect();
+    let fetcher = match fetcher {
+        Ok(f) => f,
+        Err(reason) => {
+            for (&i, url) in slots.iter().zip(&urls) {
+                batch[i] = Item::Failed(Error::input(url, reason.clone()));
+            }
+            return Ok(());
+        }
+    };
+    for (&i, fetched) in slots.iter().zip(fetcher.fetch_all(&urls)) {
+        fetcher.record(&fetched).map_err(std::io::Error::other)?;
+        batch[i] = match fetched.result {
+            Ok(raw) => Item::Raw(raw),
+            Err(e) => Item::Failed(e),
+        };
+    }
+    Ok(())
 }

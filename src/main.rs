@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use thidua::sink::{AtomicFile, JsonlSink};
+use thidua::sink::{AtomicFile, CsvSink, JsonlSink, RecordSink, SqliteSink};
 use thidua::{Pipeline, ToneStyle, eval, source};
 
 #[derive(Parser)]
@@ -35,12 +35,89 @@ impl From<Style> for ToneStyle {
     }
 }
 
+/// Fetching URLs and archives (`thidua extract`).
+#[derive(clap::Args)]
+struct FetchArgs {
+    /// Fetch the URLs listed in FILE, one a line (# comments and blank lines skipped).
+    #[arg(long, value_name = "FILE")]
+    urls: Option<PathBuf>,
+    /// Write every HTTP exchange to FILE as WARC/1.1 (gzip per record if it ends in .gz);
+    /// with --offline, answer URLs from FILE instead.
+    #[arg(long, value_name = "FILE")]
+    archive: Option<PathBuf>,
+    /// Never touch the network: URLs are answered from the --archive file.
+    #[arg(long, requires = "archive")]
+    offline: bool,
+    /// Pause between two requests to the same host (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    delay_ms: u64,
+    /// Concurrent fetches at most (one at a time per host).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    fetch_jobs: u16,
+    /// Connect and read timeout of a request (seconds).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    timeout_secs: f64,
+    /// Retries after a 5xx answer or a timeout (with exponential backoff).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    retries: u32,
+    /// Largest input, WARC record or HTTP response accepted (bytes).
+    #[arg(long, value_name = "BYTES")]
+    max_bytes: Option<u64>,
+}
+
+impl FetchArgs {
+    /// The fetcher the options ask for, if any input needs one.
+    fn fetcher(
+        &self,
+        inputs: &[String],
+        limits: thidua::Limits,
+    ) -> thidua::Result<Option<source::Fetcher>> {
+        let wanted = self.urls.is_some()
+            || self.archive.is_some()
+            || inputs.iter().any(|a| source::is_url(a));
+        if !wanted {
+            return Ok(None);
+        }
+        if !(self.timeout_secs.is_finite() && self.timeout_secs > 0.0) {
+            return Err(thidua::Error::Usage(
+                "--timeout-secs must be a positive number".into(),
+            ));
+        }
+        let config = source::FetchConfig {
+            delay: std::time::Duration::from_millis(self.delay_ms),
+            jobs: usize::from(self.fetch_jobs),
+            timeout: std::time::Duration::from_secs_f64(self.timeout_secs),
+            retries: self.retries,
+            max_bytes: limits.max_bytes,
+            ..Default::default()
+        };
+        let fetcher = match (&self.archive, self.offline) {
+            (Some(archive), true) => source::Fetcher::offline(config, archive)?,
+            (Some(archive), false) => source::Fetcher::new(config)?.archive_to(archive)?,
+            (None, _) => source::Fetcher::new(config)?,
+        };
+        Ok(Some(fetcher))
+    }
+}
+
+/// What `thidua extract` writes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// JSON Lines, one record a line (stdout or -o FILE).
+    Jsonl,
+    /// Tidy tables as CSV files in the directory -o DIR.
+    Csv,
+    /// A SQLite database -o FILE (re-runs add and replace documents by doc id).
+    Sqlite,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Extract one thidua.record/1 JSON record per document (JSON Lines).
     Extract {
-        /// Files, directories (walked recursively: .txt .html .htm and .gz), or - for stdin.
-        #[arg(required = true)]
+        /// Files, directories (walked recursively: .txt .html .htm .warc and .gz), WARC files,
+        /// http(s) URLs, or - for stdin.
+        #[arg(required_unless_present = "urls")]
         inputs: Vec<String>,
         /// Write records to FILE (atomically) instead of stdout.
         #[arg(short, long, value_name = "FILE")]
@@ -54,6 +131,29 @@ enum Command {
         /// Tone-mark style of the normalized text.
         #[arg(long, value_enum, default_value = "traditional")]
         style: Style,
+        #[command(flatten)]
+        fetch: FetchArgs,
+        /// Output format: jsonl (records), csv (tables in -o DIR), sqlite (database -o FILE).
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: Format,
+    },
+    /// A unit's rankings, awards, head/deputy years and blocs, oldest first, each with the
+    /// meeting date, article URL and evidence sentence, from `extract --format sqlite` output.
+    History {
+        /// The unit; diacritics optional, abbreviations accepted ("Lien minh HTX tinh").
+        unit: String,
+        /// The database written by `thidua extract --format sqlite -o FILE`.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Only the unit in this province (by default every province's, each labelled).
+        #[arg(long)]
+        province: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Read gazetteers (abbreviations, aliases) from DIR instead of the embedded copy.
+        #[arg(long, value_name = "DIR")]
+        patterns: Option<PathBuf>,
     },
     /// Show which rules fired where, and the record that came out.
     Explain {
@@ -101,7 +201,24 @@ fn main() -> ExitCode {
             include_text,
             patterns,
             style,
-        } => extract(inputs, output, include_text, patterns, style.into()),
+            fetch,
+            format,
+        } => extract(
+            inputs,
+            output,
+            include_text,
+            patterns,
+            style.into(),
+            fetch,
+            format,
+        ),
+        Command::History {
+            unit,
+            db,
+            province,
+            json,
+            patterns,
+        } => history(&unit, &db, province.as_deref(), json, patterns.as_deref()),
         Command::Explain {
             input,
             patterns,
@@ -144,12 +261,29 @@ fn extract(
     include_text: bool,
     patterns: Option<PathBuf>,
     style: ToneStyle,
+    fetch: FetchArgs,
+    format: Format,
 ) -> ExitCode {
+    if format != Format::Jsonl && output.is_none() {
+        let what = if format == Format::Csv {
+            "-o DIR (the directory for the tables)"
+        } else {
+            "-o FILE (the database)"
+        };
+        eprintln!("thidua: --format {} needs {what}", format_name(format));
+        return ExitCode::from(2);
+    }
+    let mut limits = thidua::Limits::default();
+    if let Some(max) = fetch.max_bytes {
+        limits.max_bytes = max;
+    }
     let mut builder = Pipeline::builder()
-        .include_text(include_text)
-        .tone_style(style);
-    if let Some(dir) = patterns {
-        builder = builder.patterns_dir(dir);
+        // The dataset formats fingerprint the text to merge reposts of one article.
+        .include_text(include_text || format != Format::Jsonl)
+        .tone_style(style)
+        .limits(limits);
+    if let Some(dir) = &patterns {
+        builder = builder.patterns_dir(dir.clone());
     }
     let pipeline = match builder.build() {
         Ok(p) => p,
@@ -158,9 +292,38 @@ fn extract(
             return ExitCode::from(2);
         }
     };
-    let specs = source::expand(&inputs);
+    let fetcher = match fetch.fetcher(&inputs, limits) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let url_list = fetch.urls.as_deref().map(source::url_list);
+    let specs = source::expand(&inputs).chain(url_list.into_iter().flatten());
     let report = |e: &thidua::Error| eprintln!("thidua: {e}");
     let result = match &output {
+        Some(path) if format != Format::Jsonl => {
+            let mut sink = match dataset_sink(format, path, patterns.as_deref(), include_text) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("thidua: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let summary = thidua::run_batch_with(
+                &pipeline,
+                specs,
+                fetcher.as_ref(),
+                |r| sink.write(r),
+                report,
+            );
+            summary.and_then(|s| {
+                let written = sink.finish().map_err(std::io::Error::other)?;
+                eprintln!("thidua: {}: {written}", path.display());
+                Ok(s)
+            })
+        }
         Some(path) => {
             let file = match AtomicFile::create(path) {
                 Ok(f) => f,
@@ -170,7 +333,13 @@ fn extract(
                 }
             };
             let mut sink = JsonlSink::new(file);
-            let summary = thidua::run_batch(&pipeline, specs, |r| sink.write(r), report);
+            let summary = thidua::run_batch_with(
+                &pipeline,
+                specs,
+                fetcher.as_ref(),
+                |r| sink.write(r),
+                report,
+            );
             summary.and_then(|s| {
                 let file = sink.finish()?;
                 file.commit().map_err(std::io::Error::other)?;
@@ -180,10 +349,20 @@ fn extract(
         None => {
             let stdout = std::io::stdout().lock();
             let mut sink = JsonlSink::new(std::io::BufWriter::new(stdout));
-            let summary = thidua::run_batch(&pipeline, specs, |r| sink.write(r), report);
+            let summary = thidua::run_batch_with(
+                &pipeline,
+                specs,
+                fetcher.as_ref(),
+                |r| sink.write(r),
+                report,
+            );
             summary.and_then(|s| sink.finish().map(|_| s))
         }
     };
+    let archived = fetcher.map_or(Ok(()), |f| f.finish());
+    if let Err(e) = &archived {
+        eprintln!("thidua: writing the archive: {e}");
+    }
     match result {
         Ok(summary) => {
             eprintln!(
@@ -192,7 +371,7 @@ fn extract(
                 summary.reports,
                 summary.failures.len()
             );
-            if summary.failures.is_empty() {
+            if summary.failures.is_empty() && archived.is_ok() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
@@ -204,6 +383,53 @@ fn extract(
             ExitCode::from(1)
         }
     }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Jsonl => "jsonl",
+        Format::Csv => "csv",
+        Format::Sqlite => "sqlite",
+    }
+}
+
+/// The CSV or SQLite sink for `extract --format`.
+fn dataset_sink(
+    format: Format,
+    path: &std::path::Path,
+    patterns: Option<&std::path::Path>,
+    include_text: bool,
+) -> thidua::Result<Box<dyn RecordSink>> {
+    let lex = thidua::dataset::Lexicon::load(patterns)?;
+    Ok(match format {
+        Format::Csv => Box::new(CsvSink::create(path, lex, include_text)?),
+        _ => Box::new(SqliteSink::open(path, lex, include_text)?),
+    })
+}
+
+fn history(
+    unit: &str,
+    db: &std::path::Path,
+    province: Option<&str>,
+    json: bool,
+    patterns: Option<&std::path::Path>,
+) -> ExitCode {
+    let found = thidua::dataset::Lexicon::load(patterns)
+        .and_then(|lex| thidua::dataset::history::history(db, &lex, unit, province));
+    let history = match found {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(if e.is_usage() { 2 } else { 1 });
+        }
+    };
+    let out = if json {
+        serde_json::to_string_pretty(&history).unwrap_or_default() + "\n"
+    } else {
+        history.to_text()
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::SUCCESS
 }
 
 fn evaluate(

@@ -3,7 +3,10 @@
 mod util;
 
 mod cli;
+mod dataset;
+mod fetch;
 mod golden;
 mod html;
 mod normalize;
 mod patterns;
+mod warc;

@@ -1,12 +1,28 @@
-//! Sinks write records: JSON Lines to a stream or to a file written atomically.
+//! Sinks write records: JSON Lines to a stream or to a file written atomically; tidy CSV
+//! tables into a directory; a SQLite database (see [`crate::dataset`]).
 
+mod csv;
 mod jsonl;
+mod sqlite;
 
+pub use csv::CsvSink;
 pub use jsonl::JsonlSink;
+pub use sqlite::{DATASET_FORMAT, SqliteSink};
 
+use crate::dataset::DatasetSummary;
 use crate::error::{Error, Result};
+use crate::record::Record;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// A destination for a batch's records, one at a time, then finished once (the dataset sinks:
+/// [`CsvSink`], [`SqliteSink`]).
+pub trait RecordSink {
+    /// Writes one record.
+    fn write(&mut self, record: &Record) -> std::io::Result<()>;
+    /// Completes the output (renames files into place, commits) and says what was written.
+    fn finish(self: Box<Self>) -> Result<DatasetSummary>;
+}
 
 /// A file written under a temporary name and renamed into place when finished, so a killed
 /// run never leaves a half-written output under the real name.

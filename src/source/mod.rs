@@ -1,15 +1,24 @@
-//! Sources turn what the user named (files, directories, stdin) into raw documents.
+//! Sources turn what the user named (files, directories, stdin, WARC archives, URLs) into raw
+//! documents.
 //!
-//! Inputs are expanded lazily: a directory is walked in sorted order as the batch proceeds, and
-//! each input is read only when its turn comes, so memory does not grow with the batch.
+//! Inputs are expanded lazily: a directory is walked in sorted order as the batch proceeds, a
+//! WARC file is streamed record by record, and each input is read (or fetched) only when its
+//! turn comes, so memory does not grow with the batch.
 
+pub mod archive;
+pub mod fetch;
 mod files;
+pub mod http;
+pub mod warc;
 
+pub use archive::{ArchiveIndex, WarcWriter};
+pub use fetch::{FetchConfig, Fetched, Fetcher};
 pub use files::{Limits, doc_id_from_path, read_file, read_stdin};
+pub use warc::{WarcReader, WarcRecord};
 
 use crate::document::RawDocument;
 use crate::error::{Error, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One input as named on the command line (or found by walking a directory).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +27,10 @@ pub enum InputSpec {
     Stdin,
     /// A file on disk.
     File(PathBuf),
+    /// A WARC file (`.warc`, `.warc.gz`): many documents.
+    Warc(PathBuf),
+    /// An `http(s)://` URL to fetch.
+    Url(String),
 }
 
 impl InputSpec {
@@ -25,31 +38,124 @@ impl InputSpec {
     pub fn name(&self) -> String {
         match self {
             InputSpec::Stdin => "-".to_string(),
-            InputSpec::File(p) => p.display().to_string(),
+            InputSpec::File(p) | InputSpec::Warc(p) => p.display().to_string(),
+            InputSpec::Url(u) => u.clone(),
         }
     }
 }
 
 /// File extensions read when walking a directory (each may also end in `.gz`).
-pub const DIR_EXTENSIONS: [&str; 3] = ["txt", "html", "htm"];
+pub const DIR_EXTENSIONS: [&str; 4] = ["txt", "html", "htm", "warc"];
 
-/// Expands command-line arguments into inputs: `-` is stdin, a directory is walked recursively
-/// (sorted by name, symlinks followed, loops reported), anything else is a file. Problems
-/// (missing path, unreadable directory entry, symlink loop) come out as errors in the stream so
-/// the batch can report them and go on.
+/// True for an argument written as a URL (`scheme://…`); only http and https are fetched,
+/// other schemes are reported.
+pub fn is_url(arg: &str) -> bool {
+    arg.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+fn url_spec(arg: &str) -> Result<InputSpec> {
+    fetch::parse_url(arg)
+        .map(|_| InputSpec::Url(arg.trim().to_string()))
+        .map_err(|reason| Error::input(arg, reason))
+}
+
+/// Expands command-line arguments into inputs: `-` is stdin, `http(s)://…` a URL, a
+/// directory is walked recursively (sorted by name, symlinks followed, loops reported), a
+/// `.warc`/`.warc.gz` file (or a file that starts like one) is a WARC archive, anything else
+/// is a file. Problems (missing path, unreadable directory entry, symlink loop, unsupported
+/// URL scheme) come out as errors in the stream so the batch can report them and go on.
 pub fn expand(args: &[String]) -> impl Iterator<Item = Result<InputSpec>> + '_ {
     args.iter()
         .flat_map(|arg| -> Box<dyn Iterator<Item = Result<InputSpec>>> {
             if arg == "-" {
                 return Box::new(std::iter::once(Ok(InputSpec::Stdin)));
             }
+            if is_url(arg) {
+                return Box::new(std::iter::once(url_spec(arg)));
+            }
             let path = PathBuf::from(arg);
             match std::fs::metadata(&path) {
                 Ok(m) if m.is_dir() => Box::new(walk_dir(path)),
+                Ok(_) if warc::is_warc_name(&path) || warc::sniff(&path) => {
+                    Box::new(std::iter::once(Ok(InputSpec::Warc(path))))
+                }
                 Ok(_) => Box::new(std::iter::once(Ok(InputSpec::File(path)))),
                 Err(e) => Box::new(std::iter::once(Err(Error::io(arg.clone(), e)))),
             }
         })
+}
+
+/// The URLs of a list file (`--urls`), one a line; blank lines and lines starting with `#`
+/// are skipped. `-` reads standard input. Read lazily, line by line.
+pub fn url_list(path: &Path) -> impl Iterator<Item = Result<InputSpec>> + use<> {
+    use std::io::BufRead;
+    let name = path.display().to_string();
+    let reader: Result<Box<dyn BufRead>> = if name == "-" {
+        Ok(Box::new(std::io::BufReader::new(std::io::stdin())))
+    } else {
+        std::fs::File::open(path)
+            .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead>)
+            .map_err(|e| Error::io(&name, e))
+    };
+    let (lines, error) = match reader {
+        Ok(r) => (Some(r.lines().enumerate()), None),
+        Err(e) => (None, Some(Err(e))),
+    };
+    let lines = lines
+        .into_iter()
+        .flatten()
+        .filter_map(move |(n, line)| match line {
+            Err(e) => Some(Err(Error::io(format!("{name}:{}", n + 1), e))),
+            Ok(line) => {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    None
+                } else {
+                    Some(url_spec(line))
+                }
+            }
+        });
+    error.into_iter().chain(lines)
+}
+
+/// What the batch gets from its inputs: something to read or fetch, a document already read
+/// (a WARC record), or a failure to report.
+#[derive(Debug)]
+pub enum Item {
+    /// A file or stdin to read, or a URL to fetch.
+    Spec(InputSpec),
+    /// A document already read (from a WARC file).
+    Raw(RawDocument),
+    /// An input that failed.
+    Failed(Error),
+}
+
+/// Turns inputs into items, streaming WARC files into their documents as they are pulled.
+pub fn items(
+    inputs: impl Iterator<Item = Result<InputSpec>>,
+    limits: Limits,
+) -> impl Iterator<Item = Item> {
+    inputs.flat_map(move |input| -> Box<dyn Iterator<Item = Item>> {
+        match input {
+            Ok(InputSpec::Warc(path)) => {
+                match WarcReader::open(&path, warc::Bodies::Documents, limits.max_bytes) {
+                    Ok(reader) => Box::new(reader.documents().map(|d| match d {
+                        Ok(raw) => Item::Raw(raw),
+                        Err(e) => Item::Failed(e),
+                    })),
+                    Err(e) => Box::new(std::iter::once(Item::Failed(e))),
+                }
+            }
+            Ok(spec) => Box::new(std::iter::once(Item::Spec(spec))),
+            Err(e) => Box::new(std::iter::once(Item::Failed(e))),
+        }
+    })
 }
 
 fn walk_dir(dir: PathBuf) -> impl Iterator<Item = Result<InputSpec>> {
@@ -59,7 +165,12 @@ fn walk_dir(dir: PathBuf) -> impl Iterator<Item = Result<InputSpec>> {
         .into_iter()
         .filter_map(|entry| match entry {
             Ok(e) if e.file_type().is_file() && wanted_in_dir(e.path()) => {
-                Some(Ok(InputSpec::File(e.into_path())))
+                let path = e.into_path();
+                Some(Ok(if warc::is_warc_name(&path) {
+                    InputSpec::Warc(path)
+                } else {
+                    InputSpec::File(path)
+                }))
             }
             Ok(_) => None,
             Err(e) => {
@@ -79,7 +190,7 @@ fn walk_dir(dir: PathBuf) -> impl Iterator<Item = Result<InputSpec>> {
         })
 }
 
-/// True for the files a directory walk reads: .txt, .html, .htm and the same with .gz.
+/// True for the files a directory walk reads: .txt, .html, .htm, .warc and the same with .gz.
 pub fn wanted_in_dir(path: &std::path::Path) -> bool {
     let name = match path.file_name().and_then(|n| n.to_str()) {
         Some(n) => n.to_ascii_lowercase(),
@@ -91,11 +202,28 @@ pub fn wanted_in_dir(path: &std::path::Path) -> bool {
         .any(|ext| name.len() > ext.len() + 1 && name.ends_with(&format!(".{ext}")))
 }
 
-/// Reads one input into a raw document.
+/// Reads one input into a raw document. A URL is fetched with the default settings (no
+/// archive); a WARC file gives its first document (use [`WarcReader`] for all of them).
 pub fn read(spec: &InputSpec, limits: &Limits) -> Result<RawDocument> {
     match spec {
         InputSpec::Stdin => read_stdin(limits),
         InputSpec::File(p) => read_file(p, limits),
+        InputSpec::Warc(p) => WarcReader::open(p, warc::Bodies::Documents, limits.max_bytes)?
+            .documents()
+            .next()
+            .unwrap_or_else(|| {
+                Err(Error::input(
+                    spec.name(),
+                    "no HTML or text response in the WARC file",
+                ))
+            }),
+        InputSpec::Url(u) => {
+            let config = FetchConfig {
+                max_bytes: limits.max_bytes,
+                ..FetchConfig::default()
+            };
+            Fetcher::new(config)?.fetch(u).result
+        }
     }
 }
 
@@ -105,11 +233,59 @@ mod tests {
 
     #[test]
     fn directory_filter() {
-        for yes in ["a.txt", "b.HTML", "c.htm.gz", "d.txt.gz"] {
+        for yes in [
+            "a.txt",
+            "b.HTML",
+            "c.htm.gz",
+            "d.txt.gz",
+            "e.warc",
+            "f.warc.gz",
+        ] {
             assert!(wanted_in_dir(std::path::Path::new(yes)), "{yes}");
         }
         for no in ["gold.jsonl", "SOURCES", ".txt", "x.gz", "y.pdf"] {
             assert!(!wanted_in_dir(std::path::Path::new(no)), "{no}");
         }
+    }
+
+    #[test]
+    fn urls_and_schemes() {
+        assert!(is_url("https://baoquangtri.vn/a.html"));
+        assert!(is_url("ftp://x.org/a"));
+        assert!(!is_url("corpus/a001.txt"));
+        assert!(!is_url("C://x"));
+        let specs: Vec<_> =
+            expand(&["http://x.org/a".to_string(), "ftp://x.org/b".to_string()]).collect();
+        assert_eq!(
+            specs[0].as_ref().unwrap(),
+            &InputSpec::Url("http://x.org/a".into())
+        );
+        assert!(
+            specs[1]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("unsupported URL scheme")
+        );
+    }
+
+    #[test]
+    fn url_lists_skip_blanks_and_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("urls.txt");
+        std::fs::write(
+            &list,
+            "# seeds\nhttp://x.org/a\n\n  https://x.org/b  \nmailto:me\n",
+        )
+        .unwrap();
+        let specs: Vec<_> = url_list(&list).collect();
+        assert_eq!(specs.len(), 3);
+        assert_eq!(
+            specs[1].as_ref().unwrap(),
+            &InputSpec::Url("https://x.org/b".into())
+        );
+        assert!(specs[2].is_err());
+        let missing: Vec<_> = url_list(&dir.path().join("nope")).collect();
+        assert!(missing[0].is_err());
     }
 }

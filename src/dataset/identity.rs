@@ -1,0 +1,569 @@
+//! Unit identity across articles and the award taxonomy.
+//!
+//! A unit's identity starts from its canonical form (abbreviations expanded, "&" → "và",
+//! modern tone marks), then `gazetteers/aliases.tsv` rewrites other names of the same unit
+//! ("Tỉnh Đoàn thanh niên" → "Tỉnh Đoàn"), and a name without a province is qualified with the
+//! province of the bloc ("Sở Y tế" in a Quảng Nam bloc is "Sở Y tế tỉnh Quảng Nam": every
+//! province has one). The identity key is the folded name without punctuation and without a
+//! trailing "tỉnh", then ` | ` and the folded province when there is one:
+//! `so y te | quang nam`.
+
+use crate::ToneStyle;
+use crate::error::{Error, PatternError, PatternErrors, Result};
+use crate::normalize::{Normalizer, fold_str, is_vietnamese_syllable, to_modern_style};
+use crate::patterns::{Gazetteers, PatternFiles};
+use crate::record::Unit;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The alias table's path inside a patterns directory.
+pub const ALIASES_FILE: &str = "gazetteers/aliases.tsv";
+
+/// Unit-head kinds whose names are not qualified with the bloc's province: companies and
+/// banks have their own names, ministries are national.
+const UNQUALIFIED_KINDS: [&str; 2] = ["company", "ministry"];
+
+/// Centrally-run cities: a unit there is "… thành phố Hà Nội", not "… tỉnh Hà Nội".
+const CITIES: [&str; 5] = ["ha noi", "ho chi minh", "hai phong", "da nang", "can tho"];
+
+/// The tables the dataset layer needs: gazetteers (abbreviations, provinces, unit heads,
+/// awards) and unit aliases. Built once per run from the same pattern files as the pipeline.
+#[derive(Debug)]
+pub struct Lexicon {
+    gaz: Gazetteers,
+    /// Folded words of an alias or a canonical name → the canonical name as the table writes
+    /// it (so "Sở Lao động, Thương binh và Xã hội" is also written the canonical way).
+    phrases: HashMap<Vec<String>, String>,
+    longest_phrase: usize,
+    /// Changes when any table the keys depend on changes (stored with each document in SQLite,
+    /// so a re-run with new aliases recomputes the keys).
+    version: String,
+}
+
+/// A unit's identity in the dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitId {
+    /// As written in the article.
+    pub name: String,
+    /// The record's canonical form.
+    pub canonical: String,
+    /// Canonical after aliases, with the province added when the name lacks one and the bloc's
+    /// province is known.
+    pub qualified: String,
+    /// Folded identity key: `base` or `base | province`.
+    pub key: String,
+    /// The key without the province (what a query without `--province` matches).
+    pub base: String,
+    /// The province the unit belongs to (from its name, or else the bloc's).
+    pub province: Option<String>,
+}
+
+/// An award normalized to the taxonomy of `gazetteers/awards.tsv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwardClass {
+    /// Canonical award ("Cờ thi đua của Chính phủ").
+    pub canonical: String,
+    /// national, provincial or other.
+    pub level: String,
+}
+
+impl Lexicon {
+    /// Loads from the embedded patterns or from a patterns directory (`--patterns DIR`).
+    pub fn load(patterns_dir: Option<&Path>) -> Result<Lexicon> {
+        let files = match patterns_dir {
+            Some(dir) => PatternFiles::from_dir(dir)?,
+            None => PatternFiles::embedded(),
+        };
+        Lexicon::from_files(&files)
+    }
+
+    /// Loads from pattern files; every problem is reported as `file:line: …`.
+    pub fn from_files(files: &PatternFiles) -> Result<Lexicon> {
+        let normalizer = Normalizer::new(ToneStyle::Traditional);
+        let mut errors = Vec::new();
+        let gaz = Gazetteers::load(files, &normalizer, &mut errors);
+        let mut lex = Lexicon {
+            gaz,
+            phrases: HashMap::new(),
+            longest_phrase: 0,
+            version: String::new(),
+        };
+        let aliases = files.get(ALIASES_FILE).unwrap_or("");
+        lex.load_aliases(aliases, &normalizer, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::Patterns(PatternErrors(errors)));
+        }
+        let mut h = Fnv::new();
+        for name in [
+            ALIASES_FILE,
+            "gazetteers/abbreviations.tsv",
+            "gazetteers/provinces.tsv",
+            "gazetteers/awards.tsv",
+            "gazetteers/unit_heads.tsv",
+        ] {
+            h.write(files.get(name).unwrap_or("").as_bytes());
+            h.write(&[0]);
+        }
+        lex.version = format!("{:016x}", h.finish());
+        Ok(lex)
+    }
+
+    fn load_aliases(
+        &mut self,
+        text: &str,
+        normalizer: &Normalizer,
+        errors: &mut Vec<PatternError>,
+    ) {
+        let mut err = |line: usize, message: String| {
+            errors.push(PatternError {
+                file: ALIASES_FILE.to_string(),
+                line,
+                message,
+            })
+        };
+        let mut rows = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line_no = i + 1;
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.trim_end().split('\t').map(str::trim).collect();
+            if cols.len() != 2 || cols[0].is_empty() || cols[1].is_empty() {
+                err(
+                    line_no,
+                    format!("expected 2 TAB-separated columns, found {}", cols.len()),
+                );
+                continue;
+            }
+            let alias = self.expand(&normalizer.normalize_str(cols[0]));
+            let canonical = self.expand(&normalizer.normalize_str(cols[1]));
+            rows.push((line_no, alias, canonical));
+        }
+        // Canonical names first: a name already canonical is matched as a whole, so that a
+        // shorter alias inside it is not rewritten.
+        let mut canonicals = std::collections::HashSet::new();
+        for (_, _, canonical) in &rows {
+            let words = sig_words(canonical);
+            canonicals.insert(words.clone());
+            if !words.is_empty() && !self.phrases.contains_key(&words) {
+                self.longest_phrase = self.longest_phrase.max(words.len());
+                self.phrases.insert(words, canonical.clone());
+            }
+        }
+        let mut seen: HashMap<Vec<String>, (usize, String)> = HashMap::new();
+        for (line, alias, canonical) in rows {
+            let words = sig_words(&alias);
+            if words.is_empty() {
+                err(line, "the alias has no letters".to_string());
+                continue;
+            }
+            if words == sig_words(&canonical) {
+                // Only punctuation or case differ: the canonical row above covers it.
+                continue;
+            }
+            if let Some((first, other)) = seen.get(&words) {
+                if sig_words(other) != sig_words(&canonical) {
+                    err(
+                        line,
+                        format!("{alias:?} is already an alias of {other:?} (line {first})"),
+                    );
+                }
+                continue;
+            }
+            if canonicals.contains(&words) {
+                err(
+                    line,
+                    format!("{alias:?} is the canonical name of another row"),
+                );
+                continue;
+            }
+            seen.insert(words.clone(), (line, canonical.clone()));
+            self.longest_phrase = self.longest_phrase.max(words.len());
+            self.phrases.insert(words, canonical);
+        }
+    }
+
+    /// The gazetteers.
+    pub fn gazetteers(&self) -> &Gazetteers {
+        &self.gaz
+    }
+
+    /// A hash of the tables identity keys depend on.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Expands abbreviations token by token (`abbreviations.tsv`): exact tokens always, and a
+    /// token that is not a Vietnamese syllable also case- and mark-insensitively ("htx",
+    /// "gd&dt" as typed in a query; "Tư" in "Sở Tư pháp" is a word, never "TƯ"); "&" → "và";
+    /// single spaces; modern tone marks (the style of the records' canonical forms).
+    pub fn expand(&self, name: &str) -> String {
+        let mut out: Vec<String> = Vec::new();
+        for token in name.split_whitespace() {
+            let (core, tail) = split_trailing_punct(token);
+            let exact = self.gaz.abbreviations.iter().find(|(a, _)| a == core);
+            let loose = || {
+                if core.is_empty() || is_vietnamese_syllable(core) {
+                    return None;
+                }
+                let f = fold_str(core);
+                self.gaz
+                    .abbreviations
+                    .iter()
+                    .find(|(a, _)| fold_str(a) == f)
+            };
+            match exact.or_else(loose) {
+                Some((_, expansion)) => out.push(format!("{expansion}{tail}")),
+                None => out.push(format!("{}{tail}", core.replace('&', " và "))),
+            }
+        }
+        let joined = out.join(" ");
+        to_modern_style(&joined.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    /// Rewrites aliases in a name (whole words, longest first); a canonical name found whole
+    /// is kept (and written as the table writes it).
+    pub fn apply_aliases(&self, name: &str) -> String {
+        let tokens: Vec<&str> = name.split_whitespace().collect();
+        // Significant words: (token index, folded word without punctuation).
+        let sig: Vec<(usize, String)> = tokens
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some(i).zip(Some(sig_word(t)).filter(|w| !w.is_empty())))
+            .collect();
+        let mut out: Vec<String> = Vec::new();
+        let mut t = 0;
+        let mut k = 0;
+        while t < tokens.len() {
+            if k >= sig.len() || sig[k].0 != t {
+                out.push(tokens[t].to_string());
+                t += 1;
+                continue;
+            }
+            let longest = self.longest_phrase.min(sig.len() - k);
+            let found = (1..=longest).rev().find_map(|len| {
+                let words: Vec<String> = sig[k..k + len].iter().map(|(_, w)| w.clone()).collect();
+                self.phrases.get(&words).map(|p| (len, p))
+            });
+            match found {
+                Some((len, canonical)) => {
+                    let last_token = sig[k + len - 1].0;
+                    // Keep punctuation that ended the last replaced token.
+                    let (_, tail) = split_trailing_punct(tokens[last_token]);
+                    out.push(format!("{canonical}{tail}"));
+                    t = last_token + 1;
+                    k += len;
+                }
+                None => {
+                    out.push(tokens[t].to_string());
+                    t += 1;
+                    k += 1;
+                }
+            }
+        }
+        out.join(" ")
+    }
+
+    /// The identity of a record's unit in a bloc of `bloc_province`.
+    pub fn unit(&self, unit: &Unit, bloc_province: Option<&str>) -> UnitId {
+        let name = self.apply_aliases(&self.expand(&unit.canonical));
+        let (base, own_province) = self.split_province(&name);
+        let bloc_province = bloc_province
+            .and_then(|p| self.gaz.province(p))
+            .map(|p| p.name.clone());
+        let (qualified, province) = match (own_province, bloc_province) {
+            (Some(p), _) => (name.clone(), Some(p)),
+            (None, Some(p)) if self.qualifies(&name) => (qualify(&name, &p), Some(p)),
+            (None, _) => (name.clone(), None),
+        };
+        UnitId {
+            name: unit.name.clone(),
+            canonical: unit.canonical.clone(),
+            qualified: to_modern_style(&qualified),
+            key: key_of(&base, province.as_deref()),
+            base,
+            province: province.map(|p| to_modern_style(&p)),
+        }
+    }
+
+    /// A unit as a user types it (any marks, abbreviations, aliases): its base key and the
+    /// province its name ends with, if any.
+    pub fn query(&self, text: &str) -> (String, Option<String>) {
+        let normalizer = Normalizer::new(ToneStyle::Traditional);
+        let name = self.apply_aliases(&self.expand(&normalizer.normalize_str(text)));
+        let (base, province) = self.split_province(&name);
+        (base, province.map(|p| to_modern_style(&p)))
+    }
+
+    /// A province as a user types it, by its name or an alias ("Quang Nam", "TP.HCM").
+    pub fn province(&self, text: &str) -> Option<String> {
+        self.gaz.province(text).map(|p| to_modern_style(&p.name))
+    }
+
+    /// The award's place in the taxonomy, when the text names a known award.
+    pub fn award(&self, text: &str) -> Option<AwardClass> {
+        self.gaz.award(text).map(|a| AwardClass {
+            canonical: to_modern_style(&a.canonical),
+            level: a.level.clone(),
+        })
+    }
+
+    /// Folded key of a bloc name (abbreviations expanded, punctuation ignored).
+    pub fn bloc_key(&self, bloc: &str) -> String {
+        sig_words(&self.expand(bloc)).join(" ")
+    }
+
+    /// The base key of a name and the province it ends with: "Sở Y tế tỉnh Quảng Nam" →
+    /// ("so y te", Quảng Nam); "Thanh tra tỉnh" → ("thanh tra", none); "tỉnh Hậu Giang" →
+    /// ("tinh", Hậu Giang): the province itself.
+    fn split_province(&self, name: &str) -> (String, Option<String>) {
+        let mut words = sig_words(name);
+        let mut province = None;
+        for k in (1..=4).rev() {
+            if words.len() < k {
+                continue;
+            }
+            let tail = words[words.len() - k..].join(" ");
+            if let Some(p) = self.gaz.province(&tail) {
+                province = Some(p.name.clone());
+                words.truncate(words.len() - k);
+                break;
+            }
+        }
+        // "… tỉnh", "… thành phố", "… TP" before the province or at the end.
+        loop {
+            let n = words.len();
+            if n >= 1 && matches!(words[n - 1].as_str(), "tinh" | "tp") {
+                words.truncate(n - 1);
+            } else if n >= 2 && words[n - 2] == "thanh" && words[n - 1] == "pho" {
+                words.truncate(n - 2);
+            } else {
+                break;
+            }
+        }
+        if words.is_empty() {
+            // The name is a province ("tỉnh Hậu Giang") or only "tỉnh".
+            return ("tinh".to_string(), province);
+        }
+        (words.join(" "), province)
+    }
+
+    /// Whether a name without a province is qualified with the bloc's.
+    fn qualifies(&self, name: &str) -> bool {
+        let lower: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+        let refs: Vec<&str> = lower.iter().map(String::as_str).collect();
+        !self
+            .gaz
+            .match_head(&refs)
+            .is_some_and(|(_, kind)| UNQUALIFIED_KINDS.contains(&kind))
+    }
+}
+
+/// "Sở Y tế" + Quảng Nam → "Sở Y tế tỉnh Quảng Nam"; "Thanh tra tỉnh" → "Thanh tra tỉnh
+/// Quảng Nam", "Ban Dân vận Tỉnh ủy" → "Ban Dân vận Tỉnh ủy Quảng Nam"; in a centrally-run
+/// city, "thành phố".
+fn qualify(name: &str, province: &str) -> String {
+    let folded = sig_words(name).join(" ");
+    let ends_with_level = [" tinh", " thanh pho", " tinh uy", " thanh uy"]
+        .iter()
+        .any(|end| folded.ends_with(end));
+    if ends_with_level || folded == "tinh" {
+        return format!("{name} {province}");
+    }
+    let level = if CITIES.contains(&fold_str(province).as_str()) {
+        "thành phố"
+    } else {
+        "tỉnh"
+    };
+    format!("{name} {level} {province}")
+}
+
+/// `base` or `base | province` (folded).
+pub fn key_of(base: &str, province: Option<&str>) -> String {
+    match province {
+        Some(p) => format!("{base} | {}", sig_words(p).join(" ")),
+        None => base.to_string(),
+    }
+}
+
+/// A token folded, with everything but letters and digits removed.
+fn sig_word(token: &str) -> String {
+    fold_str(token)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// The folded words of a name, punctuation removed ("Lao động - Thương binh" → lao dong
+/// thuong binh).
+pub fn sig_words(name: &str) -> Vec<String> {
+    name.split_whitespace()
+        .map(sig_word)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn split_trailing_punct(token: &str) -> (&str, &str) {
+    let cut = token
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| matches!(c, ',' | ';' | ':' | ')' | '(' | '.'))
+        .last()
+        .map_or(token.len(), |(i, _)| i);
+    (&token[..cut], &token[cut..])
+}
+
+/// 64-bit FNV-1a: a stable hash (the same in every build), for fingerprints stored on disk.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Fnv {
+    /// A fresh hasher.
+    pub fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Adds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        Lexicon::load(None).expect("embedded patterns")
+    }
+
+    fn unit(name: &str) -> Unit {
+        Unit {
+            name: name.to_string(),
+            canonical: name.to_string(),
+        }
+    }
+
+    #[test]
+    fn abbreviations_and_aliases_meet() {
+        let l = lex();
+        let a = l.unit(&unit("Liên minh HTX tỉnh"), None);
+        let b = l.unit(&unit("Liên minh Hợp tác xã tỉnh"), None);
+        assert_eq!(a.key, b.key);
+        assert_eq!(a.key, "lien minh hop tac xa");
+        let a = l.unit(&unit("Ủy ban MTTQ tỉnh Quảng Nam"), None);
+        let b = l.unit(
+            &unit("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Quảng Nam"),
+            None,
+        );
+        assert_eq!(a.key, b.key);
+        assert_eq!(
+            b.qualified,
+            "Uỷ ban Mặt trận Tổ quốc Việt Nam tỉnh Quảng Nam"
+        );
+        let a = l.unit(&unit("Sở Lao động, Thương binh và Xã hội"), None);
+        assert_eq!(a.qualified, "Sở Lao động - Thương binh và Xã hội");
+    }
+
+    #[test]
+    fn province_qualification() {
+        let l = lex();
+        let a = l.unit(&unit("Sở Y tế"), Some("Quảng Nam"));
+        assert_eq!(a.qualified, "Sở Y tế tỉnh Quảng Nam");
+        assert_eq!(a.key, "so y te | quang nam");
+        assert_eq!(a.base, "so y te");
+        let b = l.unit(&unit("Sở Y tế tỉnh Quảng Nam"), None);
+        assert_eq!(b.key, a.key);
+        let c = l.unit(&unit("Sở Y tế"), Some("Đà Nẵng"));
+        assert_eq!(c.qualified, "Sở Y tế thành phố Đà Nẵng");
+        let d = l.unit(&unit("Thanh tra tỉnh"), Some("Quảng Trị"));
+        assert_eq!(d.qualified, "Thanh tra tỉnh Quảng Trị");
+        assert_eq!(d.key, "thanh tra | quang tri");
+        // Nationwide or unknown: unqualified.
+        assert_eq!(l.unit(&unit("Sở Y tế"), None).key, "so y te");
+        // Companies keep their own name.
+        let e = l.unit(&unit("Công ty cổ phần Thống Nhất"), Some("Đồng Nai"));
+        assert_eq!(e.qualified, "Công ty cổ phần Thống Nhất");
+        // A province as a unit.
+        let f = l.unit(&unit("tỉnh Hậu Giang"), None);
+        assert_eq!(f.key, "tinh | hau giang");
+    }
+
+    #[test]
+    fn queries_fold_and_expand() {
+        let l = lex();
+        assert_eq!(
+            l.query("Lien minh HTX tinh"),
+            ("lien minh hop tac xa".into(), None)
+        );
+        assert_eq!(
+            l.query("lien minh htx"),
+            ("lien minh hop tac xa".into(), None)
+        );
+        assert_eq!(
+            l.query("So TT&TT tinh Quang Nam"),
+            (
+                "so thong tin va truyen thong".into(),
+                Some("Quảng Nam".into())
+            )
+        );
+        // "Tư" is a word, not the abbreviation TƯ.
+        assert_eq!(l.query("Sở Tư pháp").0, "so tu phap");
+    }
+
+    #[test]
+    fn awards_classified() {
+        let l = lex();
+        let a = l.award("đề nghị tặng Cờ thi đua của tỉnh").unwrap();
+        assert_eq!(a.canonical, "Cờ thi đua của UBND tỉnh");
+        assert_eq!(a.level, "provincial");
+        assert_eq!(
+            l.award("Cờ thi đua của Chính phủ").unwrap().level,
+            "national"
+        );
+        assert!(l.award("không có").is_none());
+    }
+
+    #[test]
+    fn broken_alias_rows_are_reported() {
+        let mut files: Vec<(String, String)> = Vec::new();
+        let emb = PatternFiles::embedded();
+        for name in [
+            "gazetteers/abbreviations.tsv",
+            "gazetteers/provinces.tsv",
+            "gazetteers/awards.tsv",
+            "gazetteers/unit_heads.tsv",
+            "gazetteers/sites.tsv",
+            "gazetteers/titles.tsv",
+            "gazetteers/surnames.tsv",
+            "gazetteers/numbers.tsv",
+            "gazetteers/stops.tsv",
+            "gazetteers/name_phrases.tsv",
+        ] {
+            files.push((name.into(), emb.get(name).unwrap().into()));
+        }
+        files.push((
+            ALIASES_FILE.into(),
+            "# x\nSở A\tSở B\nonly one column\n".into(),
+        ));
+        let err = Lexicon::from_files(&PatternFiles::from_files(files)).unwrap_err();
+        assert!(
+            err.to_string().contains("gazetteers/aliases.tsv:3:"),
+            "{err}"
+        );
+    }
+}

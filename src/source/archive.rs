@@ -1,0 +1,338 @@
+//! The archive of fetched responses: WARC/1.1 written while fetching (`--archive`), and read
+//! back to answer URLs without the network (`--offline`).
+
+use super::fetch::Exchange;
+use super::http;
+use super::warc::{Bodies, WarcReader};
+use crate::error::{Error, Result};
+use sha1::Digest;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Writes WARC/1.1 records: a `warcinfo` record first, then a `request` and a `response`
+/// record per exchange, each record its own gzip member when compressing (as Common Crawl
+/// writes them, so that any record can be read from its offset).
+pub struct WarcWriter<W: Write> {
+    out: W,
+    gzip: bool,
+    info_id: String,
+    seed: String,
+    count: u64,
+}
+
+impl<W: Write> WarcWriter<W> {
+    /// Starts a WARC file: writes the `warcinfo` record with the given fields
+    /// (`software`, `format` … as `name: value` lines).
+    pub fn new(out: W, gzip: bool, info: &[(&str, &str)]) -> std::io::Result<WarcWriter<W>> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let seed = format!(
+            "{}:{}:{}",
+            std::process::id(),
+            now.as_secs(),
+            now.subsec_nanos()
+        );
+        let mut writer = WarcWriter {
+            out,
+            gzip,
+            info_id: String::new(),
+            seed,
+            count: 0,
+        };
+        writer.info_id = writer.record_id("warcinfo");
+        let mut block = String::new();
+        for (name, value) in info {
+            block.push_str(&format!("{name}: {value}\r\n"));
+        }
+        let id = writer.info_id.clone();
+        writer.write_record(
+            &[
+                ("WARC-Type", "warcinfo".to_string()),
+                ("WARC-Record-ID", id),
+                ("WARC-Date", warc_date(SystemTime::now())),
+                ("Content-Type", "application/warc-fields".to_string()),
+            ],
+            block.as_bytes(),
+        )?;
+        Ok(writer)
+    }
+
+    /// Writes one exchange: its `request` record (when the request is known) and its
+    /// `response` record, with SHA-1 block and payload digests (base32, as Common Crawl).
+    pub fn write_exchange(&mut self, ex: &Exchange) -> std::io::Result<()> {
+        let date = warc_date(ex.date);
+        let response_id = self.record_id(&ex.url);
+        if !ex.request.is_empty() {
+            let request_id = self.record_id(&ex.url);
+            self.write_record(
+                &[
+                    ("WARC-Type", "request".to_string()),
+                    ("WARC-Record-ID", request_id),
+                    ("WARC-Date", date.clone()),
+                    ("WARC-Target-URI", ex.url.clone()),
+                    ("WARC-Warcinfo-ID", self.info_id.clone()),
+                    ("WARC-Concurrent-To", response_id.clone()),
+                    ("WARC-Block-Digest", sha1_base32(&ex.request)),
+                    (
+                        "Content-Type",
+                        "application/http; msgtype=request".to_string(),
+                    ),
+                ],
+                &ex.request,
+            )?;
+        }
+        let mut block = ex.head.to_bytes();
+        block.extend_from_slice(&ex.body);
+        let mut headers = vec![
+            ("WARC-Type", "response".to_string()),
+            ("WARC-Record-ID", response_id),
+            ("WARC-Date", date),
+            ("WARC-Target-URI", ex.url.clone()),
+            ("WARC-Warcinfo-ID", self.info_id.clone()),
+        ];
+        if let Some(ip) = ex.ip {
+            headers.push(("WARC-IP-Address", ip.to_string()));
+        }
+        headers.push(("WARC-Block-Digest", sha1_base32(&block)));
+        headers.push(("WARC-Payload-Digest", sha1_base32(&ex.body)));
+        headers.push((
+            "Content-Type",
+            "application/http; msgtype=response".to_string(),
+        ));
+        self.write_record(&headers, &block)
+    }
+
+    /// The underlying writer.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn record_id(&mut self, salt: &str) -> String {
+        self.count += 1;
+        let digest = sha2::Sha256::digest(format!("{}:{}:{salt}", self.seed, self.count));
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&digest[..16]);
+        b[6] = (b[6] & 0x0f) | 0x40; // version 4 (random-like)
+        b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        format!(
+            "<urn:uuid:{}-{}-{}-{}-{}>",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+
+    fn write_record(&mut self, headers: &[(&str, String)], block: &[u8]) -> std::io::Result<()> {
+        let mut head = b"WARC/1.1\r\n".to_vec();
+        for (name, value) in headers {
+            head.extend(http::latin1_bytes(&format!("{name}: {value}\r\n")));
+        }
+        head.extend_from_slice(format!("Content-Length: {}\r\n\r\n", block.len()).as_bytes());
+        if self.gzip {
+            let mut gz =
+                flate2::write::GzEncoder::new(&mut self.out, flate2::Compression::default());
+            gz.write_all(&head)?;
+            gz.write_all(block)?;
+            gz.write_all(b"\r\n\r\n")?;
+            gz.finish()?;
+        } else {
+            self.out.write_all(&head)?;
+            self.out.write_all(block)?;
+            self.out.write_all(b"\r\n\r\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// `sha1:` and the base32 digest (RFC 4648 alphabet), as in WARC digests.
+pub fn sha1_base32(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let digest = sha1::Sha1::digest(bytes);
+    let mut out = String::from("sha1:");
+    let (mut buffer, mut bits) = (0u32, 0);
+    for &byte in digest.iter() {
+        buffer = (buffer << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// A time as WARC-Date: `2024-05-01T08:30:00Z` (UTC).
+pub fn warc_date(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The key URLs are looked up by: parsed and re-serialized, without a fragment.
+pub fn url_key(url: &str) -> String {
+    match reqwest::Url::parse(url.trim()) {
+        Ok(mut u) => {
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => url.trim().to_string(),
+    }
+}
+
+/// The response records of an archive by target URI (the last response for a URI wins: a
+/// retry that succeeded comes after the failures it replaced).
+#[derive(Debug, Clone)]
+pub struct ArchiveIndex {
+    path: PathBuf,
+    by_uri: HashMap<String, u64>,
+    max_bytes: u64,
+}
+
+/// Why an archive could not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The URL was never archived.
+    Missing,
+    /// The record is there but unusable (corrupt, too large).
+    Bad(String),
+}
+
+impl ArchiveIndex {
+    /// Reads an archive's record heads (payloads are skipped). Damaged records are left out.
+    pub fn open(path: &Path, max_bytes: u64) -> Result<ArchiveIndex> {
+        if let Err(e) = std::fs::metadata(path) {
+            return Err(Error::io(path.display().to_string(), e));
+        }
+        let mut by_uri = HashMap::new();
+        for record in WarcReader::open(path, Bodies::None, max_bytes)?.flatten() {
+            if record.warc_type() == "response"
+                && record.http.is_some()
+                && let Some(uri) = record.target_uri()
+            {
+                by_uri.insert(url_key(uri), record.offset);
+            }
+        }
+        Ok(ArchiveIndex {
+            path: path.to_path_buf(),
+            by_uri,
+            max_bytes,
+        })
+    }
+
+    /// Number of URLs with a response.
+    pub fn len(&self) -> usize {
+        self.by_uri.len()
+    }
+
+    /// True when the archive holds no response.
+    pub fn is_empty(&self) -> bool {
+        self.by_uri.is_empty()
+    }
+
+    /// The archived exchange of a URL.
+    pub fn get(&self, url: &str) -> std::result::Result<Exchange, Lookup> {
+        let key = url_key(url);
+        let offset = *self.by_uri.get(&key).ok_or(Lookup::Missing)?;
+        let reader = WarcReader::open_at(&self.path, offset, Bodies::All, self.max_bytes)
+            .map_err(|e| Lookup::Bad(e.to_string()))?;
+        // The offset is that of the member holding the record: usually the record itself,
+        // several records in a file gzipped whole.
+        for record in reader.take(10_000) {
+            let record = record.map_err(|e| Lookup::Bad(e.to_string()))?;
+            if record.warc_type() != "response"
+                || record.target_uri().map(url_key).as_deref() != Some(&key)
+            {
+                continue;
+            }
+            let (Some(head), Some(body)) = (record.http.clone(), record.payload.clone()) else {
+                continue;
+            };
+            let ip = record
+                .header("warc-ip-address")
+                .and_then(|ip| ip.parse().ok());
+            return Ok(Exchange {
+                url: key,
+                request: Vec::new(),
+                head,
+                body,
+                ip,
+                date: SystemTime::now(),
+            });
+        }
+        Err(Lookup::Missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::http::HttpHead;
+
+    #[test]
+    fn digests_and_dates() {
+        // sha1("") = da39a3ee5e6b4b0d3255bfef95601890afd80709
+        assert_eq!(sha1_base32(b""), "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ");
+        assert_eq!(warc_date(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + std::time::Duration::from_secs(1_709_251_199);
+        assert_eq!(warc_date(t), "2024-02-29T23:59:59Z");
+        assert_eq!(url_key("HTTP://Example.org/a#x"), "http://example.org/a");
+    }
+
+    #[test]
+    fn written_exchanges_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.warc.gz", "a.warc"] {
+            let path = dir.path().join(name);
+            let file = std::fs::File::create(&path).unwrap();
+            let mut w = WarcWriter::new(file, name.ends_with(".gz"), &[("software", "t")]).unwrap();
+            for (status, body) in [(500, "oops"), (200, "<p>ok</p>")] {
+                let ex = Exchange {
+                    url: "http://example.org/a".to_string(),
+                    request: b"GET /a HTTP/1.1\r\nHost: example.org\r\n\r\n".to_vec(),
+                    head: HttpHead::new(status, &[("Content-Type", "text/html")]),
+                    body: body.as_bytes().to_vec(),
+                    ip: Some("127.0.0.1".parse().unwrap()),
+                    date: SystemTime::now(),
+                };
+                w.write_exchange(&ex).unwrap();
+            }
+            drop(w.into_inner());
+            let index = ArchiveIndex::open(&path, 1000).unwrap();
+            assert_eq!(index.len(), 1);
+            let ex = index.get("http://example.org/a#frag").unwrap();
+            assert_eq!(ex.head.status, 200);
+            assert_eq!(ex.body, b"<p>ok</p>");
+            assert_eq!(ex.ip, Some("127.0.0.1".parse().unwrap()));
+            assert_eq!(index.get("http://example.org/b"), Err(Lookup::Missing));
+            let docs: Vec<_> = WarcReader::open(&path, Bodies::Documents, 1000)
+                .unwrap()
+                .documents()
+                .collect();
+            assert_eq!(docs.len(), 1);
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! Dataset outputs (issue #7): SQLite with the award-history view, `thidua history`, re-runs
+//! into the same database, CSV tables whose row counts equal the JSON Lines', and reposts of
+//! one article merged into one meeting.
+
+use crate::util;
+use rusqlite::{Connection, params};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn run(args: &[&str]) -> Output {
+    let out = util::thidua(args, None);
+    ok(&out);
+    out
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+fn count(db: &Path, table: &str) -> i64 {
+    let conn = Connection::open(db).unwrap();
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The tables whose rows come one per record or per array item, and the count the JSON
+/// Lines give for each.
+fn expected_counts(records: &[Value]) -> Vec<(&'static str, usize)> {
+    let len = |r: &Value, k: &str| r[k].as_array().map_or(0, Vec::len);
+    let sum = |k: &str| records.iter().map(|r| len(r, k)).sum::<usize>();
+    let roles = records
+        .iter()
+        .map(|r| {
+            [
+                &r["head_unit"],
+                &r["deputy_head_unit"],
+                &r["elected"]["head"],
+                &r["elected"]["deputy"],
+            ]
+            .iter()
+            .filter(|v| !v.is_null())
+            .count()
+        })
+        .sum();
+    vec![
+        ("documents", records.len()),
+        ("members", sum("members")),
+        ("rankings", sum("rankings")),
+        ("roles", roles),
+        ("chairs", sum("chairs")),
+        ("movements", sum("movements")),
+        ("evidence", sum("evidence")),
+        (
+            "sources",
+            records.iter().filter(|r| r["is_report"] == true).count(),
+        ),
+    ]
+}
+
+/// A copy of a corpus article as another site would repost it: its own header and footer.
+fn repost(article: &str) -> String {
+    format!(
+        "Báo Điện tử Tin Nhanh - Cập nhật tin tức trong ngày\nTrang chủ > Thời sự > Địa phương\n\
+         {article}\nNguồn: bài đăng lại từ báo địa phương, xin cảm ơn\nChia sẻ bài viết này với bạn bè của bạn\n"
+    )
+}
+
+/// A directory holding corpus/s003.txt and its repost under another name.
+fn s003_and_repost(dir: &Path) -> PathBuf {
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let text = util::read(&util::path("corpus/s003.txt"));
+    std::fs::write(inputs.join("s003.txt"), &text).unwrap();
+    // The repost drops the original page's related-news list and adds its own furniture.
+    let body: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    std::fs::write(inputs.join("s003_repost.txt"), repost(&body)).unwrap();
+    inputs
+}
+
+#[test]
+fn sqlite_award_history_answers_for_a_ranked_unit() {
+    let dir = util::tempdir();
+    let db = dir.path().join("thidua.db");
+    let out = run(&["extract", "corpus/", "--format", "sqlite", "-o", s(&db)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("29 documents written"));
+    let conn = Connection::open(&db).unwrap();
+    let row = conn
+        .query_row(
+            "SELECT unit, year, bloc, rank, award, award_canonical, award_level, article_url,
+                    evidence
+             FROM award_history WHERE unit_key = 'lien minh hop tac xa'",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!(row.0, "Liên minh Hợp tác xã tỉnh");
+    assert_eq!(row.1, Some(2019));
+    assert_eq!(
+        row.2.as_deref(),
+        Some("Khối thi đua các sở, ngành tổng hợp")
+    );
+    assert_eq!(row.3, 1);
+    assert_eq!(row.4.as_deref(), Some("Cờ thi đua của Chính phủ"));
+    assert_eq!(row.5.as_deref(), Some("Cờ thi đua của Chính phủ"));
+    assert_eq!(row.6.as_deref(), Some("national"));
+    assert_eq!(row.7, "corpus/s003.txt");
+    let sentence = row.8.unwrap();
+    assert!(
+        sentence.contains(
+            "Liên minh Hợp tác xã tỉnh xếp thứ nhất, đề nghị tặng Cờ thi đua của Chính phủ"
+        ),
+        "{sentence}"
+    );
+    // Awards as written map to the taxonomy: "Cờ thi đua của tỉnh" is the provincial flag.
+    let (canonical, level): (String, String) = conn
+        .query_row(
+            "SELECT award_canonical, award_level FROM award_history WHERE unit_key = 'cuc thong ke'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (canonical.as_str(), level.as_str()),
+        ("Cờ thi đua của UBND tỉnh", "provincial")
+    );
+    // Distinct articles about distinct meetings are never merged.
+    assert_eq!(count(&db, "meetings"), count(&db, "sources"));
+}
+
+#[test]
+fn history_reads_units_without_marks_and_with_abbreviations() {
+    let dir = util::tempdir();
+    let db = dir.path().join("thidua.db");
+    run(&["extract", "corpus/", "--format", "sqlite", "-o", s(&db)]);
+    let out = run(&["history", "Lien minh HTX tinh", "--db", s(&db), "--json"]);
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(h["key"], "lien minh hop tac xa");
+    let events = h["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{h:#}");
+    let e = &events[0];
+    assert_eq!(e["kind"], "rank");
+    assert_eq!(e["rank"], 1);
+    assert_eq!(e["year"], 2019);
+    assert_eq!(e["award"], "Cờ thi đua của Chính phủ");
+    assert_eq!(e["award_level"], "national");
+    assert_eq!(e["article_url"], "corpus/s003.txt");
+    assert!(
+        e["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("Liên minh Hợp tác xã tỉnh xếp thứ nhất")
+    );
+    // The same in text, for people.
+    let out = run(&["history", "Lien minh HTX tinh", "--db", s(&db)]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("2019  rank 1, Cờ thi đua của Chính phủ [national]"),
+        "{text}"
+    );
+    assert!(text.contains("corpus/s003.txt"), "{text}");
+    // Abbreviations in the query, province-qualified units, roles.
+    let out = run(&[
+        "history",
+        "So GD&DT",
+        "--db",
+        s(&db),
+        "--province",
+        "Quang Nam",
+        "--json",
+    ]);
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = h["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{h:#}");
+    assert_eq!(events[0]["kind"], "deputy");
+    assert_eq!(events[0]["unit"], "Sở Giáo dục và Đào tạo tỉnh Quảng Nam");
+    assert_eq!(events[0]["year"], 2020);
+    // Every province's unit of that name without --province, oldest first.
+    let out = run(&[
+        "history",
+        "Sở Giáo dục và Đào tạo",
+        "--db",
+        s(&db),
+        "--json",
+    ]);
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let years: Vec<i64> = h["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["year"].as_i64())
+        .collect();
+    assert!(
+        years.len() >= 2 && years.windows(2).all(|w| w[0] <= w[1]),
+        "{years:?}"
+    );
+}
+
+#[test]
+fn rerunning_into_the_same_database_adds_replaces_and_never_duplicates() {
+    let dir = util::tempdir();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    for name in ["s002.txt", "s003.txt", "s004.txt"] {
+        std::fs::copy(util::path("corpus").join(name), inputs.join(name)).unwrap();
+    }
+    let db = dir.path().join("out.db");
+    let tables = [
+        "documents",
+        "meetings",
+        "sources",
+        "members",
+        "rankings",
+        "roles",
+        "evidence",
+    ];
+    let counts = || tables.map(|t| count(&db, t));
+    run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    let first = counts();
+    assert_eq!(first[0], 3);
+    let out = run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 unchanged"));
+    assert_eq!(counts(), first, "a re-run must not duplicate rows");
+
+    // A changed article replaces its old rows.
+    let path = inputs.join("s003.txt");
+    let changed =
+        util::read(&path).replace("Cục Thống kê tỉnh xếp thứ nhì", "Sở Tài chính xếp thứ nhì");
+    std::fs::write(&path, changed).unwrap();
+    let out = run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 replaced"));
+    assert_eq!(counts(), first);
+    let conn = Connection::open(&db).unwrap();
+    let units: Vec<String> = conn
+        .prepare("SELECT qualified FROM rankings WHERE doc_id = 's003' ORDER BY idx")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(units[1], "Sở Tài chính");
+    let old: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM rankings WHERE unit_key = 'cuc thong ke'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0);
+
+    // A new article is added beside the others.
+    std::fs::copy(util::path("corpus/a017.txt"), inputs.join("a017.txt")).unwrap();
+    run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    assert_eq!(count(&db, "documents"), 4);
+    assert_eq!(count(&db, "meetings"), first[1] + 1);
+    let ids: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM (SELECT doc_id FROM documents GROUP BY doc_id HAVING COUNT(*) > 1)",
+            params![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(ids, 0);
+}
+
+#[test]
+fn csv_tables_parse_and_count_like_the_jsonl() {
+    let dir = util::tempdir();
+    let out = run(&["extract", "corpus/"]);
+    let records = util::jsonl(&out.stdout);
+    let csv_dir = dir.path().join("tables");
+    run(&["extract", "corpus/", "--format", "csv", "-o", s(&csv_dir)]);
+    for (table, expected) in expected_counts(&records) {
+        let path = csv_dir.join(format!("{table}.csv"));
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let width = reader.headers().unwrap().len();
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert!(rows.iter().all(|r| r.len() == width), "{table}");
+        assert_eq!(rows.len(), expected, "{table}.csv rows");
+    }
+    let meetings = csv::Reader::from_path(csv_dir.join("meetings.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(
+        meetings,
+        records.iter().filter(|r| r["is_report"] == true).count()
+    );
+    // The s003 ranking row carries its award in the taxonomy and its sentence.
+    let mut reader = csv::Reader::from_path(csv_dir.join("rankings.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let row = reader
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[col("doc_id")] == "s003" && &r[col("idx")] == "0")
+        .unwrap();
+    assert_eq!(&row[col("award_canonical")], "Cờ thi đua của Chính phủ");
+    assert_eq!(&row[col("award_level")], "national");
+    assert!(row[col("sentence")].contains("xếp thứ nhất"));
+
+    // Python's csv module and sqlite3's .import, where installed.
+    let tables: Vec<(&str, usize)> = expected_counts(&records);
+    if let Ok(py) = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import csv,sys,os\n\
+             d=sys.argv[1]\n\
+             for f in sorted(os.listdir(d)):\n\
+             \x20   with open(os.path.join(d,f),newline='',encoding='utf-8') as h:\n\
+             \x20       print(f[:-4], len(list(csv.DictReader(h))))\n",
+        )
+        .arg(&csv_dir)
+        .output()
+        && py.status.success()
+    {
+        let out = String::from_utf8(py.stdout).unwrap();
+        for (table, n) in &tables {
+            assert!(
+                out.lines().any(|l| l == format!("{table} {n}")),
+                "{table}: {out}"
+            );
+        }
+    }
+    let imported = dir.path().join("imported.db");
+    for (table, n) in &tables {
+        let file = csv_dir.join(format!("{table}.csv"));
+        let Ok(out) = std::process::Command::new("sqlite3")
+            .arg(&imported)
+            .arg(format!(".import --csv {} {table}", file.display()))
+            .output()
+        else {
+            return; // sqlite3 is not installed
+        };
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{table}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(count(&imported, table), *n as i64, "{table} imported");
+    }
+}
+
+#[test]
+fn a_reposted_article_is_one_meeting_with_two_sources() {
+    let dir = util::tempdir();
+    let inputs = s003_and_repost(dir.path());
+    let db = dir.path().join("dup.db");
+    let out = run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 duplicate sources merged"));
+    assert_eq!(count(&db, "documents"), 2);
+    assert_eq!(count(&db, "meetings"), 1);
+    assert_eq!(count(&db, "sources"), 2);
+    // Per-document tables keep both documents; the history counts the meeting once.
+    assert_eq!(count(&db, "rankings"), 8);
+    assert_eq!(count(&db, "award_history"), 4);
+    let out = run(&[
+        "history",
+        "Liên minh Hợp tác xã tỉnh",
+        "--db",
+        s(&db),
+        "--json",
+    ]);
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = h["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{h:#}");
+    let also = events[0]["also_published_at"].as_array().unwrap();
+    assert_eq!(also.len(), 1);
+    assert!(also[0].as_str().unwrap().ends_with("s003_repost.txt"));
+
+    // CSV: the same merge.
+    let csv_dir = dir.path().join("tables");
+    run(&["extract", s(&inputs), "--format", "csv", "-o", s(&csv_dir)]);
+    let rows = |t: &str| {
+        csv::Reader::from_path(csv_dir.join(format!("{t}.csv")))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows("meetings").len(), 1);
+    let sources = rows("sources");
+    assert_eq!(sources.len(), 2);
+    assert!(sources.iter().all(|r| &r[1] == "1"));
+
+    // Another article of the same bloc with different text stays its own meeting.
+    let other = "Khối thi đua các sở, ngành tổng hợp tổng kết công tác thi đua, khen thưởng năm \
+                 2019\nSáng nay, Sở Tài chính chủ trì hội nghị của khối với nhiều nội dung mới \
+                 được các đơn vị thành viên thảo luận sôi nổi.";
+    std::fs::write(inputs.join("other.txt"), other).unwrap();
+    run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    assert_eq!(count(&db, "meetings"), 2);
+}
+
+#[test]
+fn dataset_formats_need_an_output_and_history_a_database() {
+    for format in ["csv", "sqlite"] {
+        let out = util::thidua(&["extract", "corpus/s003.txt", "--format", format], None);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("needs -o"));
+    }
+    let dir = util::tempdir();
+    let missing = dir.path().join("missing.db");
+    let out = util::thidua(&["history", "Sở Y tế", "--db", s(&missing)], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
+    // A file that is not a thidua database.
+    let other = dir.path().join("other.db");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let out = util::thidua(&["history", "Sở Y tế", "--db", s(&other)], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a database written by thidua"));
+}
