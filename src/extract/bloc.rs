@@ -7,7 +7,7 @@
 //! a collective noun ("ngành", "thị xã" …) or another unit name continues it.
 
 use super::Ctx;
-use super::text::{Span, Word, words};
+use super::text::{Span, Word, first_words};
 use super::units::name_phrase_at;
 use crate::normalize::fold_str;
 use crate::record::{Bloc, BlocKind};
@@ -74,6 +74,7 @@ impl BlocInfo {
 /// Finds the mentions and chooses the fullest name.
 pub fn read(ctx: &mut Ctx) -> BlocInfo {
     let mut mentions: Vec<Mention> = Vec::new();
+    let mut starts = std::collections::HashSet::new();
     for hit in ctx.hits("bloc.mention") {
         let Some(kind_span) = hit.slot("kind") else {
             continue;
@@ -90,7 +91,7 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
             .next()
             .is_some_and(|w| fold_str(w) == "cac");
         let (span, named) = extend_name(ctx, kind_span.start, hit.m.end, sentence.end);
-        if mentions.iter().any(|m| m.span.start == span.start) {
+        if !starts.insert(span.start) {
             continue;
         }
         mentions.push(Mention {
@@ -123,7 +124,12 @@ fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
             )
         })
         .collect();
-    let count = |name: &str| named.iter().filter(|(_, n, _)| n == name).count();
+    // Counted once: a page can have many thousands of mentions.
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (_, n, _) in &named {
+        *counts.entry(n.as_str()).or_default() += 1;
+    }
+    let count = |name: &str| counts.get(name).copied().unwrap_or(0);
     let mut best = named.iter().max_by(|a, b| {
         let (ma, mb) = (&mentions[a.0], &mentions[b.0]);
         a.2.cmp(&b.2)
@@ -179,7 +185,8 @@ fn is_lower(w: &Word) -> bool {
 /// `after` to the end of the name. Returns the span and whether it has a name of its own.
 fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bool) {
     let text = ctx.text;
-    let ws = words(text, after, limit);
+    // The loop reads at most MAX_NAME_WORDS words and looks six ahead.
+    let ws = first_words(text, after, limit, MAX_NAME_WORDS + 8);
     let folded: Vec<String> = ws.iter().map(|w| fold_str(w.text)).collect();
     let lower: Vec<String> = ws.iter().map(|w| w.text.to_lowercase()).collect();
     let lower_from =

@@ -80,7 +80,11 @@ pub struct Ctx<'a> {
     hit_cache: std::cell::RefCell<std::collections::HashMap<String, Vec<Hit<'a>>>>,
     /// For each rule (by index), the sentences holding its required literals.
     literal_sentences: std::cell::OnceCell<crate::patterns::LiteralSentences>,
+    /// Comparison keys of units by canonical name (see `units::same_unit`).
+    unit_keys: std::cell::RefCell<UnitKeys>,
 }
+
+type UnitKeys = std::collections::HashMap<String, std::rc::Rc<(String, Option<String>)>>;
 
 impl<'a> Ctx<'a> {
     fn new(text: &'a str, patterns: &'a Patterns, normalizer: &'a Normalizer) -> Ctx<'a> {
@@ -95,6 +99,7 @@ impl<'a> Ctx<'a> {
             evidence: Vec::new(),
             hit_cache: Default::default(),
             literal_sentences: Default::default(),
+            unit_keys: Default::default(),
         }
     }
 

@@ -30,18 +30,32 @@ const NO_BREAK_BEFORE_DOT: [&str; 14] = [
     "tp", "tt", "q", "p", "ts", "ths", "gs", "pgs", "bs", "ks", "ls", "đ/c", "st", "mr",
 ];
 
+/// Longest sentence (bytes). News sentences run to a few hundred characters; a page of one
+/// endless line is cut into pieces of at most this size, so that per-sentence work and the
+/// sentence quoted in each evidence entry stay small.
+pub const MAX_SENTENCE_BYTES: usize = 8192;
+
 /// Splits text into sentences: at line breaks, and after `.`, `!`, `?` or `…` followed by a
-/// space and a capital letter, digit, quote or bracket. Spans exclude surrounding spaces.
+/// space and a capital letter, digit, quote or bracket. Spans exclude surrounding spaces. A
+/// sentence longer than [`MAX_SENTENCE_BYTES`] is cut at a semicolon, comma or space.
 pub fn sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0;
-    let push = |s: usize, e: usize, out: &mut Vec<Span>| {
-        let seg = &text[s..e];
-        let lead = seg.len() - seg.trim_start().len();
-        let trail = seg.len() - seg.trim_end().len();
-        if lead + trail < seg.len() {
-            out.push(Span::new(s + lead, e - trail));
+    let push = |mut s: usize, e: usize, out: &mut Vec<Span>| {
+        while s < e {
+            let cut = if e - s > MAX_SENTENCE_BYTES {
+                cut_point(text, s)
+            } else {
+                e
+            };
+            let seg = &text[s..cut];
+            let lead = seg.len() - seg.trim_start().len();
+            let trail = seg.len() - seg.trim_end().len();
+            if lead + trail < seg.len() {
+                out.push(Span::new(s + lead, cut - trail));
+            }
+            s = cut;
         }
     };
     let mut i = 0;
@@ -85,6 +99,20 @@ pub fn sentences(text: &str) -> Vec<Span> {
     }
     push(start, text.len(), &mut out);
     out
+}
+
+/// Where to cut an over-long sentence starting at `from`: after the last `;`, else `,`, else
+/// space in the second half of the allowed length, else at a character boundary.
+fn cut_point(text: &str, from: usize) -> usize {
+    let mut end = from + MAX_SENTENCE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &text[from + MAX_SENTENCE_BYTES / 2..end];
+    [';', ',', ' ']
+        .iter()
+        .find_map(|&c| window.rfind(c))
+        .map_or(end, |p| from + MAX_SENTENCE_BYTES / 2 + p + 1)
 }
 
 fn is_abbrev_before(text: &str, dot: usize) -> bool {
@@ -179,9 +207,19 @@ fn is_all_caps_word(s: &str) -> bool {
 
 /// All words in `[from, limit)`.
 pub fn words(text: &str, from: usize, limit: usize) -> Vec<Word<'_>> {
+    first_words(text, from, limit, usize::MAX)
+}
+
+/// The first `max` words in `[from, limit)`. Readers that look at a bounded number of words
+/// use it so that a mention in a sentence of a million words costs what it costs in a short
+/// one (a page of one huge line has many mentions: tokenizing the whole rest of the
+/// sentence for each was quadratic).
+pub fn first_words(text: &str, from: usize, limit: usize, max: usize) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut pos = from;
-    while let Some(w) = next_word(text, pos, limit) {
+    while out.len() < max
+        && let Some(w) = next_word(text, pos, limit)
+    {
         pos = w.end;
         out.push(w);
     }
@@ -223,6 +261,21 @@ mod tests {
             split("Tại TP. Hồ Chí Minh thu 46.000 tỷ. Xong."),
             vec!["Tại TP. Hồ Chí Minh thu 46.000 tỷ.", "Xong."]
         );
+    }
+
+    #[test]
+    fn endless_sentences_are_cut() {
+        let t = "Khối thi đua các cơ quan đảng, ".repeat(2000);
+        let spans = sentences(&t);
+        assert!(spans.len() > 1);
+        for s in &spans {
+            assert!(s.len() <= MAX_SENTENCE_BYTES);
+            assert!(t[s.start..s.end].ends_with(','), "cut after a comma");
+        }
+        let one = "x".repeat(3 * MAX_SENTENCE_BYTES + 5);
+        let spans = sentences(&one);
+        assert_eq!(spans.len(), 4);
+        assert_eq!(spans.iter().map(Span::len).sum::<usize>(), one.len());
     }
 
     #[test]

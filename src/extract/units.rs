@@ -365,7 +365,18 @@ fn bare_place_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
 /// The unit that ends closest to the end of `slot` (for slots that precede a role phrase:
 /// "…, Sở Y tế là trưởng khối").
 pub fn unit_ending_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpan> {
-    let c = Cursor::new(ctx.text, slot.start, slot.end);
+    // No unit name runs longer than this many words: only the end of a long slot (a whole
+    // clause before "là trưởng khối") can hold the unit, and trying every word of the clause
+    // as a start was most of the cost of reading roles.
+    const MAX_UNIT_WORDS: usize = 24;
+    let text = &ctx.text[slot.start..slot.end];
+    let from = text
+        .char_indices()
+        .rev()
+        .filter(|&(i, c)| c == ' ' && i > 0)
+        .nth(MAX_UNIT_WORDS)
+        .map_or(slot.start, |(i, _)| slot.start + i + 1);
+    let c = Cursor::new(ctx.text, from, slot.end);
     let mut best: Option<UnitSpan> = None;
     for i in 0..c.words.len() {
         if let Some((u, _)) = unit_from_word(ctx, &c, i, opts) {
@@ -782,9 +793,22 @@ pub fn make_unit(ctx: &Ctx, u: &UnitSpan) -> Unit {
 /// province is set aside when only one of them names it ("Ngân hàng Sacombank" and "Ngân hàng
 /// Sacombank Đồng Nai"; but "Bộ CHQS tỉnh Bến Tre" and "Bộ CHQS tỉnh Cà Mau" differ).
 pub fn same_unit(ctx: &Ctx, a: &Unit, b: &Unit) -> bool {
-    let (ka, pa) = unit_key(ctx, a);
-    let (kb, pb) = unit_key(ctx, b);
+    let ka = cached_key(ctx, a);
+    let kb = cached_key(ctx, b);
+    let ((ka, pa), (kb, pb)) = (&*ka, &*kb);
     ka == kb && (pa == pb || pa.is_none() || pb.is_none())
+}
+
+/// [`unit_key`], computed once per canonical name and document (lists are compared pairwise).
+fn cached_key(ctx: &Ctx, unit: &Unit) -> std::rc::Rc<(String, Option<String>)> {
+    if let Some(k) = ctx.unit_keys.borrow().get(unit.canonical.as_str()) {
+        return k.clone();
+    }
+    let key = std::rc::Rc::new(unit_key(ctx, unit));
+    ctx.unit_keys
+        .borrow_mut()
+        .insert(unit.canonical.clone(), key.clone());
+    key
 }
 
 /// The comparison key of a unit and the province its name ends with, if any: the folded

@@ -9,8 +9,18 @@ use crate::patterns::Patterns;
 /// Removes leftovers from normalized text, and collapses runs of blank lines.
 pub fn trim(text: &str, patterns: &Patterns) -> String {
     let folded = Folded::new(text);
+    // One pass finds the rules whose required literals all occur, and only those (or those
+    // without literals whose prefilter matches) run on the whole text.
+    let present = patterns.literal_sentences(&folded.text, |_| 0);
+    let may_match = |rule: &crate::patterns::Rule| {
+        if rule.required.is_empty() {
+            rule.prefilter.is_match(folded.text.as_bytes())
+        } else {
+            !present.of(rule.index).is_empty()
+        }
+    };
     let mut cut_at = text.len();
-    for rule in patterns.rules_for("leftover.cut") {
+    for rule in patterns.rules_for("leftover.cut").filter(|r| may_match(r)) {
         if let Some(m) = rule.find_all(text, &folded).first() {
             let line_start = text[..m.start].rfind('\n').map_or(0, |p| p + 1);
             // A cut marker in the first lines is a menu, not the end of the article.
@@ -20,7 +30,7 @@ pub fn trim(text: &str, patterns: &Patterns) -> String {
         }
     }
     let mut dropped: Vec<(usize, usize)> = Vec::new();
-    for rule in patterns.rules_for("leftover.drop") {
+    for rule in patterns.rules_for("leftover.drop").filter(|r| may_match(r)) {
         for m in rule.find_all(text, &folded) {
             if m.start < cut_at {
                 dropped.push((m.start, m.end));

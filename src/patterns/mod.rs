@@ -221,8 +221,11 @@ impl Patterns {
                 }
             }
         }
+        // A full DFA: a few hundred short literals make a small one, and it is the fastest
+        // kind for the overlapping search over every document.
         let literal_index = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&literals)
             .ok();
         let mut by_field: HashMap<String, Vec<usize>> = HashMap::new();
