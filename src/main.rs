@@ -3,7 +3,7 @@
 //! 2: usage or configuration error (bad option, broken pattern file).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use thidua::sink::{AtomicFile, CsvSink, JsonlSink, RecordSink, SqliteSink};
@@ -70,9 +70,12 @@ impl FetchArgs {
     fn fetcher(
         &self,
         inputs: &[String],
+        listed: bool,
         limits: thidua::Limits,
     ) -> thidua::Result<Option<source::Fetcher>> {
-        let wanted = self.urls.is_some()
+        // A list of inputs (--inputs-from) may name URLs too.
+        let wanted = listed
+            || self.urls.is_some()
             || self.archive.is_some()
             || inputs.iter().any(|a| source::is_url(a));
         if !wanted {
@@ -100,6 +103,19 @@ impl FetchArgs {
     }
 }
 
+/// Shard mode (`thidua extract`): inputs listed in a file or on stdin, one shard of them.
+#[derive(clap::Args)]
+struct ShardArgs {
+    /// Read more inputs from FILE, one a line (files, directories, URLs, WARC files; blank
+    /// lines and # comments skipped); - reads the list from stdin, line by line as it comes.
+    #[arg(long, value_name = "FILE|-")]
+    inputs_from: Option<PathBuf>,
+    /// Keep only shard K of N (0 <= K < N): the inputs whose name (as given; a directory's
+    /// files one by one) has a SHA-256 whose first 8 bytes, big-endian, are K modulo N.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<source::shard::Shard>,
+}
+
 /// What `thidua extract` writes.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -117,7 +133,7 @@ enum Command {
     Extract {
         /// Files, directories (walked recursively: .txt .html .htm .warc and .gz), WARC files,
         /// http(s) URLs, or - for stdin.
-        #[arg(required_unless_present = "urls")]
+        #[arg(required_unless_present_any = ["urls", "inputs_from"])]
         inputs: Vec<String>,
         /// Write records to FILE (atomically) instead of stdout.
         #[arg(short, long, value_name = "FILE")]
@@ -133,9 +149,18 @@ enum Command {
         style: Style,
         #[command(flatten)]
         fetch: FetchArgs,
+        #[command(flatten)]
+        shard: ShardArgs,
         /// Output format: jsonl (records), csv (tables in -o DIR), sqlite (database -o FILE).
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
+        /// Worker threads for extraction (default: one per core). Records come out in input
+        /// order whatever the number.
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// No progress bar (it is drawn on stderr only when stderr is a terminal).
+        #[arg(long)]
+        no_progress: bool,
     },
     /// A unit's rankings, awards, head/deputy years and blocs, oldest first, each with the
     /// meeting date, article URL and evidence sentence, from `extract --format sqlite` output.
@@ -179,6 +204,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write synthetic news-portal pages for benchmarks: each wraps one article (a .txt file
+    /// of --from) in the HTML of a provincial portal; the same inputs and seed give the same
+    /// pages.
+    GenPages {
+        /// Directory (or files) of plain-text articles.
+        #[arg(long, value_name = "DIR", default_value = "corpus")]
+        from: Vec<PathBuf>,
+        /// Number of pages.
+        #[arg(long, default_value_t = 2000)]
+        pages: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory to write page-000001.html … into (created).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Measure each stage on the documents of DIR, in memory (no process start, no file
+    /// reading): bare HTML parsing, reading (HTML, normalization), the whole pipeline on one
+    /// thread and on --jobs threads.
+    Bench {
+        /// Files or directories (as for extract).
+        inputs: Vec<String>,
+        /// Threads for the parallel run (default: one per core).
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Repeat each measurement this many times and keep the fastest.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+    },
     /// Normalize text from stdin to stdout, line by line (same number of lines): legacy
     /// encodings to Unicode, NFC, spaces, dashes, quotes, tone marks. Warnings go to stderr.
     Normalize {
@@ -202,7 +257,10 @@ fn main() -> ExitCode {
             patterns,
             style,
             fetch,
+            shard,
             format,
+            jobs,
+            no_progress,
         } => extract(
             inputs,
             output,
@@ -210,7 +268,12 @@ fn main() -> ExitCode {
             patterns,
             style.into(),
             fetch,
+            shard,
             format,
+            Run {
+                jobs: jobs.map(usize::from),
+                progress: !no_progress && std::io::stderr().is_terminal(),
+            },
         ),
         Command::History {
             unit,
@@ -231,7 +294,177 @@ fn main() -> ExitCode {
             json,
         } => evaluate(&gold, &pred, show_errors, json),
         Command::Normalize { style, from } => normalize(style.into(), from),
+        Command::GenPages {
+            from,
+            pages,
+            seed,
+            out,
+        } => gen_pages(&from, pages, seed, &out),
+        Command::Bench {
+            inputs,
+            jobs,
+            repeat,
+        } => bench(&inputs, jobs.map(usize::from), repeat.max(1)),
     }
+}
+
+fn gen_pages(from: &[PathBuf], pages: usize, seed: u64, out: &std::path::Path) -> ExitCode {
+    let inputs: Vec<String> = from.iter().map(|p| p.display().to_string()).collect();
+    let mut articles = Vec::new();
+    for spec in source::expand(&inputs) {
+        let read = spec.and_then(|spec| source::read(&spec, &thidua::Limits::default()));
+        match read {
+            Ok(raw) if raw.kind == thidua::ContentKind::Text => {
+                let text = String::from_utf8_lossy(&raw.bytes);
+                articles.push(thidua::pagegen::Article::from_text(&raw.id, &text));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("thidua: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if articles.is_empty() {
+        eprintln!("thidua: no .txt articles in {}", inputs.join(", "));
+        return ExitCode::from(2);
+    }
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("thidua: {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    let mut bytes = 0;
+    for page in thidua::pagegen::Generator::new(&articles, seed).take(pages) {
+        let path = out.join(format!("{}.html", page.name));
+        if let Err(e) = std::fs::write(&path, &page.html) {
+            eprintln!("thidua: {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+        bytes += page.html.len();
+    }
+    eprintln!(
+        "thidua: {pages} pages from {} articles (seed {seed}) in {}: {:.1} MB, {:.1} KB a page",
+        articles.len(),
+        out.display(),
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e3 / pages.max(1) as f64
+    );
+    ExitCode::SUCCESS
+}
+
+fn bench(inputs: &[String], jobs: Option<usize>, repeat: usize) -> ExitCode {
+    use rayon::prelude::*;
+    let pipeline = match Pipeline::builder().build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut docs = Vec::new();
+    for spec in source::expand(inputs) {
+        match spec.and_then(|spec| source::read(&spec, pipeline.limits())) {
+            Ok(raw) => docs.push(raw),
+            Err(e) => eprintln!("thidua: {e}"),
+        }
+    }
+    if docs.is_empty() {
+        eprintln!("thidua: nothing to measure");
+        return ExitCode::from(2);
+    }
+    let bytes: usize = docs.iter().map(|d| d.bytes.len()).sum();
+    let html: Vec<&thidua::RawDocument> = docs
+        .iter()
+        .filter(|d| d.kind == thidua::ContentKind::Html)
+        .collect();
+    let fastest = |f: &dyn Fn()| {
+        (0..repeat)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let threads = pool.current_num_threads();
+    let n = docs.len() as f64;
+    let mut rows: Vec<(String, f64, f64)> = Vec::new();
+    if !html.is_empty() {
+        let t = fastest(&|| {
+            for d in &html {
+                let page = scraper::Html::parse_document(&String::from_utf8_lossy(&d.bytes));
+                std::hint::black_box(page);
+            }
+        });
+        let html_bytes: usize = html.iter().map(|d| d.bytes.len()).sum();
+        rows.push((
+            format!("bare HTML parse (scraper), 1 thread, {} pages", html.len()),
+            html.len() as f64 / t,
+            html_bytes as f64 / 1e6 / t,
+        ));
+    }
+    let t = fastest(&|| {
+        for d in &docs {
+            let _ = std::hint::black_box(pipeline.read(d));
+        }
+    });
+    rows.push((
+        "read (HTML, normalize), 1 thread".into(),
+        n / t,
+        bytes as f64 / 1e6 / t,
+    ));
+    let one = fastest(&|| {
+        for d in &docs {
+            let _ = std::hint::black_box(pipeline.process(d));
+        }
+    });
+    rows.push((
+        "whole pipeline, 1 thread".into(),
+        n / one,
+        bytes as f64 / 1e6 / one,
+    ));
+    let par = fastest(&|| {
+        pool.install(|| {
+            docs.par_iter().for_each(|d| {
+                let _ = std::hint::black_box(pipeline.process(d));
+            })
+        })
+    });
+    rows.push((
+        format!("whole pipeline, {threads} threads"),
+        n / par,
+        bytes as f64 / 1e6 / par,
+    ));
+    println!(
+        "{} documents, {:.1} MB, in memory; fastest of {repeat} runs",
+        docs.len(),
+        bytes as f64 / 1e6
+    );
+    println!(
+        "{:<52} {:>10} {:>8} {:>10}",
+        "stage", "docs/s", "MB/s", "µs/doc"
+    );
+    for (name, rate, mbs) in &rows {
+        println!("{name:<52} {rate:>10.0} {mbs:>8.2} {:>10.1}", 1e6 / rate);
+    }
+    if !html.is_empty() && html.len() == docs.len() {
+        println!(
+            "whole pipeline (1 thread) / bare parse: {:.2}x the time",
+            rows[0].1 / rows[2].1
+        );
+    }
+    println!("speedup {threads} threads / 1 thread: {:.2}x", one / par);
+    ExitCode::SUCCESS
 }
 
 fn normalize(style: ToneStyle, from: thidua::normalize::LegacyFrom) -> ExitCode {
@@ -255,6 +488,67 @@ fn normalize(style: ToneStyle, from: thidua::normalize::LegacyFrom) -> ExitCode 
     }
 }
 
+/// How `thidua extract` runs: worker threads, progress bar.
+struct Run {
+    jobs: Option<usize>,
+    progress: bool,
+}
+
+/// The progress bar of `thidua extract` (drawn on stderr when it is a terminal): documents,
+/// megabytes, documents per second, failures. Messages go above it.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    last: std::time::Instant,
+}
+
+impl Progress {
+    fn new(show: bool) -> Progress {
+        let bar = show.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn update(&mut self, s: &thidua::Summary) {
+        let Some(bar) = &self.bar else { return };
+        if self.last.elapsed() < std::time::Duration::from_millis(100) {
+            return;
+        }
+        self.last = std::time::Instant::now();
+        let secs = s.seconds.max(1e-9);
+        bar.set_message(format!(
+            "{} documents, {:.1} MB, {:.0} docs/s, {} failed",
+            s.documents(),
+            s.bytes as f64 / 1e6,
+            s.documents() as f64 / secs,
+            s.failures.len()
+        ));
+    }
+
+    fn println(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn extract(
     inputs: Vec<String>,
     output: Option<PathBuf>,
@@ -262,7 +556,9 @@ fn extract(
     patterns: Option<PathBuf>,
     style: ToneStyle,
     fetch: FetchArgs,
+    shard: ShardArgs,
     format: Format,
+    run: Run,
 ) -> ExitCode {
     if format != Format::Jsonl && output.is_none() {
         let what = if format == Format::Csv {
@@ -292,16 +588,35 @@ fn extract(
             return ExitCode::from(2);
         }
     };
-    let fetcher = match fetch.fetcher(&inputs, limits) {
+    let fetcher = match fetch.fetcher(&inputs, shard.inputs_from.is_some(), limits) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("thidua: {e}");
             return ExitCode::from(2);
         }
     };
-    let url_list = fetch.urls.as_deref().map(source::url_list);
-    let specs = source::expand(&inputs).chain(url_list.into_iter().flatten());
-    let report = |e: &thidua::Error| eprintln!("thidua: {e}");
+    let listed = shard.inputs_from.as_deref();
+    let specs = match source::shard::inputs(&inputs, listed, fetch.urls.as_deref(), shard.shard) {
+        Ok(specs) => specs,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut progress = Progress::new(run.progress);
+    // Runs the batch, writing records with `emit`.
+    let batch = |emit: &mut dyn FnMut(&thidua::Record) -> std::io::Result<()>| {
+        let progress = std::cell::RefCell::new(&mut progress);
+        let mut on_progress = |s: &thidua::Summary| progress.borrow_mut().update(s);
+        let options = thidua::BatchOptions {
+            fetcher: fetcher.as_ref(),
+            jobs: run.jobs,
+            progress: Some(&mut on_progress),
+        };
+        thidua::run_batch_opts(&pipeline, specs, options, emit, |e| {
+            progress.borrow().println(&format!("thidua: {e}"))
+        })
+    };
     let result = match &output {
         Some(path) if format != Format::Jsonl => {
             let mut sink = match dataset_sink(format, path, patterns.as_deref(), include_text) {
@@ -311,14 +626,7 @@ fn extract(
                     return ExitCode::from(2);
                 }
             };
-            let summary = thidua::run_batch_with(
-                &pipeline,
-                specs,
-                fetcher.as_ref(),
-                |r| sink.write(r),
-                report,
-            );
-            summary.and_then(|s| {
+            batch(&mut |r| sink.write(r)).and_then(|s| {
                 let written = sink.finish().map_err(std::io::Error::other)?;
                 eprintln!("thidua: {}: {written}", path.display());
                 Ok(s)
@@ -333,14 +641,7 @@ fn extract(
                 }
             };
             let mut sink = JsonlSink::new(file);
-            let summary = thidua::run_batch_with(
-                &pipeline,
-                specs,
-                fetcher.as_ref(),
-                |r| sink.write(r),
-                report,
-            );
-            summary.and_then(|s| {
+            batch(&mut |r| sink.write(r)).and_then(|s| {
                 let file = sink.finish()?;
                 file.commit().map_err(std::io::Error::other)?;
                 Ok(s)
@@ -349,28 +650,17 @@ fn extract(
         None => {
             let stdout = std::io::stdout().lock();
             let mut sink = JsonlSink::new(std::io::BufWriter::new(stdout));
-            let summary = thidua::run_batch_with(
-                &pipeline,
-                specs,
-                fetcher.as_ref(),
-                |r| sink.write(r),
-                report,
-            );
-            summary.and_then(|s| sink.finish().map(|_| s))
+            batch(&mut |r| sink.write(r)).and_then(|s| sink.finish().map(|_| s))
         }
     };
+    progress.finish();
     let archived = fetcher.map_or(Ok(()), |f| f.finish());
     if let Err(e) = &archived {
         eprintln!("thidua: writing the archive: {e}");
     }
     match result {
         Ok(summary) => {
-            eprintln!(
-                "thidua: {} records ({} reports), {} failed",
-                summary.records,
-                summary.reports,
-                summary.failures.len()
-            );
+            eprintln!("thidua: {}", summary.line());
             if summary.failures.is_empty() && archived.is_ok() {
                 ExitCode::SUCCESS
             } else {
@@ -520,3 +810,8 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::SUCCESS
 }
+
+/// mimalloc: regex compilation at start-up and the per-document strings are allocation-heavy,
+/// and glibc's allocator was a quarter of the instructions of a run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -9,4 +9,5 @@ mod golden;
 mod html;
 mod normalize;
 mod patterns;
+mod shard;
 mod warc;

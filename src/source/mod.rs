@@ -9,6 +9,7 @@ pub mod archive;
 pub mod fetch;
 mod files;
 pub mod http;
+pub mod shard;
 pub mod warc;
 
 pub use archive::{ArchiveIndex, WarcWriter};
@@ -71,24 +72,26 @@ fn url_spec(arg: &str) -> Result<InputSpec> {
 /// is a file. Problems (missing path, unreadable directory entry, symlink loop, unsupported
 /// URL scheme) come out as errors in the stream so the batch can report them and go on.
 pub fn expand(args: &[String]) -> impl Iterator<Item = Result<InputSpec>> + '_ {
-    args.iter()
-        .flat_map(|arg| -> Box<dyn Iterator<Item = Result<InputSpec>>> {
-            if arg == "-" {
-                return Box::new(std::iter::once(Ok(InputSpec::Stdin)));
-            }
-            if is_url(arg) {
-                return Box::new(std::iter::once(url_spec(arg)));
-            }
-            let path = PathBuf::from(arg);
-            match std::fs::metadata(&path) {
-                Ok(m) if m.is_dir() => Box::new(walk_dir(path)),
-                Ok(_) if warc::is_warc_name(&path) || warc::sniff(&path) => {
-                    Box::new(std::iter::once(Ok(InputSpec::Warc(path))))
-                }
-                Ok(_) => Box::new(std::iter::once(Ok(InputSpec::File(path)))),
-                Err(e) => Box::new(std::iter::once(Err(Error::io(arg.clone(), e)))),
-            }
-        })
+    args.iter().flat_map(|arg| expand_arg(arg))
+}
+
+/// Expands one argument (or one line of an input list): see [`expand`].
+pub fn expand_arg(arg: &str) -> Box<dyn Iterator<Item = Result<InputSpec>>> {
+    if arg == "-" {
+        return Box::new(std::iter::once(Ok(InputSpec::Stdin)));
+    }
+    if is_url(arg) {
+        return Box::new(std::iter::once(url_spec(arg)));
+    }
+    let path = PathBuf::from(arg);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => Box::new(walk_dir(path)),
+        Ok(_) if warc::is_warc_name(&path) || warc::sniff(&path) => {
+            Box::new(std::iter::once(Ok(InputSpec::Warc(path))))
+        }
+        Ok(_) => Box::new(std::iter::once(Ok(InputSpec::File(path)))),
+        Err(e) => Box::new(std::iter::once(Err(Error::io(arg, e)))),
+    }
 }
 
 /// The URLs of a list file (`--urls`), one a line; blank lines and lines starting with `#`
