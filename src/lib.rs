@@ -247,6 +247,8 @@ pub struct Summary {
     pub reports: usize,
     /// Inputs that failed, with the reason (input named in the message).
     pub failures: Vec<String>,
+    /// Inputs skipped because the output already holds their record (`--resume`).
+    pub skipped: usize,
     /// Bytes of input read (documents as read, before decoding).
     pub bytes: u64,
     /// Wall-clock time of the run, in seconds.
@@ -256,15 +258,20 @@ pub struct Summary {
 impl Summary {
     /// Inputs done: records and failures.
     pub fn documents(&self) -> usize {
-        self.records + self.failures.len()
+        self.records + self.failures.len() + self.skipped
     }
 
     /// The one-line summary printed at the end of a run:
     /// `29 records (26 reports), 0 failed in 0.21 s (138 docs/s, 0.3 MB/s)`.
     pub fn line(&self) -> String {
         let secs = self.seconds.max(1e-9);
+        let skipped = if self.skipped > 0 {
+            format!(", {} already in the output", self.skipped)
+        } else {
+            String::new()
+        };
         format!(
-            "{} records ({} reports), {} failed in {:.2} s ({:.0} docs/s, {:.1} MB/s)",
+            "{} records ({} reports){skipped}, {} failed in {:.2} s ({:.0} docs/s, {:.1} MB/s)",
             self.records,
             self.reports,
             self.failures.len(),
@@ -286,6 +293,10 @@ pub struct BatchOptions<'a> {
     /// Called on the calling thread after each input is done, with the counts so far
     /// (`seconds` is the time since the start); for progress bars.
     pub progress: Option<&'a mut dyn FnMut(&Summary)>,
+    /// Inputs to leave out, by name (a path or URL as given, `archive#offset` for a WARC
+    /// record: the `doc.input` of their record); asked before anything is read or fetched.
+    /// Standard input is never skipped.
+    pub skip: Option<&'a dyn Fn(&str) -> bool>,
 }
 
 /// Runs the pipeline over inputs, calling `emit` with each record in input order and
@@ -346,7 +357,9 @@ pub fn run_batch_opts(
         fetcher,
         jobs,
         mut progress,
+        skip,
     } = options;
+    let skipped = std::cell::Cell::new(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
         .thread_name(|i| format!("thidua-{i}"))
@@ -361,6 +374,17 @@ pub fn run_batch_opts(
         let (mut bytes, mut urls) = (0, 0);
         while batch.len() < BATCH_ITEMS && bytes < BATCH_BYTES && urls < max_urls {
             let Some(item) = items.next() else { break };
+            if let Some(skip) = skip {
+                let name = match &item {
+                    Item::Spec(spec) if *spec != InputSpec::Stdin => Some(spec.name()),
+                    Item::Raw(raw) if raw.input != "-" => Some(raw.input.clone()),
+                    _ => None,
+                };
+                if name.is_some_and(|n| skip(&n)) {
+                    skipped.set(skipped.get() + 1);
+                    continue;
+                }
+            }
             match &item {
                 Item::Raw(raw) => bytes += raw.bytes.len(),
                 Item::Spec(InputSpec::Url(_)) => urls += 1,
@@ -405,6 +429,7 @@ pub fn run_batch_opts(
     };
     let mut summary = Summary::default();
     let mut write = |done: Vec<Done>, summary: &mut Summary| -> std::io::Result<()> {
+        summary.skipped = skipped.get();
         for (result, bytes) in done {
             summary.bytes += bytes;
             match result {
@@ -447,6 +472,7 @@ pub fn run_batch_opts(
         batch = following?;
         previous = current;
     }
+    summary.skipped = skipped.get();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

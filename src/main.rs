@@ -161,6 +161,11 @@ enum Command {
         /// No progress bar (it is drawn on stderr only when stderr is a terminal).
         #[arg(long)]
         no_progress: bool,
+        /// Continue a killed or interrupted run: keep the records the output (-o, jsonl or
+        /// sqlite) already holds and skip their inputs; a finished output gets the new
+        /// inputs' records added.
+        #[arg(long, requires = "output")]
+        resume: bool,
     },
     /// A unit's rankings, awards, head/deputy years and blocs, oldest first, each with the
     /// meeting date, article URL and evidence sentence, from `extract --format sqlite` output.
@@ -261,6 +266,7 @@ fn main() -> ExitCode {
             format,
             jobs,
             no_progress,
+            resume,
         } => extract(
             inputs,
             output,
@@ -273,6 +279,7 @@ fn main() -> ExitCode {
             Run {
                 jobs: jobs.map(usize::from),
                 progress: !no_progress && std::io::stderr().is_terminal(),
+                resume,
             },
         ),
         Command::History {
@@ -492,6 +499,8 @@ fn normalize(style: ToneStyle, from: thidua::normalize::LegacyFrom) -> ExitCode 
 struct Run {
     jobs: Option<usize>,
     progress: bool,
+    /// Keep what the output holds and skip those inputs.
+    resume: bool,
 }
 
 /// The progress bar of `thidua extract` (drawn on stderr when it is a terminal): documents,
@@ -569,6 +578,13 @@ fn extract(
         eprintln!("thidua: --format {} needs {what}", format_name(format));
         return ExitCode::from(2);
     }
+    if run.resume && format == Format::Csv {
+        eprintln!(
+            "thidua: --resume works with --format jsonl or sqlite (CSV tables are written whole \
+             at the end; use sqlite for a resumable dataset run)"
+        );
+        return ExitCode::from(2);
+    }
     let mut limits = thidua::Limits::default();
     if let Some(max) = fetch.max_bytes {
         limits.max_bytes = max;
@@ -604,36 +620,58 @@ fn extract(
         }
     };
     let mut progress = Progress::new(run.progress);
-    // Runs the batch, writing records with `emit`.
-    let batch = |emit: &mut dyn FnMut(&thidua::Record) -> std::io::Result<()>| {
+    // Runs the batch, writing records with `emit` and skipping the inputs in `done`.
+    let batch = |emit: &mut dyn FnMut(&thidua::Record) -> std::io::Result<()>,
+                 done: &std::collections::HashSet<String>| {
         let progress = std::cell::RefCell::new(&mut progress);
         let mut on_progress = |s: &thidua::Summary| progress.borrow_mut().update(s);
+        let skip = |input: &str| done.contains(input);
+        // Crash drill for the resume tests: die like a killed process (no flushing, no
+        // clean-up) after writing this many records.
+        let abort_after: Option<usize> = std::env::var("THIDUA_TEST_ABORT_AFTER")
+            .ok()
+            .and_then(|n| n.parse().ok());
+        let mut written = 0;
+        let mut emit = |r: &thidua::Record| {
+            if abort_after == Some(written) {
+                std::process::abort();
+            }
+            written += 1;
+            emit(r)
+        };
         let options = thidua::BatchOptions {
             fetcher: fetcher.as_ref(),
             jobs: run.jobs,
             progress: Some(&mut on_progress),
+            skip: (!done.is_empty()).then_some(&skip as &dyn Fn(&str) -> bool),
         };
-        thidua::run_batch_opts(&pipeline, specs, options, emit, |e| {
+        thidua::run_batch_opts(&pipeline, specs, options, &mut emit, |e| {
             progress.borrow().println(&format!("thidua: {e}"))
         })
     };
     let result = match &output {
         Some(path) if format != Format::Jsonl => {
-            let mut sink = match dataset_sink(format, path, patterns.as_deref(), include_text) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("thidua: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            batch(&mut |r| sink.write(r)).and_then(|s| {
+            let (mut sink, done) =
+                match dataset_sink(format, path, patterns.as_deref(), include_text, run.resume) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("thidua: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+            batch(&mut |r| sink.write(r), &done).and_then(|s| {
                 let written = sink.finish().map_err(std::io::Error::other)?;
                 eprintln!("thidua: {}: {written}", path.display());
                 Ok(s)
             })
         }
         Some(path) => {
-            let file = match AtomicFile::create(path) {
+            let opened = if run.resume {
+                AtomicFile::resume(path, thidua::sink::record_input)
+            } else {
+                AtomicFile::create(path).map(|f| (f, Default::default()))
+            };
+            let (file, done) = match opened {
                 Ok(f) => f,
                 Err(e) => {
                     eprintln!("thidua: {e}");
@@ -641,7 +679,7 @@ fn extract(
                 }
             };
             let mut sink = JsonlSink::new(file);
-            batch(&mut |r| sink.write(r)).and_then(|s| {
+            batch(&mut |r| sink.write(r), &done).and_then(|s| {
                 let file = sink.finish()?;
                 file.commit().map_err(std::io::Error::other)?;
                 Ok(s)
@@ -650,7 +688,8 @@ fn extract(
         None => {
             let stdout = std::io::stdout().lock();
             let mut sink = JsonlSink::new(std::io::BufWriter::new(stdout));
-            batch(&mut |r| sink.write(r)).and_then(|s| sink.finish().map(|_| s))
+            batch(&mut |r| sink.write(r), &Default::default())
+                .and_then(|s| sink.finish().map(|_| s))
         }
     };
     progress.finish();
@@ -683,17 +722,29 @@ fn format_name(format: Format) -> &'static str {
     }
 }
 
-/// The CSV or SQLite sink for `extract --format`.
+/// The CSV or SQLite sink for `extract --format`, and (resuming) the inputs it already holds.
 fn dataset_sink(
     format: Format,
     path: &std::path::Path,
     patterns: Option<&std::path::Path>,
     include_text: bool,
-) -> thidua::Result<Box<dyn RecordSink>> {
+    resume: bool,
+) -> thidua::Result<(Box<dyn RecordSink>, std::collections::HashSet<String>)> {
     let lex = thidua::dataset::Lexicon::load(patterns)?;
     Ok(match format {
-        Format::Csv => Box::new(CsvSink::create(path, lex, include_text)?),
-        _ => Box::new(SqliteSink::open(path, lex, include_text)?),
+        Format::Csv => (
+            Box::new(CsvSink::create(path, lex, include_text)?),
+            Default::default(),
+        ),
+        _ => {
+            let sink = SqliteSink::open_with(path, lex, include_text, resume)?;
+            let done = if resume {
+                sink.inputs()?
+            } else {
+                Default::default()
+            };
+            (Box::new(sink), done)
+        }
     })
 }
 

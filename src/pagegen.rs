@@ -31,7 +31,7 @@ pub struct Article {
 impl Article {
     /// Reads an article from plain text: the first paragraph is the title when it is short
     /// and has no final period (as in saved news pages); otherwise the title is the start of
-    /// the first sentence.
+    /// the first sentence, whole words up to 100 characters, a cut one up to its last comma.
     pub fn from_text(id: &str, text: &str) -> Article {
         let mut paragraphs: Vec<String> = text
             .split('\n')
@@ -43,8 +43,25 @@ impl Article {
             paragraphs.remove(0);
             first
         } else {
+            // At most 100 characters, cut between words (a headline never ends mid-word).
             let sentence = first.split(". ").next().unwrap_or("");
-            sentence.chars().take(100).collect()
+            let mut title = String::new();
+            for word in sentence.split(' ') {
+                if title.chars().count() + word.chars().count() + 1 > 100 {
+                    break;
+                }
+                if !title.is_empty() {
+                    title.push(' ');
+                }
+                title.push_str(word);
+            }
+            // A cut sentence ends at its last clause, not in the middle of a list.
+            if title.len() < sentence.len()
+                && let Some(comma) = title.rfind(',')
+            {
+                title.truncate(comma);
+            }
+            title
         };
         Article {
             id: id.to_string(),

@@ -284,62 +284,6 @@ fn garbage_and_odd_markup_never_panic() {
     }
 }
 
-/// Throughput of the HTML reader against bare html5ever parsing on the fixture pages (a
-/// measurement, not a check): `cargo test --release --test integration html_throughput --
-/// --ignored --nocapture`.
-#[test]
-#[ignore]
-fn html_throughput() {
-    let raws: Vec<RawDocument> = cases("tests/fixtures/html")
-        .into_iter()
-        .chain(cases("tests/fixtures/peer"))
-        .map(|(name, page, _)| {
-            let limits = thidua::Limits::default();
-            let mut raw = thidua::source::read_file(&page, &limits).unwrap();
-            raw.id = name;
-            raw
-        })
-        .collect();
-    for (label, set) in [("fixtures", &raws[..8]), ("peer pages", &raws[8..])] {
-        let texts: Vec<String> = set
-            .iter()
-            .map(|r| thidua::html::decode(r).unwrap().text)
-            .collect();
-        let reps = if label == "fixtures" { 400 } else { 20 };
-        let n = (set.len() * reps) as f64;
-        let t = std::time::Instant::now();
-        for _ in 0..reps {
-            for s in &texts {
-                std::hint::black_box(scraper::Html::parse_document(s));
-            }
-        }
-        let bare = t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        for _ in 0..reps {
-            for r in set {
-                std::hint::black_box(thidua::html::read(r).unwrap());
-            }
-        }
-        let read = t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        for _ in 0..reps {
-            for r in set {
-                std::hint::black_box(util::pipeline().process(r).unwrap());
-            }
-        }
-        let full = t.elapsed().as_secs_f64();
-        println!(
-            "{label} ({} pages): html5ever parse {:.0} pages/s; html::read {:.0} pages/s ({:.2}x); whole pipeline {:.0} pages/s ({:.2}x)",
-            set.len(),
-            n / bare,
-            n / read,
-            read / bare,
-            n / full,
-            full / bare
-        );
-    }
-}
-
 /// Bag-of-tokens precision and recall (CJK and Thai characters are tokens of their own).
 fn token_pr(pred: &str, gold: &str) -> (f64, f64) {
     fn tokens(s: &str) -> Vec<String> {

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod batch;
 mod cli;
 mod dataset;
 mod fetch;
@@ -9,5 +10,6 @@ mod golden;
 mod html;
 mod normalize;
 mod patterns;
+mod resume;
 mod shard;
 mod warc;

@@ -26,3 +26,19 @@ impl<W: Write> JsonlSink<W> {
         Ok(self.out)
     }
 }
+
+/// The resume key of a JSON Lines record line: its `doc.input` (the path, URL or
+/// `archive#offset` the document came from), or `None` if the line is not a record.
+pub fn record_input(line: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        doc: Doc,
+    }
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        input: String,
+    }
+    serde_json::from_slice::<Line>(line)
+        .ok()
+        .map(|l| l.doc.input)
+}

@@ -6,8 +6,8 @@ mod jsonl;
 mod sqlite;
 
 pub use csv::CsvSink;
-pub use jsonl::JsonlSink;
-pub use sqlite::{DATASET_FORMAT, SqliteSink};
+pub use jsonl::{JsonlSink, record_input};
+pub use sqlite::{DATASET_FORMAT, RESUME_COMMIT_EVERY, SqliteSink};
 
 use crate::dataset::DatasetSummary;
 use crate::error::{Error, Result};
@@ -24,29 +24,86 @@ pub trait RecordSink {
     fn finish(self: Box<Self>) -> Result<DatasetSummary>;
 }
 
-/// A file written under a temporary name and renamed into place when finished, so a killed
-/// run never leaves a half-written output under the real name.
+/// The name a file is written under until it is complete: `.NAME.partial` beside `dest`.
+/// Stable across runs, so `--resume` finds what a killed run left.
+pub fn partial_path(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    dest.with_file_name(format!(".{name}.partial"))
+}
+
+/// A file written under a temporary name ([`partial_path`]) and renamed into place when
+/// finished, so a killed run never leaves a half-written output under the real name.
 pub struct AtomicFile {
     tmp: PathBuf,
     dest: PathBuf,
     file: Option<std::io::BufWriter<std::fs::File>>,
+    /// Keep the partial file when dropped unfinished (a resumable journal).
+    keep: bool,
 }
 
 impl AtomicFile {
-    /// Starts writing `dest` (as `dest.tmp-PID`).
+    /// Starts writing `dest` afresh (as `.dest.partial`, removed if dropped unfinished).
     pub fn create(dest: &Path) -> Result<AtomicFile> {
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".to_string());
-        let tmp = dest.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = partial_path(dest);
         let file =
             std::fs::File::create(&tmp).map_err(|e| Error::io(tmp.display().to_string(), e))?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
             file: Some(std::io::BufWriter::new(file)),
+            keep: false,
         })
+    }
+
+    /// Continues writing `dest` as a line-oriented journal: takes up the partial file a killed
+    /// run left (or, when there is none, a copy of a finished `dest`), keeps its complete lines
+    /// from the start up to the first one `key` rejects or the first unfinished one, cuts off
+    /// the rest, and appends after them. Returns the file and the keys of the kept lines. The
+    /// partial file stays if the run stops unfinished, so it can be resumed again.
+    pub fn resume(
+        dest: &Path,
+        key: impl Fn(&[u8]) -> Option<String>,
+    ) -> Result<(AtomicFile, std::collections::HashSet<String>)> {
+        use std::io::{Read, Seek};
+        let tmp = partial_path(dest);
+        let err = |e| Error::io(tmp.display().to_string(), e);
+        if !tmp.exists() && dest.exists() {
+            std::fs::copy(dest, &tmp).map_err(err)?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&tmp)
+            .map_err(err)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(err)?;
+        let mut keys = std::collections::HashSet::new();
+        let mut kept = 0;
+        while let Some(len) = bytes[kept..].iter().position(|&b| b == b'\n') {
+            match key(&bytes[kept..kept + len]) {
+                Some(k) => {
+                    keys.insert(k);
+                    kept += len + 1;
+                }
+                None => break,
+            }
+        }
+        file.set_len(kept as u64).map_err(err)?;
+        file.seek(std::io::SeekFrom::End(0)).map_err(err)?;
+        Ok((
+            AtomicFile {
+                tmp: tmp.clone(),
+                dest: dest.to_path_buf(),
+                file: Some(std::io::BufWriter::new(file)),
+                keep: true,
+            },
+            keys,
+        ))
     }
 
     /// Flushes, syncs and renames into place.
@@ -76,7 +133,13 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.is_some() {
+        if let Some(mut file) = self.file.take() {
+            if self.keep {
+                // A resumable journal: what was written stays for the next --resume.
+                let _ = file.flush();
+                return;
+            }
+            drop(file);
             let _ = std::fs::remove_file(&self.tmp);
         }
     }

@@ -22,6 +22,10 @@ use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
+/// Documents per transaction in a resumable run (`--resume`): a killed run loses at most
+/// these, and the next run redoes them.
+pub const RESUME_COMMIT_EVERY: usize = 256;
+
 /// The dataset format written into `dataset_info`.
 pub const DATASET_FORMAT: &str = "thidua.dataset/1";
 
@@ -42,6 +46,11 @@ pub struct SqliteSink {
     path: PathBuf,
     /// When creating a new file: the temporary name to rename from.
     tmp: Option<PathBuf>,
+    /// Resumable run: commit every [`RESUME_COMMIT_EVERY`] documents and keep a new file's
+    /// partial database if the run stops unfinished.
+    resumable: bool,
+    /// Documents written since the last commit.
+    pending: usize,
     lex: Lexicon,
     store_text: bool,
     summary: DatasetSummary,
@@ -152,17 +161,28 @@ fn insert_sql(t: &Table) -> String {
 
 impl SqliteSink {
     /// Opens (or creates) the database and starts the run's transaction. `store_text` fills
-    /// `documents.text`.
+    /// `documents.text`. A new database is built as `.NAME.partial` and renamed into place
+    /// when finished.
     pub fn open(path: &Path, lex: Lexicon, store_text: bool) -> Result<SqliteSink> {
+        SqliteSink::open_with(path, lex, store_text, false)
+    }
+
+    /// Like [`SqliteSink::open`]; with `resumable`, the run commits every
+    /// [`RESUME_COMMIT_EVERY`] documents and a new database's partial file (left by a killed
+    /// run) is taken up instead of started afresh: see [`SqliteSink::inputs`].
+    pub fn open_with(
+        path: &Path,
+        lex: Lexicon,
+        store_text: bool,
+        resumable: bool,
+    ) -> Result<SqliteSink> {
         let (open_path, tmp) = if path.exists() {
             (path.to_path_buf(), None)
         } else {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "dataset.sqlite".to_string());
-            let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-            let _ = std::fs::remove_file(&tmp);
+            let tmp = super::partial_path(path);
+            if !resumable {
+                let _ = std::fs::remove_file(&tmp);
+            }
             (tmp.clone(), Some(tmp))
         };
         let conn = Connection::open(&open_path).map_err(|e| db_err(path, e))?;
@@ -170,6 +190,8 @@ impl SqliteSink {
             conn: Some(conn),
             path: path.to_path_buf(),
             tmp,
+            resumable,
+            pending: 0,
             lex,
             store_text,
             summary: DatasetSummary::default(),
@@ -177,6 +199,19 @@ impl SqliteSink {
         sink.init().map_err(|e| db_err(path, e))?;
         sink.check_format()?;
         Ok(sink)
+    }
+
+    /// The inputs (`doc.input`) of the documents already in the database.
+    pub fn inputs(&self) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT input FROM documents")
+            .map_err(|e| db_err(&self.path, e))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| db_err(&self.path, e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| db_err(&self.path, e))
     }
 
     fn conn(&self) -> &Connection {
@@ -245,6 +280,13 @@ impl SqliteSink {
         let rows = rows_of(record, &self.lex, self.store_text);
         self.insert_document(&rows, &hash).map_err(io)?;
         self.summary.documents += 1;
+        self.pending += 1;
+        if self.resumable && self.pending >= RESUME_COMMIT_EVERY {
+            self.conn()
+                .execute_batch("COMMIT; BEGIN IMMEDIATE;")
+                .map_err(io)?;
+            self.pending = 0;
+        }
         Ok(())
     }
 
@@ -421,6 +463,9 @@ impl Drop for SqliteSink {
         // is removed.
         if let Some(conn) = self.conn.take() {
             drop(conn);
+            if self.resumable {
+                return;
+            }
             if let Some(tmp) = self.tmp.take() {
                 let _ = std::fs::remove_file(tmp);
             }

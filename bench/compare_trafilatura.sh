@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Measures thidua against trafilatura on the same generated portal pages, whole process
+# against whole process, and the other numbers of the speed targets (README "Speed"):
+#
+#   bench/compare_trafilatura.sh            # 2,000 pages (and 20,000 for the memory check)
+#   PAGES=500 BIG=5000 bench/compare_trafilatura.sh
+#
+# Needs cargo, python3 (with venv) and the Python package index (trafilatura is installed in
+# a throwaway venv under the work directory, removed at the end unless KEEP=1). Outside the
+# test suite: timings depend on the machine and on what else runs on it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAGES=${PAGES:-2000}
+BIG=${BIG:-20000}
+WORK=${WORK:-$(mktemp -d /tmp/thidua-bench.XXXXXX)}
+cleanup() { [ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "needs GNU time (/usr/bin/time) for peak memory" >&2; exit 2; }
+
+cargo build --release --quiet
+BIN=target/release/thidua
+echo "== machine: $(nproc) cores, $(uname -srm); work dir $WORK"
+
+$BIN gen-pages --from corpus --pages "$PAGES" --seed 1 --out "$WORK/pages"
+$BIN gen-pages --from corpus --pages "$BIG" --seed 1 --out "$WORK/big"
+
+echo "== trafilatura (throwaway venv)"
+python3 -m venv "$WORK/venv"
+"$WORK/venv/bin/pip" install --quiet --disable-pip-version-check trafilatura lxml_html_clean
+"$WORK/venv/bin/python" -c 'import trafilatura; print("trafilatura", trafilatura.__version__)'
+cat > "$WORK/traf.py" <<'PY'
+import pathlib, sys, trafilatura
+n = 0
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
+    text = trafilatura.extract(path.read_text(encoding="utf-8"))
+    n += text is not None
+print(f"{n} texts", file=sys.stderr)
+PY
+
+# wall seconds and peak RSS (KB) of a command, its stdout discarded
+measure() {
+  "$TIME" -f "%e %M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
+  cat "$WORK/time"
+}
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+
+read -r t_traf m_traf < <(measure "$WORK/venv/bin/python" "$WORK/traf.py" "$WORK/pages")
+read -r t_j1 m_j1 < <(measure "$BIN" extract -j 1 "$WORK/pages")
+read -r t_j2 m_j2 < <(measure "$BIN" extract -j 2 "$WORK/pages")
+read -r t_big m_big < <(measure "$BIN" extract "$WORK/big")
+read -r t_all m_all < <(measure "$BIN" extract "$WORK/pages")
+
+# Text-only input: the corpus articles copied to ~10 MB of .txt.
+mkdir -p "$WORK/text"
+copies=$(( 10000000 / $(cat corpus/*.txt | wc -c) + 1 ))
+for i in $(seq 1 "$copies"); do
+  for f in corpus/*.txt; do cp "$f" "$WORK/text/$(basename "$f" .txt)_$i.txt"; done
+done
+text_mb=$(cat "$WORK"/text/*.txt | wc -c | awk '{ printf "%.1f", $1 / 1e6 }')
+read -r t_text _ < <(measure "$BIN" extract -j 1 "$WORK/text")
+
+echo "== whole process, $PAGES pages ($(du -sh "$WORK/pages" | cut -f1))"
+printf "%-34s %8s s %8s pages/s %8s MB peak\n" \
+  "trafilatura.extract (1 process)" "$t_traf" "$(rate "$PAGES" "$t_traf")" "$((m_traf / 1024))" \
+  "thidua extract -j 1" "$t_j1" "$(rate "$PAGES" "$t_j1")" "$((m_j1 / 1024))" \
+  "thidua extract -j 2" "$t_j2" "$(rate "$PAGES" "$t_j2")" "$((m_j2 / 1024))" \
+  "thidua extract (all cores)" "$t_all" "$(rate "$PAGES" "$t_all")" "$((m_all / 1024))"
+awk -v a="$t_traf" -v b="$t_all" 'BEGIN { printf "thidua / trafilatura, pages/s:    %.1fx (target >= 50x)\n", a / b }'
+awk -v a="$t_j1" -v b="$t_j2" 'BEGIN { printf "speedup from -j 1 to -j 2:        %.2fx (target >= 1.7x)\n", a / b }'
+awk -v a="$m_big" -v b="$m_all" -v n="$BIG" -v p="$PAGES" \
+  'BEGIN { printf "peak RSS %d pages / %d pages:     %.2fx (target <= 1.5x)\n", n, p, a / b }'
+awk -v mb="$text_mb" -v s="$t_text" \
+  'BEGIN { printf "text-only input (%s MB), -j 1:   %.1f MB/s per core (target >= 30)\n", mb, mb / s }'
+echo "== in-memory stages (thidua bench)"
+$BIN bench "$WORK/pages" --repeat 3

@@ -1,0 +1,130 @@
+//! The batch runner (#8): records do not depend on the number of worker threads, the
+//! summary line tells what happened, stderr stays free of progress drawing when it is not a
+//! terminal, and the page generator behind the benchmarks is deterministic.
+
+use crate::util;
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn jobs_do_not_change_the_records_or_their_order() {
+    let one = util::thidua(&["extract", "-j", "1", "corpus/"], None);
+    let two = util::thidua(&["extract", "--jobs", "2", "corpus/"], None);
+    let four = util::thidua(&["extract", "-j", "4", "corpus/"], None);
+    assert_eq!(one.status.code(), Some(0));
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, four.stdout);
+    let out = util::thidua(&["extract", "-j", "0", "corpus/"], None);
+    assert_eq!(out.status.code(), Some(2), "-j 0 is a usage error");
+}
+
+#[test]
+fn summary_line_counts_records_reports_and_failures() {
+    let dir = util::tempdir();
+    std::fs::write(dir.path().join("bad.txt.gz"), b"\x1f\x8b\x08 truncated").unwrap();
+    let out = util::thidua(
+        &[
+            "extract",
+            "corpus/s001.txt",
+            "corpus/s002.txt",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let records = util::jsonl(&out.stdout);
+    let reports = records.iter().filter(|r| r["is_report"] == true).count();
+    let err = stderr(&out);
+    let last = err.lines().last().unwrap();
+    let re = regex::Regex::new(
+        r"^thidua: (\d+) records \((\d+) reports\), (\d+) failed in [0-9.]+ s \([0-9]+ docs/s, [0-9.]+ MB/s\)$",
+    )
+    .unwrap();
+    let caps = re
+        .captures(last)
+        .unwrap_or_else(|| panic!("summary: {last}"));
+    assert_eq!(caps[1].parse::<usize>().unwrap(), records.len());
+    assert_eq!(caps[2].parse::<usize>().unwrap(), reports);
+    assert_eq!(&caps[3], "1");
+    assert!(err.contains("bad.txt.gz"), "the failure is listed: {err}");
+}
+
+#[test]
+fn no_progress_drawing_when_stderr_is_not_a_terminal() {
+    let out = util::thidua(&["extract", "corpus/"], None);
+    let err = stderr(&out);
+    assert!(!err.contains('\x1b'), "no escape codes: {err:?}");
+    assert!(!err.contains('\r'), "no carriage returns: {err:?}");
+    assert_eq!(err.lines().count(), 1, "only the summary: {err}");
+}
+
+#[test]
+fn generated_pages_are_deterministic_and_read_like_their_articles() {
+    let dir = util::tempdir();
+    let generate = |name: &str, seed: &str| {
+        let out_dir = dir.path().join(name);
+        let out = util::thidua(
+            &[
+                "gen-pages",
+                "--from",
+                "corpus",
+                "--pages",
+                "40",
+                "--seed",
+                seed,
+                "--out",
+                out_dir.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let mut pages: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        pages.sort();
+        (out_dir, pages)
+    };
+    let (dir_a, a) = generate("a", "7");
+    let (_, b) = generate("b", "7");
+    let (_, c) = generate("c", "8");
+    assert_eq!(a.len(), 40);
+    assert_eq!(a, b, "same seed, same pages");
+    assert_ne!(a, c, "another seed, other pages");
+
+    // The pages go through the whole HTML path: every page gives a record, and the bloc
+    // names match those of the text articles the pages wrap.
+    let out = util::thidua(&["extract", dir_a.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let records = util::jsonl(&out.stdout);
+    assert_eq!(records.len(), 40);
+    let texts = util::jsonl(&util::thidua(&["extract", "corpus/"], None).stdout);
+    let bloc_of = |id: &str| {
+        texts
+            .iter()
+            .find(|r| r["doc"]["id"] == id)
+            .map(|r| r["bloc"]["name"].clone())
+    };
+    let canonical = regex::Regex::new(r"/tin-tuc/([a-z0-9]+)-\d+\.html").unwrap();
+    let mut matched = 0;
+    for (record, (_, html)) in records.iter().zip(&a) {
+        let html = String::from_utf8_lossy(html);
+        let article = &canonical.captures(&html).expect("canonical URL")[1];
+        assert_eq!(
+            Some(record["bloc"]["name"].clone()),
+            bloc_of(article),
+            "{article}"
+        );
+        matched += 1;
+    }
+    assert_eq!(matched, 40);
+}
