@@ -3,8 +3,10 @@
 measures thidua (bag-of-tokens precision and recall, lower case, CJK/Thai characters as
 tokens; per-page P and R averaged; F1 of the averages), plus title/date/author agreement.
 
-Run with trafilatura installed in a throwaway venv (bench/compare_trafilatura.sh makes one):
-    /tmp/thidua-bench-venv/bin/python bench/peer_trafilatura.py tests/fixtures/peer
+Run with trafilatura installed in a throwaway venv (bench/compare_trafilatura.sh makes one and
+keeps it with KEEP=1):
+    KEEP=1 WORK=/tmp/thidua-bench bench/compare_trafilatura.sh
+    /tmp/thidua-bench/venv/bin/python bench/peer_trafilatura.py tests/fixtures/peer
 Compare with thidua's numbers:
     cargo test --release --test integration peer_pages_quality_floor -- --nocapture
 """
