@@ -77,14 +77,14 @@ pub struct Ctx<'a> {
     /// Publication date when the page or text states one.
     pub published: Option<Ymd>,
     evidence: Vec<(String, Span, Span, String)>,
-    hit_cache: std::cell::RefCell<std::collections::HashMap<String, Vec<Hit<'a>>>>,
+    hit_cache: std::cell::RefCell<rustc_hash::FxHashMap<String, Vec<Hit<'a>>>>,
     /// For each rule (by index), the sentences holding its required literals.
     literal_sentences: std::cell::OnceCell<crate::patterns::LiteralSentences>,
     /// Comparison keys of units by canonical name (see `units::same_unit`).
     unit_keys: std::cell::RefCell<UnitKeys>,
 }
 
-type UnitKeys = std::collections::HashMap<String, std::rc::Rc<(String, Option<String>)>>;
+type UnitKeys = rustc_hash::FxHashMap<String, std::rc::Rc<(String, Option<String>)>>;
 
 impl<'a> Ctx<'a> {
     fn new(text: &'a str, patterns: &'a Patterns, normalizer: &'a Normalizer) -> Ctx<'a> {
@@ -247,7 +247,8 @@ impl<'a> Ctx<'a> {
             .collect();
         points.sort_unstable();
         points.dedup();
-        let mut char_at = std::collections::HashMap::with_capacity(points.len());
+        let mut char_at =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(points.len(), Default::default());
         let (mut byte, mut chars) = (0usize, 0usize);
         for p in points {
             chars += text[byte..p].chars().count();

@@ -8,6 +8,7 @@
 use super::Ctx;
 use super::text::{Span, Word, words};
 use crate::normalize::fold_str;
+use crate::patterns::Gazetteers;
 use crate::record::Unit;
 
 /// Words skipped before a unit in a list or slot ("các đơn vị thành viên là …"). They count
@@ -59,29 +60,98 @@ pub struct UnitSpan {
     pub kind: String,
 }
 
-/// Words of a span with their folded and lower-case forms. Gazetteer words (heads, stops)
-/// compare in lower case with diacritics ("sở" ≠ "số"); simple connectors compare folded.
-pub(crate) struct Cursor<'t> {
-    pub words: Vec<Word<'t>>,
-    pub folded: Vec<String>,
-    pub lower: Vec<String>,
+/// The words of a span with their folded and lower-case forms (see [`Cursor`]).
+pub(crate) struct Tokens<'t> {
+    words: Vec<Word<'t>>,
+    folded: Vec<String>,
+    lower: Vec<String>,
+    /// Where the span starts.
+    from: usize,
 }
 
-impl<'t> Cursor<'t> {
-    pub fn new(text: &'t str, from: usize, limit: usize) -> Cursor<'t> {
+impl<'t> Tokens<'t> {
+    pub fn new(text: &'t str, from: usize, limit: usize) -> Tokens<'t> {
         let words = words(text, from, limit);
         let folded = words.iter().map(|w| fold_str(w.text)).collect();
         let lower = words.iter().map(|w| w.text.to_lowercase()).collect();
-        Cursor {
+        Tokens {
             words,
             folded,
             lower,
+            from,
         }
     }
 
+    /// All the words.
+    pub fn cursor(&self) -> Cursor<'t, '_> {
+        Cursor {
+            words: &self.words,
+            folded: &self.folded,
+            lower: &self.lower,
+            from: self.from,
+        }
+    }
+}
+
+/// Words of a span with their folded and lower-case forms. Gazetteer words (heads, stops)
+/// compare in lower case with diacritics ("sở" ≠ "số"); simple connectors compare folded.
+pub(crate) struct Cursor<'t, 'c> {
+    pub words: &'c [Word<'t>],
+    pub folded: &'c [String],
+    pub lower: &'c [String],
+    /// Where the span starts.
+    from: usize,
+}
+
+impl<'t, 'c> Cursor<'t, 'c> {
+    /// The index of the first word at or after `from` when the words from there are exactly
+    /// what tokenizing from `from` (to the same limit) gives: `from` is not inside a word
+    /// nor past where tokenizing stopped (the end of the last word).
+    fn tail_index(&self, from: usize) -> Option<usize> {
+        let stop = self.words.last().map_or(self.from, |w| w.end);
+        if from < self.from || from > stop {
+            return None;
+        }
+        let k = self.words.partition_point(|w| w.start < from);
+        if k > 0 && self.words[k - 1].end > from {
+            return None;
+        }
+        Some(k)
+    }
+
+    /// The words from byte offset `from` on (see [`Cursor::tail_index`]).
+    pub fn tail_from(&self, from: usize) -> Option<Cursor<'t, 'c>> {
+        let k = self.tail_index(from)?;
+        Some(Cursor {
+            words: &self.words[k..],
+            folded: &self.folded[k..],
+            lower: &self.lower[k..],
+            from,
+        })
+    }
+}
+
+impl Cursor<'_, '_> {
     /// Lower-case words from index `i` on (for gazetteer lookups).
     pub fn lower_from(&self, i: usize) -> Vec<&str> {
         self.lower[i..].iter().take(6).map(String::as_str).collect()
+    }
+
+    /// [`Gazetteers::match_head`] on the words from `i` (most words start no head: they
+    /// are ruled out before collecting the words).
+    pub fn match_head<'g>(&self, gaz: &'g Gazetteers, i: usize) -> Option<(usize, &'g str)> {
+        if !gaz.may_start_head(self.lower[i..].first()?) {
+            return None;
+        }
+        gaz.match_head(&self.lower_from(i))
+    }
+
+    /// [`Gazetteers::match_stop`] on the words from `i`.
+    pub fn match_stop<'g>(&self, gaz: &'g Gazetteers, i: usize) -> Option<(usize, &'g str)> {
+        if !gaz.may_start_stop(self.lower[i..].first()?) {
+            return None;
+        }
+        gaz.match_stop(&self.lower_from(i))
     }
 }
 
@@ -106,7 +176,8 @@ fn filler_len(c: &Cursor, i: usize) -> usize {
 /// Reads the unit that starts at or after `from` (skipping filler words) and ends before
 /// `limit`.
 pub fn unit_at(ctx: &Ctx, from: usize, limit: usize, opts: UnitOpts) -> Option<UnitSpan> {
-    let c = Cursor::new(ctx.text, from, limit);
+    let tokens = Tokens::new(ctx.text, from, limit);
+    let c = tokens.cursor();
     let mut i = 0;
     while i < c.words.len() {
         let n = filler_len(&c, i);
@@ -122,7 +193,7 @@ pub fn unit_at(ctx: &Ctx, from: usize, limit: usize, opts: UnitOpts) -> Option<U
 /// after it.
 fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(UnitSpan, usize)> {
     // "Agribank chi nhánh Cần Thơ": a brand before a lower-case "chi nhánh".
-    if ctx.gaz.match_head(&c.lower_from(i)).is_none()
+    if c.match_head(ctx.gaz, i).is_none()
         && c.words
             .get(i)
             .is_some_and(|w| w.is_capitalized() || w.is_all_caps())
@@ -138,7 +209,7 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     }
     let text = ctx.text;
     let first = c.words.get(i)?;
-    let (head_len, kind) = ctx.gaz.match_head(&c.lower_from(i))?;
+    let (head_len, kind) = c.match_head(ctx.gaz, i)?;
     if NOT_UNITS.contains(&kind) {
         return None;
     }
@@ -188,7 +259,7 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             _ => break,
         }
         if is_lower(w) {
-            if let Some((n, _)) = ctx.gaz.match_stop(&c.lower_from(j)) {
+            if let Some((n, _)) = c.match_stop(ctx.gaz, j) {
                 let noun_use = c.folded[j] == "to" && j > 0 && c.folded[j - 1] == "cac";
                 if !noun_use {
                     let _ = n;
@@ -322,29 +393,14 @@ fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
 
 /// Byte length of a name phrase (`name_phrases.tsv`) starting at `pos`.
 pub fn name_phrase_at(ctx: &Ctx, pos: usize) -> Option<usize> {
-    let rest = &ctx.text[pos..];
-    let first = rest.chars().next()?.to_lowercase().next()?;
-    ctx.gaz
-        .name_phrases
-        .iter()
-        .filter(|p| p.chars().next().and_then(|c| c.to_lowercase().next()) == Some(first))
-        .filter_map(|p| {
-            let n = p.chars().count();
-            let end = match rest.char_indices().nth(n) {
-                Some((i, _)) => i,
-                None if rest.chars().count() == n => rest.len(),
-                None => return None,
-            };
-            (fold_str(&rest[..end]) == fold_str(p)).then_some(end)
-        })
-        .max()
+    ctx.gaz.name_phrase_len(&ctx.text[pos..])
 }
 
 /// A place name without a head: 1–5 capitalized words joined by spaces or " - "
 /// ("Quan Sơn", "Bà Rịa - Vũng Tàu", "M'Drắk").
 fn bare_place_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
     let first = c.words.get(i)?;
-    if !first.is_capitalized() || ctx.gaz.match_head(&c.lower_from(i)).is_some() {
+    if !first.is_capitalized() || c.match_head(ctx.gaz, i).is_some() {
         return None;
     }
     let mut j = i + 1;
@@ -376,7 +432,8 @@ pub fn unit_ending_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpan>
         .filter(|&(i, c)| c == ' ' && i > 0)
         .nth(MAX_UNIT_WORDS)
         .map_or(slot.start, |(i, _)| slot.start + i + 1);
-    let c = Cursor::new(ctx.text, from, slot.end);
+    let tokens = Tokens::new(ctx.text, from, slot.end);
+    let c = tokens.cursor();
     let mut best: Option<UnitSpan> = None;
     for i in 0..c.words.len() {
         if let Some((u, _)) = unit_from_word(ctx, &c, i, opts) {
@@ -406,21 +463,26 @@ pub fn unit_starting_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpa
 /// "UBMTTQVN các tỉnh Quảng Nam, Quảng Ngãi"). `place_kind` is the collective noun when the
 /// list is introduced as places ("huyện").
 pub fn unit_list(ctx: &Ctx, slot: Span, shared: Shared) -> Vec<UnitSpan> {
+    let tokens = Tokens::new(ctx.text, slot.start, slot.end);
+    unit_list_in(ctx, &tokens.cursor(), slot, shared)
+}
+
+/// [`unit_list`] over the words of `slot`, already tokenized.
+fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSpan> {
     let text = ctx.text;
-    let c = Cursor::new(text, slot.start, slot.end);
     let mut items: Vec<UnitSpan> = Vec::new();
     let semicolons = text[slot.start..slot.end].contains(';');
     let mut i = 0;
     let mut shared = shared;
     while i < c.words.len() {
         // "UBMTTQVN các tỉnh Quảng Nam, …": a head distributed over the places that follow.
-        if let Some((hl, kind)) = ctx.gaz.match_head(&c.lower_from(i))
+        if let Some((hl, kind)) = c.match_head(ctx.gaz, i)
             && kind != "place"
             && c.folded.get(i + hl).is_some_and(|w| w == "cac")
             && let Some((kl, "place")) = c
                 .lower
                 .get(i + hl + 1)
-                .and_then(|_| ctx.gaz.match_head(&c.lower_from(i + hl + 1)))
+                .and_then(|_| c.match_head(ctx.gaz, i + hl + 1))
         {
             let kind_words = &c.words[i + hl + 1..i + hl + 1 + kl];
             shared = Shared {
@@ -430,14 +492,14 @@ pub fn unit_list(ctx: &Ctx, slot: Span, shared: Shared) -> Vec<UnitSpan> {
             i += hl + 1 + kl;
             continue;
         }
-        let n = filler_len(&c, i);
+        let n = filler_len(c, i);
         if n > 0 {
             // "các sở Xây dựng, …", "các huyện Yên Sơn, …": a lower-case head after "các" is
             // shared by the items that follow.
             if c.folded[i] == "cac"
                 && let Some(next) = c.words.get(i + 1)
                 && is_lower(next)
-                && let Some((hl, _)) = ctx.gaz.match_head(&c.lower_from(i + 1))
+                && let Some((hl, _)) = c.match_head(ctx.gaz, i + 1)
             {
                 shared.kind = Some(text[next.start..c.words[i + hl].end].to_string());
                 i += 1 + hl;
@@ -446,7 +508,7 @@ pub fn unit_list(ctx: &Ctx, slot: Span, shared: Shared) -> Vec<UnitSpan> {
             i += n;
             continue;
         }
-        if let Some((mut u, next)) = unit_from_word(ctx, &c, i, UnitOpts::default()) {
+        if let Some((mut u, next)) = unit_from_word(ctx, c, i, UnitOpts::default()) {
             // "Thanh tra 6 tỉnh, thành phố: …, Thành phố Hồ Chí Minh": the shared head applies
             // to a place written with its own place word.
             if u.kind == "place"
@@ -455,24 +517,24 @@ pub fn unit_list(ctx: &Ctx, slot: Span, shared: Shared) -> Vec<UnitSpan> {
                 u.expanded = Some(format!("{prefix} {}", ctx.s(u.span)));
             }
             items.push(u);
-            i = skip_note(ctx, &c, next, semicolons);
+            i = skip_note(ctx, c, next, semicolons);
             continue;
         }
         // "các sở Xây dựng, Giao thông vận tải": names after a shared head that is not a place.
         if shared.prefix.is_none()
             && let Some(head) = shared.kind.as_deref()
             && ctx.gaz.unit_head_kind(head).is_some_and(|k| k != "place")
-            && let Some((span, next)) = shared_name_at(ctx, &c, i)
+            && let Some((span, next)) = shared_name_at(ctx, c, i)
         {
             items.push(UnitSpan {
                 span,
                 expanded: Some(format!("{} {}", capitalize_head(head), ctx.s(span))),
                 kind: "shared".to_string(),
             });
-            i = skip_note(ctx, &c, next, semicolons);
+            i = skip_note(ctx, c, next, semicolons);
             continue;
         }
-        if let Some((span, next)) = bare_place_at(ctx, &c, i)
+        if let Some((span, next)) = bare_place_at(ctx, c, i)
             && bare_place_ok(ctx, &items, &shared, span)
         {
             let expanded = expand_shared(ctx, &items, &shared, span);
@@ -481,10 +543,10 @@ pub fn unit_list(ctx: &Ctx, slot: Span, shared: Shared) -> Vec<UnitSpan> {
                 expanded,
                 kind: "bare_place".to_string(),
             });
-            i = skip_note(ctx, &c, next, semicolons);
+            i = skip_note(ctx, c, next, semicolons);
             continue;
         }
-        match continuation(ctx, &c, i, semicolons) {
+        match continuation(ctx, c, i, semicolons) {
             Some(end_word) if !items.is_empty() => {
                 let last = items.last_mut().expect("not empty");
                 last.span.end = c.words[end_word - 1].end;
@@ -554,9 +616,10 @@ pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
                 .map(|(i, c)| i + c.len_utf8()),
         )
         .collect();
-    let c = Cursor::new(ctx.text, region.start, region.end);
+    let tokens = Tokens::new(ctx.text, region.start, region.end);
+    let c = tokens.cursor();
     for (i, w) in c.words.iter().enumerate() {
-        if ctx.gaz.match_head(&c.lower_from(i)).is_some() {
+        if c.match_head(ctx.gaz, i).is_some() {
             starts.push(w.start - region.start);
         }
     }
@@ -564,7 +627,12 @@ pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
     starts.dedup();
     for off in starts {
         let from = region.start + off;
-        let items = unit_list(ctx, Span::new(from, region.end), Shared::none());
+        let slot = Span::new(from, region.end);
+        // The words from a start are a tail of the region's words: tokenized once.
+        let items = match c.tail_from(from) {
+            Some(tail) => unit_list_in(ctx, &tail, slot, Shared::none()),
+            None => unit_list(ctx, slot, Shared::none()),
+        };
         if items.last().is_some_and(|u| u.span.end >= region.end) {
             return items;
         }
@@ -597,7 +665,7 @@ fn continuation(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<usi
         if c.folded[j] == "va" && unit_from_word(ctx, c, j + 1, UnitOpts::default()).is_some() {
             break;
         }
-        if is_lower(&c.words[j]) && ctx.gaz.match_stop(&c.lower_from(j)).is_some() {
+        if is_lower(&c.words[j]) && c.match_stop(ctx.gaz, j).is_some() {
             return None;
         }
         j += 1;
@@ -663,7 +731,7 @@ fn shared_name_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
         if !ctx.text[c.words[j - 1].end..w.start].trim().is_empty() || c.folded[j] == "va" {
             break;
         }
-        if is_lower(w) && ctx.gaz.match_stop(&c.lower_from(j)).is_some() {
+        if is_lower(w) && c.match_stop(ctx.gaz, j).is_some() {
             break;
         }
         j += 1;

@@ -65,16 +65,31 @@ impl Folded {
                 to_original: (0..=original.len() as u32).collect(),
             };
         }
-        let mut text = String::with_capacity(original.len());
-        let mut to_original = Vec::with_capacity(original.len() + 1);
-        for (i, c) in original.char_indices() {
-            let f = fold_char(c);
-            text.push(f);
-            for _ in 0..f.len_utf8() {
+        // Byte by byte: ASCII (most bytes of Vietnamese text) folds without decoding.
+        let bytes = original.as_bytes();
+        let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+        let mut to_original = Vec::with_capacity(bytes.len() + 1);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                out.push(b.to_ascii_lowercase());
                 to_original.push(i as u32);
+                i += 1;
+                continue;
             }
+            let c = original[i..]
+                .chars()
+                .next()
+                .expect("a character starts here");
+            let mut buf = [0u8; 4];
+            let f = fold_char(c).encode_utf8(&mut buf);
+            out.extend_from_slice(f.as_bytes());
+            to_original.extend(std::iter::repeat_n(i as u32, f.len()));
+            i += c.len_utf8();
         }
         to_original.push(original.len() as u32);
+        let text = String::from_utf8(out).expect("folded characters are UTF-8");
         Folded { text, to_original }
     }
 

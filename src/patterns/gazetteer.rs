@@ -2,9 +2,10 @@
 
 use super::PatternFiles;
 use crate::error::PatternError;
-use crate::normalize::{Normalizer, fold_str};
+use crate::normalize::{Normalizer, fold_char, fold_str};
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::HashMap;
+// Fast hashing for the lookup tables (their keys are the gazetteers' own entries).
+use rustc_hash::FxHashMap as HashMap;
 
 /// A province or centrally-run city.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +53,8 @@ pub struct Gazetteers {
     /// Unit head words or phrases ("Sở", "Ủy ban nhân dân", "Trường") with a kind.
     pub unit_heads: Vec<(String, String)>,
     unit_head_index: HashMap<String, String>,
+    /// First words of the unit heads (most words start none: one lookup rules them out).
+    head_starts: rustc_hash::FxHashSet<String>,
     /// Abbreviation → expansion ("TT&TT" → "Thông tin và Truyền thông").
     pub abbreviations: Vec<(String, String)>,
     /// Position titles ("Giám đốc", "Phó Chủ tịch").
@@ -69,10 +72,15 @@ pub struct Gazetteers {
     surname_words: Vec<String>,
     /// Words and phrases that end a unit or bloc-name span, in lower case, with their kind.
     stops: HashMap<String, String>,
+    /// First words of the stop phrases.
+    stop_starts: rustc_hash::FxHashSet<String>,
     /// Longest stop phrase, in words.
     stop_max_words: usize,
     /// Names that contain commas or "và" and must not be split ("Văn hóa, Thể thao và Du lịch").
     pub name_phrases: Vec<String>,
+    /// For each name phrase: its first character in lower case and its folded characters
+    /// (see [`Gazetteers::name_phrase_len`]).
+    name_phrase_keys: Vec<(Option<char>, Vec<char>)>,
 }
 
 struct Table<'a> {
@@ -144,7 +152,7 @@ impl Gazetteers {
         };
 
         let mut provinces = Vec::new();
-        let mut province_index = HashMap::new();
+        let mut province_index = HashMap::default();
         let mut not_bare = Vec::new();
         let t = read_table(files, "provinces.tsv", 1, 2, errors);
         for (line, cols) in &t.rows {
@@ -203,7 +211,7 @@ impl Gazetteers {
         }
 
         let mut unit_heads = Vec::new();
-        let mut unit_head_index = HashMap::new();
+        let mut unit_head_index = HashMap::default();
         let t = read_table(files, "unit_heads.tsv", 2, 2, errors);
         for (_, cols) in &t.rows {
             let head = n(cols[0]);
@@ -227,8 +235,8 @@ impl Gazetteers {
         let mut number_words = Vec::new();
         let mut ordinal_words = Vec::new();
 
-        let mut numbers = HashMap::new();
-        let mut ordinals = HashMap::new();
+        let mut numbers = HashMap::default();
+        let mut ordinals = HashMap::default();
         let t = read_table(files, "numbers.tsv", 3, 3, errors);
         for (line, cols) in &t.rows {
             let Ok(value) = cols[1].parse::<u32>() else {
@@ -284,11 +292,17 @@ impl Gazetteers {
             });
         }
 
-        let mut stops = HashMap::new();
+        let mut stops = HashMap::default();
         let t = read_table(files, "stops.tsv", 2, 2, errors);
         for (_, cols) in &t.rows {
             stops.insert(n(cols[0]).to_lowercase(), cols[1].to_string());
         }
+        let first_words = |keys: std::collections::hash_map::Keys<'_, String, String>| {
+            keys.map(|k| k.split(' ').next().unwrap_or("").to_string())
+                .collect::<rustc_hash::FxHashSet<String>>()
+        };
+        let head_starts = first_words(unit_head_index.keys());
+        let stop_starts = first_words(stops.keys());
         let stop_max_words = stops
             .keys()
             .map(|k| k.split(' ').count())
@@ -296,7 +310,14 @@ impl Gazetteers {
             .unwrap_or(1);
 
         let t = read_table(files, "name_phrases.tsv", 1, 1, errors);
-        let name_phrases = t.rows.iter().map(|(_, c)| n(c[0])).collect();
+        let name_phrases: Vec<String> = t.rows.iter().map(|(_, c)| n(c[0])).collect();
+        let name_phrase_keys = name_phrases
+            .iter()
+            .map(|p| {
+                let first = p.chars().next().and_then(|c| c.to_lowercase().next());
+                (first, p.chars().map(fold_char).collect())
+            })
+            .collect();
         errors.extend(problems);
 
         Gazetteers {
@@ -308,6 +329,7 @@ impl Gazetteers {
             sites,
             unit_heads,
             unit_head_index,
+            head_starts,
             abbreviations,
             titles,
             surnames,
@@ -318,8 +340,10 @@ impl Gazetteers {
             surname_words,
             awards,
             stops,
+            stop_starts,
             stop_max_words,
             name_phrases,
+            name_phrase_keys,
         }
     }
 
@@ -406,6 +430,9 @@ impl Gazetteers {
     /// The longest unit head made of the first words (in lower case, with diacritics: "sở" is
     /// a head, "số" is not): (word count, kind).
     pub fn match_head(&self, lower_words: &[&str]) -> Option<(usize, &str)> {
+        if !self.may_start_head(lower_words.first()?) {
+            return None;
+        }
         longest_phrase(lower_words, 4, |k| {
             self.unit_head_index.get(k).map(String::as_str)
         })
@@ -414,9 +441,22 @@ impl Gazetteers {
     /// The longest stop phrase made of the first words (in lower case, with diacritics:
     /// "có" stops a name, "cơ" does not): (word count, kind).
     pub fn match_stop(&self, lower_words: &[&str]) -> Option<(usize, &str)> {
+        if !self.may_start_stop(lower_words.first()?) {
+            return None;
+        }
         longest_phrase(lower_words, self.stop_max_words, |k| {
             self.stops.get(k).map(String::as_str)
         })
+    }
+
+    /// Whether a unit head starts with this word (in lower case).
+    pub fn may_start_head(&self, lower_word: &str) -> bool {
+        self.head_starts.contains(lower_word)
+    }
+
+    /// Whether a stop phrase starts with this word (in lower case).
+    pub fn may_start_stop(&self, lower_word: &str) -> bool {
+        self.stop_starts.contains(lower_word)
     }
 
     /// True when the word is a family name (compared in lower case with diacritics: "Trương"
@@ -446,6 +486,27 @@ impl Gazetteers {
             .or_else(|| self.numbers.get(&f))
             .copied()
             .or_else(|| roman(w))
+    }
+
+    /// Byte length of the longest name phrase (`name_phrases.tsv`) that `rest` starts with:
+    /// the same first letter in lower case, and the same characters once folded.
+    pub fn name_phrase_len(&self, rest: &str) -> Option<usize> {
+        let first = rest.chars().next()?.to_lowercase().next()?;
+        let mut best = None;
+        for (phrase_first, folded) in &self.name_phrase_keys {
+            if *phrase_first != Some(first) {
+                continue;
+            }
+            let mut chars = rest.char_indices();
+            if folded
+                .iter()
+                .all(|&f| chars.next().is_some_and(|(_, c)| fold_char(c) == f))
+            {
+                let end = chars.next().map_or(rest.len(), |(i, _)| i);
+                best = best.max(Some(end));
+            }
+        }
+        best
     }
 
     /// The stop kind of a folded phrase, if it ends name spans.

@@ -406,7 +406,11 @@ pub type ByteRegex = regex_automata::meta::Regex;
 /// stands for any run of non-ASCII bytes when it holds non-ASCII characters. The folded text
 /// is ASCII for Vietnamese, so this loses nothing there, and the automaton is a fraction of
 /// the Unicode one (compiling the prefilters was a third of the start-up time).
-fn compile_prefilter(source: &str) -> Result<ByteRegex, String> {
+///
+/// A prefilter that only checks single sentences (`sentences_only`) runs its lazy DFA
+/// forward without literal optimizations: on a short haystack, the reverse-inner literal
+/// strategy gains nothing and often falls back to the slow NFA simulation.
+fn compile_prefilter(source: &str, sentences_only: bool) -> Result<ByteRegex, String> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
@@ -416,7 +420,8 @@ fn compile_prefilter(source: &str) -> Result<ByteRegex, String> {
         .utf8_empty(false)
         .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
         .nfa_size_limit(Some(64 * 1024 * 1024))
-        .hybrid_cache_capacity(4 * 1024 * 1024);
+        .hybrid_cache_capacity(4 * 1024 * 1024)
+        .auto_prefilter(!sentences_only);
     regex_automata::meta::Regex::builder()
         .configure(config)
         .build_from_hir(&bytes_superset(&hir))
@@ -659,10 +664,16 @@ fn build_rule(
     let prefilter_src = macros
         .expand(raw.pattern.get_ref())
         .map(|p| prefilter_source(&prepare(&p, MatchOn::Folded, normalizer)));
+    let required = prefilter_src
+        .as_deref()
+        .map(super::literals::required_literals)
+        .unwrap_or_default();
+    // A rule with required literals finds its candidate sentences through them, so its
+    // prefilter only ever checks one sentence.
     let prefilter = match prefilter_src
         .as_deref()
         .map_err(Clone::clone)
-        .and_then(compile_prefilter)
+        .and_then(|src| compile_prefilter(src, !required.is_empty()))
     {
         Ok(r) => r,
         Err(e) => {
@@ -671,10 +682,6 @@ fn build_rule(
         }
     };
     let slot_names = regex.capture_names().map(|n| n.map(Arc::from)).collect();
-    let required = prefilter_src
-        .as_deref()
-        .map(super::literals::required_literals)
-        .unwrap_or_default();
     let mut compile_opt = |field: &Option<Spanned<String>>, what: &str| match field {
         None => Ok(None),
         Some(s) => build(s.get_ref()).map(Some).map_err(|e| {
