@@ -54,7 +54,7 @@ fn every_corpus_record_satisfies_the_schema() {
 }
 
 /// Fields whose value is written verbatim in the text: the evidence offsets point at it.
-fn verbatim_value(record: &Value, field: &str) -> Option<String> {
+pub fn verbatim_value(record: &Value, field: &str) -> Option<String> {
     let get = |path: &[&str]| -> Option<String> {
         let mut v = record;
         for k in path {

@@ -10,6 +10,8 @@ mod golden;
 mod html;
 mod normalize;
 mod patterns;
+mod props;
 mod resume;
 mod shard;
 mod warc;
+mod zoo;

@@ -148,7 +148,12 @@ fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
         let Some(s) = shorter.max_by_key(|(_, n, _)| n.len()) else {
             break;
         };
-        let extra = &longer_text[ctx.s(mentions[s.0].span).len()..];
+        // The names agree folded, one character for one: the shorter may be written with
+        // other marks ("Xa" beside "Xã"), so cut by characters, not bytes.
+        let extra = longer_text
+            .char_indices()
+            .nth(s.1.chars().count())
+            .map_or("", |(at, _)| &longer_text[at..]);
         if extra
             .split_whitespace()
             .all(|w| w.chars().next().is_some_and(char::is_lowercase))

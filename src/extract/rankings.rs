@@ -121,8 +121,10 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
         {
             let overlap =
                 units_for[i].len() > 1 && units_for[i + 1].iter().any(|u| units_for[i].contains(u));
-            if overlap || b.region.start <= a.region.start {
-                let first = units_for[i][0].clone();
+            // (The first phrase may have found no unit at all.)
+            if (overlap || b.region.start <= a.region.start)
+                && let Some(first) = units_for[i].first().cloned()
+            {
                 units_for[i].truncate(1);
                 units_for[i + 1].retain(|u| *u != first);
             }

@@ -108,11 +108,16 @@ fn cut_point(text: &str, from: usize) -> usize {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let window = &text[from + MAX_SENTENCE_BYTES / 2..end];
+    // The middle of the window may fall inside a multi-byte character too.
+    let mut mid = from + MAX_SENTENCE_BYTES / 2;
+    while !text.is_char_boundary(mid) {
+        mid -= 1;
+    }
+    let window = &text[mid..end];
     [';', ',', ' ']
         .iter()
         .find_map(|&c| window.rfind(c))
-        .map_or(end, |p| from + MAX_SENTENCE_BYTES / 2 + p + 1)
+        .map_or(end, |p| mid + p + 1)
 }
 
 fn is_abbrev_before(text: &str, dot: usize) -> bool {
@@ -146,8 +151,7 @@ impl Word<'_> {
 
     /// True when every letter is upper case and there are at least two ("UBND", "TT&TT").
     pub fn is_all_caps(&self) -> bool {
-        let letters: Vec<char> = self.text.chars().filter(|c| c.is_alphabetic()).collect();
-        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+        all_caps_letters(self.text).is_some_and(|n| n >= 2)
     }
 
     /// True for digits only.
@@ -201,8 +205,19 @@ pub fn next_word(text: &str, from: usize, limit: usize) -> Option<Word<'_>> {
 }
 
 fn is_all_caps_word(s: &str) -> bool {
-    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
+    all_caps_letters(s).is_some_and(|n| n >= 1)
+}
+
+/// The number of letters of `s` when every one is upper case, `None` otherwise.
+fn all_caps_letters(s: &str) -> Option<usize> {
+    let mut n = 0;
+    for c in s.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
 }
 
 /// All words in `[from, limit)`.

@@ -50,6 +50,21 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded> {
             warnings,
         });
     }
+    if declared.is_none_or(|(enc, _)| enc == encoding_rs::UTF_8)
+        && let Some((text, legacy_lines, lossy_lines)) = decode_mixed(bytes)
+    {
+        if legacy_lines > 0 {
+            warnings.push(format!(
+                "bytes are partly UTF-8: {legacy_lines} lines read as windows-1252 (legacy Vietnamese encodings are converted by the normalizer), the others as UTF-8"
+            ));
+        }
+        if lossy_lines > 0 {
+            warnings.push(format!(
+                "invalid UTF-8 byte sequences replaced with U+FFFD in {lossy_lines} lines"
+            ));
+        }
+        return Ok(Decoded { text, warnings });
+    }
     let encoding = match declared {
         Some((enc, _)) if enc == encoding_rs::UTF_8 => {
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
@@ -133,6 +148,57 @@ fn latin(enc: &'static Encoding) -> bool {
     .contains(&enc)
 }
 
+/// Bytes that are UTF-8 only in part: lines pasted together from sources in different
+/// encodings (a UTF-8 article with TCVN3 or windows-1258 lines) or a few stray bytes. Each line
+/// is read on its own: as UTF-8 when it is valid, or when its multi-byte characters outnumber
+/// its invalid bytes (which become U+FFFD); otherwise as windows-1252, which the normalizer's
+/// legacy converter reads as TCVN3, VNI or windows-1258 line by line. `None` (decode the
+/// whole text in one charset) unless the lines read as UTF-8 hold at least 8 multi-byte
+/// characters, and at least a quarter as many as the other lines hold invalid bytes: text in
+/// a legacy encoding practically never has any, text in a double-byte one (GBK, Shift_JIS)
+/// only by chance. Returns the text and the numbers of lines read as windows-1252 and of lines
+/// read as UTF-8 with replacements.
+fn decode_mixed(bytes: &[u8]) -> Option<(String, usize, usize)> {
+    // Per line: read as UTF-8? how many multi-byte characters? any invalid byte?
+    let verdict = |line: &[u8]| {
+        let (mut multi, mut invalid) = (0, 0);
+        for chunk in line.utf8_chunks() {
+            multi += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+            invalid += chunk.invalid().len();
+        }
+        (invalid == 0 || multi > invalid, multi, invalid)
+    };
+    let lines = || bytes.split_inclusive(|&b| b == b'\n');
+    let (mut utf8_chars, mut other_invalid) = (0, 0);
+    for (utf8, multi, invalid) in lines().map(verdict) {
+        if utf8 {
+            utf8_chars += multi;
+        } else {
+            other_invalid += invalid;
+        }
+    }
+    if utf8_chars < 8 || 4 * utf8_chars < other_invalid {
+        return None;
+    }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let (mut legacy_lines, mut lossy_lines) = (0, 0);
+    for line in lines() {
+        let (utf8, _, invalid) = verdict(line);
+        if utf8 {
+            lossy_lines += usize::from(invalid > 0);
+            text.push_str(&String::from_utf8_lossy(line));
+        } else {
+            legacy_lines += 1;
+            text.push_str(
+                &encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(line)
+                    .0,
+            );
+        }
+    }
+    Some((text, legacy_lines, lossy_lines))
+}
+
 fn detect(bytes: &[u8]) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
@@ -201,7 +267,17 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    // The first byte by a plain scan, then the rest (comparing every window was slow).
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(p) = haystack[from..].iter().position(|&b| b == first) {
+        let at = from + p;
+        if haystack[at + 1..].starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -268,6 +344,44 @@ mod tests {
         page.extend_from_slice("Khối".as_bytes());
         assert_eq!(meta_charset(&page), None);
         assert!(decode(&raw(&page)).unwrap().text.ends_with("Khối"));
+    }
+
+    #[test]
+    fn mixed_utf8_and_legacy_lines_are_read_line_by_line() {
+        let mut bytes = "Khối thi đua các cơ quan Nội chính tỉnh năm 2022.\n"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(b"Xin ch\xb5o c\xb8c b\xb9n\n"); // TCVN3
+        bytes.extend_from_slice("Sở Tư pháp xếp thứ nhất ".as_bytes());
+        bytes.extend_from_slice(b"\xff.\n");
+        bytes.push(0xff); // a stray byte in a UTF-8 line
+        bytes.extend_from_slice("Sở Y tế được tặng Cờ thi đua.".as_bytes());
+        let d = decode(&raw(&bytes)).unwrap();
+        let lines: Vec<&str> = d.text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Khối thi đua các cơ quan Nội chính tỉnh năm 2022."
+        );
+        assert_eq!(
+            lines[1], "Xin ch\u{b5}o c\u{b8}c b\u{b9}n",
+            "windows-1252 for the converter"
+        );
+        assert_eq!(lines[2], "Sở Tư pháp xếp thứ nhất \u{fffd}.");
+        assert_eq!(lines[3], "\u{fffd}Sở Y tế được tặng Cờ thi đua.");
+        assert!(
+            d.warnings
+                .iter()
+                .any(|w| w.contains("1 lines read as windows-1252"))
+        );
+        // Legacy text alone is not mixed: it goes to the detector as before; nor is text in
+        // a double-byte encoding with a few lines that happen to be valid UTF-8.
+        let mut chance = encoding_rs::GBK
+            .encode(&"中文新闻报道内容。\n".repeat(50))
+            .0
+            .into_owned();
+        chance.extend_from_slice("Khối thi đua các cơ quan Nội chính tỉnh năm 2023\n".as_bytes());
+        assert!(decode_mixed(&chance).is_none());
+        assert!(decode_mixed(b"Xin ch\xb5o c\xb8c b\xb9n\nT\xabi \xae\xed h\xe4c").is_none());
     }
 
     #[test]

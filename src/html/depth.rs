@@ -6,6 +6,11 @@
 //! the tags (void elements, raw-text elements, comments and implied end tags of p/li/td …
 //! accounted for) and, when it goes past [`MAX_DEPTH`], drops the start tags beyond it (and
 //! as many end tags), keeping all text. Ordinary pages are returned unchanged.
+//!
+//! The same pass bounds the size of the tree: each node costs a few hundred bytes once
+//! parsed, so a 64 MiB page of `<b>x</b>` would take gigabytes. Past [`MAX_NODES`] elements
+//! and comments, the remaining markup is dropped (script and style contents with it) and only
+//! the text is kept.
 
 use std::borrow::Cow;
 
@@ -31,6 +36,88 @@ const RAW: [&[u8]; 10] = [
 /// Start tags that close an open element of the same name.
 const SELF_CLOSING_SIBLINGS: [&[u8]; 8] =
     [b"p", b"li", b"dt", b"dd", b"option", b"tr", b"td", b"th"];
+/// Elements that keep an `<li>`, `<dd>` or `<dt>` from closing one further out: the HTML
+/// parser's "special" elements but address, div and p (so `<ul><li><ul><li>` nests).
+const LIST_SCOPE: [&[u8]; 48] = [
+    b"applet",
+    b"article",
+    b"aside",
+    b"blockquote",
+    b"body",
+    b"button",
+    b"caption",
+    b"center",
+    b"colgroup",
+    b"dd",
+    b"details",
+    b"dir",
+    b"dl",
+    b"dt",
+    b"fieldset",
+    b"figcaption",
+    b"figure",
+    b"footer",
+    b"form",
+    b"frameset",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"header",
+    b"hgroup",
+    b"html",
+    b"iframe",
+    b"li",
+    b"listing",
+    b"main",
+    b"marquee",
+    b"menu",
+    b"nav",
+    b"object",
+    b"ol",
+    b"pre",
+    b"section",
+    b"select",
+    b"summary",
+    b"table",
+    b"tbody",
+    b"td",
+    b"template",
+    b"th",
+    b"ul",
+];
+/// Elements that keep a `<tr>`, `<td>` or `<th>` from closing one further out.
+const TABLE_SCOPE: [&[u8]; 3] = [b"table", b"template", b"html"];
+/// Elements that keep a `<p>` from closing one further out ("button scope").
+const BUTTON_SCOPE: [&[u8]; 10] = [
+    b"applet",
+    b"button",
+    b"caption",
+    b"html",
+    b"marquee",
+    b"object",
+    b"table",
+    b"td",
+    b"template",
+    b"th",
+];
+const P: [&[u8]; 1] = [b"p"];
+/// Formatting elements: closed across a block, the parser reopens them inside it.
+const FORMATTING: [&[u8]; 14] = [
+    b"a", b"b", b"big", b"code", b"em", b"font", b"i", b"nobr", b"s", b"small", b"strike",
+    b"strong", b"tt", b"u",
+];
+
+/// A block ("special") element, which a misnested formatting end tag leaves open.
+fn is_block(name: &[u8]) -> bool {
+    is(&LIST_SCOPE, name) || is(&[b"address", b"div", b"p"], name)
+}
+const LI: [&[u8]; 1] = [b"li"];
+const DD_DT: [&[u8]; 2] = [b"dd", b"dt"];
+const TR: [&[u8]; 1] = [b"tr"];
+const TD_TH: [&[u8]; 2] = [b"td", b"th"];
 /// Start tags that close an open `<p>`.
 const CLOSES_P: [&[u8]; 16] = [
     b"div",
@@ -51,18 +138,41 @@ const CLOSES_P: [&[u8]; 16] = [
     b"pre",
 ];
 
-/// The source, with start tags beyond [`MAX_DEPTH`] levels removed when there are any.
+/// Most elements and comments kept (real pages have a few thousand).
+pub const MAX_NODES: usize = 200_000;
+
+/// What [`limit`] had to cut.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limited {
+    /// Nesting went deeper than [`MAX_DEPTH`].
+    pub too_deep: bool,
+    /// More than [`MAX_NODES`] elements and comments.
+    pub too_many: bool,
+}
+
+/// The source, with start tags beyond [`MAX_DEPTH`] levels removed when there are any (and
+/// the markup after [`MAX_NODES`] nodes).
 pub fn limit_nesting(source: &str) -> Cow<'_, str> {
+    limit(source).0
+}
+
+/// [`limit_nesting`], saying what was cut.
+pub fn limit(source: &str) -> (Cow<'_, str>, Limited) {
     let opens = source.bytes().filter(|&b| b == b'<').count();
     if opens <= MAX_DEPTH {
-        return Cow::Borrowed(source);
+        return (Cow::Borrowed(source), Limited::default());
     }
-    if scan(source, None) <= MAX_DEPTH {
-        return Cow::Borrowed(source);
+    let seen = scan(source, None);
+    let limited = Limited {
+        too_deep: seen.depth > MAX_DEPTH,
+        too_many: seen.nodes > MAX_NODES,
+    };
+    if limited == Limited::default() {
+        return (Cow::Borrowed(source), limited);
     }
     let mut out = String::with_capacity(source.len());
     scan(source, Some(&mut out));
-    Cow::Owned(out)
+    (Cow::Owned(out), limited)
 }
 
 fn is(list: &[&[u8]], name: &[u8]) -> bool {
@@ -96,12 +206,57 @@ fn tag_end(b: &[u8], from: usize) -> usize {
     b.len()
 }
 
-/// Walks the tags; returns the deepest nesting seen. With `out`, copies the source there
-/// without the start tags beyond [`MAX_DEPTH`] and as many end tags.
-fn scan(source: &str, mut out: Option<&mut String>) -> usize {
+/// Where in the stack is the open element that a start tag `name` (p, li, dd, dt, option, tr,
+/// td, th) closes implicitly, as the HTML parser does: li closes an li and dd or dt a dd or dt
+/// unless a [`LIST_SCOPE`] element lies in between; tr, td and th close theirs within the
+/// enclosing table; p closes a p within its button scope; option closes an option that is the
+/// current node. Only the 16 innermost
+/// elements are looked at, so the scan stays linear.
+fn open_sibling(stack: &[&[u8]], name: &[u8]) -> Option<usize> {
+    let (targets, stops): (&[&[u8]], &[&[u8]]) = if is(&P, name) {
+        (&P, &BUTTON_SCOPE)
+    } else if is(&LI, name) {
+        (&LI, &LIST_SCOPE)
+    } else if is(&DD_DT, name) {
+        (&DD_DT, &LIST_SCOPE)
+    } else if is(&TR, name) {
+        (&TR, &TABLE_SCOPE)
+    } else if is(&TD_TH, name) {
+        (&TD_TH, &TABLE_SCOPE)
+    } else {
+        let top = stack.len().checked_sub(1)?;
+        return stack[top].eq_ignore_ascii_case(name).then_some(top);
+    };
+    let floor = stack.len().saturating_sub(16);
+    for pos in (floor..stack.len()).rev() {
+        if is(targets, stack[pos]) {
+            return Some(pos);
+        }
+        if is(stops, stack[pos]) {
+            return None;
+        }
+    }
+    None
+}
+
+/// What [`scan`] saw.
+struct Seen {
+    /// Deepest nesting.
+    depth: usize,
+    /// Elements and comments.
+    nodes: usize,
+}
+
+/// Walks the tags; returns the deepest nesting and the number of nodes seen. With `out`,
+/// copies the source there without the start tags beyond [`MAX_DEPTH`] and as many end tags,
+/// and without any markup after [`MAX_NODES`] nodes.
+fn scan(source: &str, mut out: Option<&mut String>) -> Seen {
     let b = source.as_bytes();
     let mut stack: Vec<&[u8]> = Vec::with_capacity(64);
     let mut max = 0;
+    let mut nodes = 0usize;
+    // Past the node cap (when copying), markup is dropped.
+    let full = |nodes: usize, out: &Option<&mut String>| out.is_some() && nodes >= MAX_NODES;
     let mut dropped = 0usize;
     let mut copied = 0usize;
     let mut i = 0;
@@ -116,10 +271,18 @@ fn scan(source: &str, mut out: Option<&mut String>) -> usize {
         let next = b.get(lt + 1).copied().unwrap_or(0);
         if b[lt + 1..].starts_with(b"!--") {
             i = find(b, lt + 4, b"-->").map_or(b.len(), |p| p + 3);
+            if full(nodes, &out) {
+                skip(&mut out, &mut copied, lt, i);
+            }
+            nodes += 1;
             continue;
         }
         if next == b'!' || next == b'?' {
             i = tag_end(b, lt + 1);
+            if full(nodes, &out) {
+                skip(&mut out, &mut copied, lt, i);
+            }
+            nodes += 1;
             continue;
         }
         let end_tag = next == b'/';
@@ -140,6 +303,15 @@ fn scan(source: &str, mut out: Option<&mut String>) -> usize {
         let name = &b[name_start..name_end];
         let end = tag_end(b, name_end);
         i = end;
+        if full(nodes, &out) {
+            if !end_tag && is(&RAW, name) {
+                // The script or style text goes too, up to and with its end tag.
+                let close = [&b"</"[..], name].concat();
+                i = find(b, end, &close).map_or(b.len(), |p| tag_end(b, p + 2));
+            }
+            skip(&mut out, &mut copied, lt, i);
+            continue;
+        }
         if end_tag {
             if dropped > 0 {
                 dropped -= 1;
@@ -151,10 +323,19 @@ fn scan(source: &str, mut out: Option<&mut String>) -> usize {
                 .iter()
                 .rposition(|n| n.eq_ignore_ascii_case(name))
             {
-                stack.truncate(top + pos);
+                let pos = top + pos;
+                if is(&FORMATTING, name) && stack[pos + 1..].iter().any(|n| is_block(n)) {
+                    // The adoption agency (`<b><div></b>`): the block stays open, moved out
+                    // of the formatting element, and a copy of that element opens inside it.
+                    let element = stack.remove(pos);
+                    stack.push(element);
+                } else {
+                    stack.truncate(pos);
+                }
             }
             continue;
         }
+        nodes += 1;
         if is(&RAW, name) {
             let mut close = Vec::with_capacity(name.len() + 2);
             close.extend_from_slice(b"</");
@@ -165,19 +346,16 @@ fn scan(source: &str, mut out: Option<&mut String>) -> usize {
         if is(&VOID, name) {
             continue;
         }
-        if is(&SELF_CLOSING_SIBLINGS, name) {
-            let top = stack.len().saturating_sub(4);
-            if let Some(pos) = stack[top..]
-                .iter()
-                .rposition(|n| n.eq_ignore_ascii_case(name))
-            {
-                stack.truncate(top + pos);
-            }
+        if is(&SELF_CLOSING_SIBLINGS, name)
+            && let Some(pos) = open_sibling(&stack, name)
+        {
+            stack.truncate(pos);
         }
         if is(&CLOSES_P, name) && stack.last().is_some_and(|n| n.eq_ignore_ascii_case(b"p")) {
             stack.pop();
         }
         if stack.len() >= MAX_DEPTH && out.is_some() {
+            nodes -= 1;
             dropped += 1;
             skip(&mut out, &mut copied, lt, end);
             continue;
@@ -188,7 +366,7 @@ fn scan(source: &str, mut out: Option<&mut String>) -> usize {
     if let Some(o) = out {
         o.push_str(&source[copied..]);
     }
-    max
+    Seen { depth: max, nodes }
 }
 
 #[cfg(test)]
@@ -210,7 +388,53 @@ mod tests {
         let page = format!("{}deep text{}", "<div>".repeat(n), "</div>".repeat(n));
         let out = limit_nesting(&page);
         assert!(out.contains("deep text"));
-        assert!(scan(&out, None) <= MAX_DEPTH);
+        assert!(scan(&out, None).depth <= MAX_DEPTH);
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
+    }
+
+    #[test]
+    fn markup_past_the_node_cap_is_dropped_and_text_kept() {
+        let page = format!(
+            "<html><body><div>{}<!-- c --><script>var secret;</script><p>tail</div>",
+            "<b>x</b>".repeat(MAX_NODES + 10)
+        );
+        let (out, limited) = limit(&page);
+        assert!(limited.too_many && !limited.too_deep);
+        assert!(out.matches("<b>").count() < MAX_NODES);
+        assert!(out.ends_with("xxxtail"), "{}", &out[out.len() - 40..]);
+        assert!(!out.contains("secret") && !out.contains("<!--"));
+        assert!(scan(&out, None).nodes <= MAX_NODES);
+    }
+
+    #[test]
+    fn nested_lists_and_tables_count_as_deep() {
+        // An <li> does not close the <li> of an outer list: html5ever nests these, and a
+        // page of 100,000 of them stalled it (found by the hostile-input zoo).
+        for open in ["<ul><li>", "<dl><dd>", "<ol><li><b>", "<table><tr><td>"] {
+            let page = format!("{}text", open.repeat(5000));
+            assert!(scan(&page, None).depth > MAX_DEPTH, "{open}");
+            assert!(
+                scan(&limit_nesting(&page), None).depth <= MAX_DEPTH,
+                "{open}"
+            );
+        }
+        // Siblings left open close each other, through inline and div wrappers.
+        // Formatting elements closed across a block nest the block deeper each time.
+        let page = "<b><div></b>".repeat(5000);
+        assert!(scan(&page, None).depth > MAX_DEPTH);
+        assert!(scan(&limit_nesting(&page), None).depth <= MAX_DEPTH);
+        for (parent, sibling) in [
+            ("<div>", "<font><p>a</font></p>"),
+            ("<div>", "<b><div>a</div></b>"),
+            ("<ul>", "<li>a<b>b"),
+            ("<ol>", "<li><div>a"),
+            ("<dl>", "<dt>a<dd>b"),
+            ("<table>", "<tr><td>a<td><ul><li>b</ul>"),
+            ("<div>", "<p><i>a"),
+            ("<select>", "<option>a"),
+        ] {
+            let page = format!("<body>{parent}{}", sibling.repeat(5000));
+            assert!(scan(&page, None).depth < 16, "{sibling}");
+        }
     }
 }

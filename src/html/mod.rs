@@ -2,10 +2,11 @@
 //! and the removal of page leftovers (menus, related-news lists, comment forms) from text.
 //!
 //! For an HTML page: the bytes are decoded ([`decode`]), nesting deeper than
-//! [`depth::MAX_DEPTH`] is flattened, html5ever parses once, one iterative walk turns the
-//! DOM into a flat arena of elements and lines ([`dom`]), the article is chosen by scoring
-//! blocks ([`content`]) or by a site profile from `patterns/html/sites.toml` ([`profiles`]),
-//! and the metadata comes from `<meta>`, JSON-LD, `<time>` and visible stamps ([`meta`]).
+//! [`depth::MAX_DEPTH`] is flattened (and markup past [`depth::MAX_NODES`] elements dropped),
+//! html5ever parses once, one iterative walk turns the DOM into a flat arena of elements and
+//! lines ([`dom`]), the article is chosen by scoring blocks ([`content`]) or by a site profile
+//! from `patterns/html/sites.toml` ([`profiles`]), and the metadata comes from `<meta>`,
+//! JSON-LD, `<time>` and visible stamps ([`meta`]).
 
 mod content;
 mod dates;
@@ -100,12 +101,18 @@ impl Reader {
 
     /// Reads decoded HTML; `url` is where the page came from, when known.
     pub fn read_html(&self, source: &str, url: Option<&str>) -> Page {
-        let source = depth::limit_nesting(source);
+        let (source, limited) = depth::limit(source);
         let mut page = Page::default();
-        if let std::borrow::Cow::Owned(_) = source {
+        if limited.too_deep {
             page.warnings.push(format!(
                 "HTML nested deeper than {} levels; deeper tags ignored",
                 depth::MAX_DEPTH
+            ));
+        }
+        if limited.too_many {
+            page.warnings.push(format!(
+                "HTML with more than {} elements; the markup after them ignored, its text kept",
+                depth::MAX_NODES
             ));
         }
         let html = Html::parse_document(&source);

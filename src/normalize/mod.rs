@@ -126,11 +126,13 @@ impl Normalizer {
     /// text with the characters that cleaning folds away (TCVN3's ư is a soft hyphen, its ô
     /// a «), then as cleaned; a page can mix encodings, so conversion repeats until detection
     /// finds nothing more. Detection judges words in their tone-repaired form, so the result
-    /// (what detection ended on, repaired) gives nothing to detect again: idempotence.
+    /// (what detection ended on, repaired) gives nothing to detect again: idempotence. Where
+    /// repair changes which lines detection looks at, it looks again at the repaired text.
     fn normalize_auto(&self, text: &str) -> Normalized {
         let mut warnings = Vec::new();
         let mut detected = Vec::new();
         let mut full = unicode::clean_with(text, true);
+        let mut output = None;
         for _ in 0..8 {
             let folded = unicode::fold_kept(&full);
             let conv = legacy::detect(&full)
@@ -141,6 +143,15 @@ impl Normalizer {
                 });
             let Some(conv) = conv else {
                 full = folded.unwrap_or(full);
+                // Tone repair may take a line away from detection or give it one ("Tôì" →
+                // "Tồi"): then detection looks again at the repaired text, so that the
+                // output has nothing left to detect.
+                let repaired = tone::apply(&unicode::clean(&full), self.style);
+                if legacy::candidates_differ(&full, &repaired) {
+                    full = unicode::clean_with(&repaired, true);
+                    continue;
+                }
+                output = Some(repaired);
                 break;
             };
             warnings.push(format!(
@@ -153,7 +164,7 @@ impl Normalizer {
             full = unicode::clean_with(&conv.text, true);
         }
         Normalized {
-            text: tone::apply(&unicode::clean(&full), self.style),
+            text: output.unwrap_or_else(|| tone::apply(&unicode::clean(&full), self.style)),
             warnings,
             detected,
         }
@@ -206,6 +217,8 @@ mod tests {
             "Xin chµo c¸c b¹n\n\nT«i ®i häc\n",
             "Văn hoá\u{a0}–\u{200b}“Thuỷ”\nUỷ ban\n",
             "To^i ddi ho.c. Xin cha`o ca'c ba.n!\nxx",
+            // Tone repair turns a Windows-1252 line ("Tôì") into a Unicode one ("Tồi").
+            "chaøo caùc\nTôi\u{300}\\.chµo Tiêìngchµo",
         ] {
             let once = n.normalize(text).text;
             assert_eq!(

@@ -83,15 +83,11 @@ pub fn read_stdin(limits: &Limits) -> Result<RawDocument> {
 }
 
 fn read_capped(reader: impl Read, max: u64, input: &str) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(input, e))?;
+    let bytes = read_up_to(reader, max).map_err(|e| Error::io(input, e))?;
     if bytes.len() as u64 > max {
         return Err(Error::input(
             input,
-            format!("larger than the {} MiB input limit", max / (1024 * 1024)),
+            format!("larger than the {} input limit", size(max)),
         ));
     }
     Ok(bytes)
@@ -103,18 +99,53 @@ pub fn gunzip_if_needed(bytes: Vec<u8>, limits: &Limits, input: &str) -> Result<
         return Ok(bytes);
     }
     let decoder = flate2::read::MultiGzDecoder::new(&bytes[..]);
-    let mut out = Vec::new();
-    match decoder.take(limits.max_bytes + 1).read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 > limits.max_bytes => Err(Error::input(
+    match read_up_to(decoder, limits.max_bytes) {
+        Ok(out) if out.len() as u64 > limits.max_bytes => Err(Error::input(
             input,
             format!(
-                "gzip content larger than the {} MiB input limit",
-                limits.max_bytes / (1024 * 1024)
+                "gzip content larger than the {} input limit",
+                size(limits.max_bytes)
             ),
         )),
-        Ok(_) => Ok(out),
+        Ok(out) => Ok(out),
         Err(e) => Err(Error::input(input, format!("corrupt gzip data: {e}"))),
     }
+}
+
+/// A size cap as said in messages: `64 MiB`, or bytes when it is not a whole number of MiB.
+fn size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes}-byte")
+    }
+}
+
+/// Reads at most `max + 1` bytes (one more than allowed tells an oversized input). The buffer
+/// grows by doubling but never past `max + 1` bytes, so an input at the cap (or a
+/// decompression bomb stopped at the cap) costs the cap, not the next power of two.
+fn read_up_to(mut reader: impl Read, max: u64) -> std::io::Result<Vec<u8>> {
+    let limit = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut out: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let want = chunk.len().min(limit - out.len());
+        if want == 0 {
+            break;
+        }
+        let n = match reader.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if out.capacity() - out.len() < n {
+            out.reserve_exact(out.capacity().max(n).min(limit - out.len()));
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -127,5 +158,26 @@ mod tests {
         assert_eq!(doc_id_from_path(Path::new("x/page.html.gz")), "page");
         assert_eq!(doc_id_from_path(Path::new("000_fb09.txt")), "000_fb09");
         assert_eq!(doc_id_from_path(Path::new("v1.2.notes")), "v1.2.notes");
+    }
+
+    #[test]
+    fn capped_reads_never_allocate_past_the_cap() {
+        let big = vec![7u8; 300_000];
+        let out = read_up_to(&big[..], 200_000).unwrap();
+        assert_eq!(out.len(), 200_001);
+        assert!(out.capacity() <= 200_001, "{}", out.capacity());
+        let small = read_up_to(&big[..1000], 200_000).unwrap();
+        assert_eq!(small.len(), 1000);
+        let limits = Limits { max_bytes: 100_000 };
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &big).unwrap();
+        let bomb = gz.finish().unwrap();
+        let err = gunzip_if_needed(bomb, &limits, "bomb.gz").unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("gzip content larger than the 100000-byte input limit"),
+            "{err}"
+        );
+        assert_eq!(size(64 * 1024 * 1024), "64 MiB");
     }
 }
