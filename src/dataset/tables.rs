@@ -55,29 +55,17 @@ impl From<i64> for Value {
     }
 }
 
-impl From<i32> for Value {
-    fn from(v: i32) -> Value {
-        Value::Int(v as i64)
-    }
+/// Integers (and booleans, as 0/1) are SQLite INTEGERs.
+macro_rules! int_value {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::Int(v as i64)
+            }
+        }
+    )*};
 }
-
-impl From<u32> for Value {
-    fn from(v: u32) -> Value {
-        Value::Int(v as i64)
-    }
-}
-
-impl From<usize> for Value {
-    fn from(v: usize) -> Value {
-        Value::Int(v as i64)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(v: bool) -> Value {
-        Value::Int(v as i64)
-    }
-}
+int_value!(i32, u32, usize, bool);
 
 impl From<f64> for Value {
     fn from(v: f64) -> Value {
