@@ -40,7 +40,7 @@ pub fn apply(text: &str, style: ToneStyle) -> String {
             && letters <= MAX_LETTERS
             && clean_edge(before)
             && clean_edge(Some(c))
-            && let Some(fixed) = fix_word(&text[start..i], style)
+            && let Some(fixed) = fix_word_cached(&text[start..i], style)
         {
             out.push_str(&text[copied..start]);
             out.push_str(&fixed);
@@ -50,6 +50,34 @@ pub fn apply(text: &str, style: ToneStyle) -> String {
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// Words already looked at on this thread, by style: Vietnamese text repeats a few thousand
+/// syllables, so most words are looked up instead of parsed again.
+type WordCache = rustc_hash::FxHashMap<Box<str>, Option<std::rc::Rc<str>>>;
+
+thread_local! {
+    static WORDS: std::cell::RefCell<[WordCache; 2]> = Default::default();
+}
+
+/// Entries kept per style before the cache starts over (a few MB at most).
+const WORD_CACHE_MAX: usize = 1 << 16;
+
+/// [`fix_word`], remembered per thread.
+fn fix_word_cached(word: &str, style: ToneStyle) -> Option<std::rc::Rc<str>> {
+    WORDS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let map = &mut cache[usize::from(style == ToneStyle::Modern)];
+        if let Some(hit) = map.get(word) {
+            return hit.clone();
+        }
+        let fixed: Option<std::rc::Rc<str>> = fix_word(word, style).map(Into::into);
+        if map.len() >= WORD_CACHE_MAX {
+            map.clear();
+        }
+        map.insert(word.into(), fixed.clone());
+        fixed
+    })
 }
 
 /// Whether a word next to this character may be rewritten. Not next to a combining mark
@@ -157,6 +185,29 @@ pub fn fix_word(word: &str, style: ToneStyle) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_words_answer_as_parsed_ones_per_style() {
+        let words = [
+            "hoà", "hòa", "thuỷ", "baì", "đuợc", "nghành", "người", "HOÀ", "ð",
+        ];
+        for _ in 0..2 {
+            for style in [ToneStyle::Traditional, ToneStyle::Modern] {
+                for w in words {
+                    assert_eq!(
+                        fix_word_cached(w, style).as_deref(),
+                        fix_word(w, style).as_deref(),
+                        "{w} {style:?}"
+                    );
+                }
+            }
+        }
+        // The same text gives the same result in both styles, one after the other.
+        for _ in 0..2 {
+            assert_eq!(apply("hoà thuỷ", ToneStyle::Traditional), "hòa thủy");
+            assert_eq!(apply("hòa thủy", ToneStyle::Modern), "hoà thuỷ");
+        }
+    }
 
     #[test]
     fn traditional_and_modern() {
