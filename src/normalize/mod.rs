@@ -142,11 +142,19 @@ impl Normalizer {
                     legacy::detect(f).and_then(|enc| legacy::convert(f, enc, true))
                 });
             let Some(conv) = conv else {
-                full = folded.unwrap_or(full);
+                // `full` came out of `clean_with(…, true)`; when it kept nothing for
+                // detection it is already what `clean` makes of it (cleaning is idempotent).
+                let cleaned = match folded {
+                    None => None,
+                    Some(f) => {
+                        full = f;
+                        Some(unicode::clean(&full))
+                    }
+                };
                 // Tone repair may take a line away from detection or give it one ("Tôì" →
                 // "Tồi"): then detection looks again at the repaired text, so that the
                 // output has nothing left to detect.
-                let repaired = tone::apply(&unicode::clean(&full), self.style);
+                let repaired = tone::apply(cleaned.as_deref().unwrap_or(&full), self.style);
                 if legacy::candidates_differ(&full, &repaired) {
                     full = unicode::clean_with(&repaired, true);
                     continue;

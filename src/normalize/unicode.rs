@@ -136,6 +136,24 @@ mod tests {
     }
 
     #[test]
+    fn cleaning_twice_changes_nothing() {
+        // The normalizer relies on it to skip a second pass.
+        for text in [
+            "  a\u{a0}\u{a0}b \r\n\tc\u{200b}d  \n",
+            "Ho\u{0300}a \u{200b}\u{300} x \u{2013} y\u{feff} \u{3000} z",
+            " T«i  n\u{ad}íc \u{ad} ‘a’ “b”–c ",
+            "a\u{301}\u{323} \u{1ea0}\u{300}\n\n  \u{7}q  ",
+        ] {
+            let once = clean(text);
+            assert_eq!(clean(&once), once, "{text:?}");
+            let kept = clean_with(text, true);
+            if fold_kept(&kept).is_none() {
+                assert_eq!(clean(&kept), kept, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn composes_nfc() {
         assert_eq!(clean("Ho\u{0300}a"), "Hòa");
         assert_eq!(clean("a\u{200b}\u{300}"), "à");
