@@ -203,6 +203,13 @@ impl Pipeline {
         self.extractor.explain(doc)
     }
 
+    /// What each rule costs over the given read documents (see
+    /// [`Extractor::rule_costs`]), costliest first.
+    pub fn rule_costs(&self, docs: &[Document], repeat: usize) -> Vec<extract::RuleCost> {
+        let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+        self.extractor.rule_costs(&texts, repeat)
+    }
+
     /// Reads and extracts one raw document.
     pub fn process(&self, raw: &RawDocument) -> Result<Record> {
         Ok(self.extract(&self.read(raw)?))

@@ -238,6 +238,10 @@ enum Command {
         /// Repeat each measurement this many times and keep the fastest.
         #[arg(long, default_value_t = 3)]
         repeat: usize,
+        /// Also list the N costliest rules: time to find each rule's hits in every document
+        /// (as if every rule ran on every document), candidate sentences, hits.
+        #[arg(long, value_name = "N")]
+        rules: Option<usize>,
     },
     /// Normalize text from stdin to stdout, line by line (same number of lines): legacy
     /// encodings to Unicode, NFC, spaces, dashes, quotes, tone marks. Warnings go to stderr.
@@ -311,7 +315,8 @@ fn main() -> ExitCode {
             inputs,
             jobs,
             repeat,
-        } => bench(&inputs, jobs.map(usize::from), repeat.max(1)),
+            rules,
+        } => bench(&inputs, jobs.map(usize::from), repeat.max(1), rules),
     }
 }
 
@@ -359,7 +364,7 @@ fn gen_pages(from: &[PathBuf], pages: usize, seed: u64, out: &std::path::Path) -
     ExitCode::SUCCESS
 }
 
-fn bench(inputs: &[String], jobs: Option<usize>, repeat: usize) -> ExitCode {
+fn bench(inputs: &[String], jobs: Option<usize>, repeat: usize, rules: Option<usize>) -> ExitCode {
     use rayon::prelude::*;
     let pipeline = match Pipeline::builder().build() {
         Ok(p) => p,
@@ -471,7 +476,44 @@ fn bench(inputs: &[String], jobs: Option<usize>, repeat: usize) -> ExitCode {
         );
     }
     println!("speedup {threads} threads / 1 thread: {:.2}x", one / par);
+    if let Some(top) = rules {
+        rule_costs(&pipeline, &docs, repeat, top, one);
+    }
     ExitCode::SUCCESS
+}
+
+/// Prints the `top` costliest rules over the documents, against the whole pipeline's time.
+fn rule_costs(
+    pipeline: &Pipeline,
+    docs: &[thidua::RawDocument],
+    repeat: usize,
+    top: usize,
+    pipeline_seconds: f64,
+) {
+    let read: Vec<thidua::Document> = docs.iter().filter_map(|d| pipeline.read(d).ok()).collect();
+    let costs = pipeline.rule_costs(&read, repeat);
+    let total: f64 = costs.iter().map(|c| c.seconds).sum();
+    println!(
+        "rules, each run on every document: {:.1} ms in all ({:.0}% of the whole pipeline's \
+         time); the {} costliest:",
+        total * 1e3,
+        100.0 * total / pipeline_seconds,
+        top.min(costs.len())
+    );
+    println!(
+        "{:<40} {:>9} {:>7} {:>11} {:>7}",
+        "rule", "ms", "share", "candidates", "hits"
+    );
+    for c in costs.iter().take(top) {
+        println!(
+            "{:<40} {:>9.2} {:>6.1}% {:>11} {:>7}",
+            c.rule,
+            c.seconds * 1e3,
+            100.0 * c.seconds / total,
+            c.candidates,
+            c.hits
+        );
+    }
 }
 
 fn normalize(style: ToneStyle, from: thidua::normalize::LegacyFrom) -> ExitCode {

@@ -128,3 +128,68 @@ fn generated_pages_are_deterministic_and_read_like_their_articles() {
     }
     assert_eq!(matched, 40);
 }
+
+#[test]
+fn bench_lists_the_costliest_rules() {
+    let out = util::thidua(
+        &[
+            "bench",
+            "corpus/s001.txt",
+            "corpus/b016.txt",
+            "--repeat",
+            "1",
+            "-j",
+            "1",
+            "--rules",
+            "5",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("rules, each run on every document:"))
+        .unwrap_or_else(|| panic!("no rule table: {text}"));
+    assert!(lines[at + 1].starts_with("rule "), "{text}");
+    let rows = &lines[at + 2..];
+    assert_eq!(rows.len(), 5, "{text}");
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r.split_whitespace().next().unwrap())
+        .collect();
+    for id in ids {
+        assert!(util::pipeline().patterns().rule(id).is_some(), "{id}");
+    }
+}
+
+#[test]
+fn rule_costs_count_the_hits_that_explain_shows() {
+    let pipeline = util::pipeline();
+    let docs: Vec<thidua::Document> = ["corpus/s001.txt", "corpus/b016.txt", "corpus/a024.txt"]
+        .iter()
+        .map(|p| {
+            let spec = thidua::InputSpec::File(util::path(p));
+            let raw = thidua::source::read(&spec, pipeline.limits()).unwrap();
+            pipeline.read(&raw).unwrap()
+        })
+        .collect();
+    let costs = pipeline.rule_costs(&docs, 1);
+    assert_eq!(costs.len(), pipeline.patterns().rules().len());
+    assert!(costs.windows(2).all(|w| w[0].seconds >= w[1].seconds));
+    for c in &costs {
+        let explained: usize = docs
+            .iter()
+            .map(|d| {
+                pipeline
+                    .explain(d)
+                    .iter()
+                    .filter(|e| e.rule == c.rule)
+                    .count()
+            })
+            .sum();
+        assert_eq!(c.hits, explained, "{}", c.rule);
+        assert!(c.hits == 0 || c.candidates > 0, "{}", c.rule);
+    }
+}

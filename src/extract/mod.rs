@@ -374,7 +374,60 @@ pub struct Explained {
     pub slots: Vec<(String, String)>,
 }
 
+/// What one rule costs over a set of documents (see [`Extractor::rule_costs`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleCost {
+    pub rule: String,
+    pub field: String,
+    /// Seconds spent finding the rule's hits in every document (fastest of the repeats).
+    pub seconds: f64,
+    /// Candidate sentences: those holding the rule's required literals or touched by its
+    /// prefilter.
+    pub candidates: usize,
+    /// Hits found.
+    pub hits: usize,
+}
+
 impl Extractor {
+    /// The time each rule takes to find its hits in the given texts (normalized), rule by
+    /// rule over all texts, as if every rule ran on every document (extraction stops after
+    /// the report decision for texts that are not reports). The per-document set-up (folded
+    /// text, sentences, literal index) is done before timing. Costliest first.
+    pub fn rule_costs(&self, texts: &[&str], repeat: usize) -> Vec<RuleCost> {
+        let ctxs: Vec<Ctx> = texts
+            .iter()
+            .map(|t| Ctx::new(t, &self.patterns, &self.normalizer))
+            .collect();
+        let mut out: Vec<RuleCost> = self
+            .patterns
+            .rules()
+            .iter()
+            .map(|rule| {
+                let candidates = ctxs.iter().map(|c| c.candidate_sentences(rule).len()).sum();
+                let mut hits = 0;
+                let mut seconds = f64::INFINITY;
+                for _ in 0..repeat.max(1) {
+                    let start = std::time::Instant::now();
+                    let mut found = Vec::new();
+                    for ctx in &ctxs {
+                        ctx.rule_hits(rule, &mut found);
+                    }
+                    seconds = seconds.min(start.elapsed().as_secs_f64());
+                    hits = found.len();
+                }
+                RuleCost {
+                    rule: rule.id.clone(),
+                    field: rule.field.clone(),
+                    seconds,
+                    candidates,
+                    hits,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.seconds.total_cmp(&a.seconds));
+        out
+    }
+
     /// Every rule hit in a document, in text order, for explaining a record.
     pub fn explain(&self, doc: &Document) -> Vec<Explained> {
         let ctx = Ctx::new(&doc.text, &self.patterns, &self.normalizer);
