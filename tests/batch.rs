@@ -193,3 +193,53 @@ fn rule_costs_count_the_hits_that_explain_shows() {
         assert!(c.hits == 0 || c.candidates > 0, "{}", c.rule);
     }
 }
+
+#[test]
+fn documents_extracted_together_get_the_records_they_get_alone() {
+    let pipeline = util::pipeline();
+    let mut docs = Vec::new();
+    for entry in std::fs::read_dir(util::path("corpus")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let raw = thidua::source::read(&thidua::InputSpec::File(path), pipeline.limits());
+            docs.push(pipeline.read(&raw.unwrap()).unwrap());
+        }
+    }
+    docs.sort_by(|a, b| a.input.cmp(&b.input));
+    assert!(docs.len() > 20);
+    let alone: Vec<String> = docs
+        .iter()
+        .map(|d| serde_json::to_string(&pipeline.extract(d)).unwrap())
+        .collect();
+    let refs: Vec<&thidua::Document> = docs.iter().collect();
+    for size in [1, 5, refs.len()] {
+        let together: Vec<String> = refs
+            .chunks(size)
+            .flat_map(|c| pipeline.extract_many(c))
+            .map(|r| serde_json::to_string(&r).unwrap())
+            .collect();
+        assert_eq!(together, alone, "chunks of {size}");
+    }
+}
+
+#[test]
+fn a_panic_fails_only_its_own_input() {
+    let inputs = ["corpus/s001.txt", "corpus/b016.txt", "corpus/a024.txt"];
+    let good = util::thidua(&["extract", inputs[0], inputs[2]], None);
+    assert_eq!(good.status.code(), Some(0));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .current_dir(util::root())
+        .args(["extract", inputs[0], inputs[1], inputs[2]])
+        .env("THIDUA_TEST_PANIC_INPUT", inputs[1])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.stdout, good.stdout, "the other two records, unchanged");
+    let err = stderr(&out);
+    let failure = err
+        .lines()
+        .find(|l| l.contains(inputs[1]) && l.contains("internal error"))
+        .unwrap_or_else(|| panic!("no failure line: {err}"));
+    assert!(failure.contains("panic drill"), "{failure}");
+    assert!(err.lines().last().unwrap().contains("2 records"), "{err}");
+}

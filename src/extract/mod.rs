@@ -82,6 +82,8 @@ pub struct Ctx<'a> {
     literal_sentences: std::cell::OnceCell<crate::patterns::LiteralSentences>,
     /// Comparison keys of units by canonical name (see `units::same_unit`).
     unit_keys: std::cell::RefCell<UnitKeys>,
+    /// Hits found ahead, by rule index (see [`Extractor::extract_many`]); taken when asked.
+    precomputed: std::cell::RefCell<Vec<Option<Vec<Hit<'a>>>>>,
 }
 
 type UnitKeys = rustc_hash::FxHashMap<String, std::rc::Rc<(String, Option<String>)>>;
@@ -100,6 +102,7 @@ impl<'a> Ctx<'a> {
             hit_cache: Default::default(),
             literal_sentences: Default::default(),
             unit_keys: Default::default(),
+            precomputed: Default::default(),
         }
     }
 
@@ -176,6 +179,29 @@ impl<'a> Ctx<'a> {
     }
 
     fn rule_hits(&self, rule: &'a Rule, out: &mut Vec<Hit<'a>>) {
+        let ahead = self
+            .precomputed
+            .borrow_mut()
+            .get_mut(rule.index)
+            .and_then(Option::take);
+        match ahead {
+            Some(hits) => out.extend(hits),
+            None => self.find_hits(rule, out),
+        }
+    }
+
+    /// Finds a rule's hits now and keeps them for when they are asked for.
+    fn precompute(&self, rule: &'a Rule) {
+        let mut hits = Vec::new();
+        self.find_hits(rule, &mut hits);
+        let mut ahead = self.precomputed.borrow_mut();
+        if ahead.len() <= rule.index {
+            ahead.resize_with(self.patterns.rules().len().max(rule.index + 1), || None);
+        }
+        ahead[rule.index] = Some(hits);
+    }
+
+    fn find_hits(&self, rule: &'a Rule, out: &mut Vec<Hit<'a>>) {
         if self.sentences.is_empty() {
             return;
         }
@@ -286,6 +312,48 @@ impl Extractor {
     /// Extracts a record from a document whose `text` is normalized main text.
     pub fn extract(&self, doc: &Document) -> Record {
         let mut ctx = Ctx::new(&doc.text, &self.patterns, &self.normalizer);
+        let begun = self.begin(&mut ctx, doc);
+        self.finish(&mut ctx, begun)
+    }
+
+    /// [`Extractor::extract`] for several documents, the same records faster: the rules run
+    /// one after the other over all the documents (each rule's automata stay in the CPU
+    /// caches from one document to the next) before the fields are read document by
+    /// document — first the rules that decide whether a text is a report, then, for the
+    /// reports only, the others. Best with a handful of documents (8–16).
+    pub fn extract_many(&self, docs: &[&Document]) -> Vec<Record> {
+        let mut ctxs: Vec<Ctx> = docs
+            .iter()
+            .map(|d| Ctx::new(&d.text, &self.patterns, &self.normalizer))
+            .collect();
+        let deciding = |r: &Rule| REPORT_FIELDS.contains(&r.field.as_str());
+        for rule in self.patterns.rules().iter().filter(|r| deciding(r)) {
+            for ctx in &ctxs {
+                ctx.precompute(rule);
+            }
+        }
+        let begun: Vec<Begun> = ctxs
+            .iter_mut()
+            .zip(docs)
+            .map(|(ctx, doc)| self.begin(ctx, doc))
+            .collect();
+        let later = |r: &Rule| !deciding(r) && !r.field.starts_with("leftover.");
+        for rule in self.patterns.rules().iter().filter(|r| later(r)) {
+            for (ctx, b) in ctxs.iter().zip(&begun) {
+                if b.record.is_report {
+                    ctx.precompute(rule);
+                }
+            }
+        }
+        ctxs.iter_mut()
+            .zip(begun)
+            .map(|(ctx, b)| self.finish(ctx, b))
+            .collect()
+    }
+
+    /// The first stage: page metadata, the bloc and the report decision.
+    fn begin(&self, ctx: &mut Ctx, doc: &Document) -> Begun {
+        panic_drill(&doc.input);
         let mut record = Record::empty(DocInfo {
             id: doc.id.clone(),
             input: doc.input.clone(),
@@ -298,34 +366,77 @@ impl Extractor {
         });
         record.warnings = doc.warnings.clone();
 
-        let stamps = meta::read(&mut ctx, &mut record.doc);
+        let stamps = meta::read(ctx, &mut record.doc);
         ctx.published = record
             .doc
             .published
             .as_deref()
             .and_then(Ymd::parse_iso_prefix);
 
-        let bloc = bloc::read(&mut ctx);
-        let report = report::decide(&mut ctx, &bloc);
-        record.is_report = report;
-        if !report {
+        let bloc = bloc::read(ctx);
+        record.is_report = report::decide(ctx, &bloc);
+        Begun {
+            record,
+            stamps,
+            bloc,
+        }
+    }
+
+    /// The second stage: the fields of a report (nothing more for other texts).
+    fn finish(&self, ctx: &mut Ctx, begun: Begun) -> Record {
+        let Begun {
+            mut record,
+            stamps,
+            bloc,
+        } = begun;
+        if !record.is_report {
             record.evidence = ctx.take_evidence();
             return record;
         }
-        bloc::fill(&mut ctx, &bloc, &mut record.bloc);
-        meeting::fill(&mut ctx, &mut record.meeting);
-        record.meeting.date = dates::meeting_date(&mut ctx, &record.meeting, &stamps);
-        record.chairs = people::chairs(&mut ctx);
-        let roles = roles::read(&mut ctx, &record.meeting);
-        roles::fill(&mut ctx, &roles, &mut record);
-        rankings::fill(&mut ctx, &mut record);
-        meeting::infer_binh_xet(&mut ctx, &mut record);
-        members::fill(&mut ctx, &bloc, &mut record);
-        record.bloc.province = province::decide(&mut ctx, &bloc, &record.doc);
-        record.movements = meeting::movements(&mut ctx);
+        bloc::fill(ctx, &bloc, &mut record.bloc);
+        meeting::fill(ctx, &mut record.meeting);
+        record.meeting.date = dates::meeting_date(ctx, &record.meeting, &stamps);
+        record.chairs = people::chairs(ctx);
+        let roles = roles::read(ctx, &record.meeting);
+        roles::fill(ctx, &roles, &mut record);
+        rankings::fill(ctx, &mut record);
+        meeting::infer_binh_xet(ctx, &mut record);
+        members::fill(ctx, &bloc, &mut record);
+        record.bloc.province = province::decide(ctx, &bloc, &record.doc);
+        record.movements = meeting::movements(ctx);
         record.evidence = ctx.take_evidence();
         record
     }
+}
+
+/// The fields the report decision reads (see [`Extractor::extract_many`]); asking for others
+/// first only costs time.
+const REPORT_FIELDS: &[&str] = &[
+    "meta.published",
+    "meta.site_tag",
+    "meta.author",
+    "bloc.mention",
+    "report.reject",
+    "report.event",
+    "report.bloc",
+    "meeting.date",
+];
+
+/// Crash drill for the tests: `THIDUA_TEST_PANIC_INPUT=NAME` makes the extraction of the
+/// input NAME panic, to show that one bad input fails alone.
+fn panic_drill(input: &str) {
+    static NAME: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let name = NAME.get_or_init(|| std::env::var("THIDUA_TEST_PANIC_INPUT").ok());
+    if name.as_deref() == Some(input) {
+        panic!("panic drill on {input}");
+    }
+}
+
+/// A record after the first stage of extraction.
+struct Begun {
+    record: Record,
+    stamps: Vec<Span>,
+    bloc: bloc::BlocInfo,
 }
 
 /// Trims a span of spaces and the given punctuation on both sides.
