@@ -319,15 +319,20 @@ impl Extractor {
     /// [`Extractor::extract`] for several documents, the same records faster: the rules run
     /// one after the other over all the documents (each rule's automata stay in the CPU
     /// caches from one document to the next) before the fields are read document by
-    /// document — first the rules that decide whether a text is a report, then, for the
+    /// document — first the rules every text needs before the report decision, then, for the
     /// reports only, the others. Best with a handful of documents (8–16).
     pub fn extract_many(&self, docs: &[&Document]) -> Vec<Record> {
         let mut ctxs: Vec<Ctx> = docs
             .iter()
             .map(|d| Ctx::new(&d.text, &self.patterns, &self.normalizer))
             .collect();
-        let deciding = |r: &Rule| REPORT_FIELDS.contains(&r.field.as_str());
-        for rule in self.patterns.rules().iter().filter(|r| deciding(r)) {
+        let field = |r: &Rule, fields: &[&str]| fields.contains(&r.field.as_str());
+        for rule in self
+            .patterns
+            .rules()
+            .iter()
+            .filter(|r| field(r, FIRST_FIELDS))
+        {
             for ctx in &ctxs {
                 ctx.precompute(rule);
             }
@@ -337,7 +342,11 @@ impl Extractor {
             .zip(docs)
             .map(|(ctx, doc)| self.begin(ctx, doc))
             .collect();
-        let later = |r: &Rule| !deciding(r) && !r.field.starts_with("leftover.");
+        let later = |r: &Rule| {
+            !field(r, FIRST_FIELDS)
+                && !field(r, ON_DEMAND_FIELDS)
+                && !r.field.starts_with("leftover.")
+        };
         for rule in self.patterns.rules().iter().filter(|r| later(r)) {
             for (ctx, b) in ctxs.iter().zip(&begun) {
                 if b.record.is_report {
@@ -409,18 +418,19 @@ impl Extractor {
     }
 }
 
-/// The fields the report decision reads (see [`Extractor::extract_many`]); asking for others
-/// first only costs time.
-const REPORT_FIELDS: &[&str] = &[
+/// Fields read for every text before the report decision: found ahead for all the documents
+/// extracted together (see [`Extractor::extract_many`]).
+const FIRST_FIELDS: &[&str] = &[
     "meta.published",
     "meta.site_tag",
-    "meta.author",
     "bloc.mention",
     "report.reject",
-    "report.event",
-    "report.bloc",
-    "meeting.date",
 ];
+
+/// Fields read before the report decision for some texts only, found when asked: the byline
+/// when the page names no author; events, bloc references and dates once a bloc is named.
+/// Finding them ahead for every text would cost more than it saves.
+const ON_DEMAND_FIELDS: &[&str] = &["meta.author", "report.event", "report.bloc", "meeting.date"];
 
 /// Crash drill for the tests: `THIDUA_TEST_PANIC_INPUT=NAME` makes the extraction of the
 /// input NAME panic, to show that one bad input fails alone.
