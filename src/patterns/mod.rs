@@ -30,10 +30,11 @@ static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/patterns");
 #[derive(Debug)]
 pub struct Patterns {
     rules: Vec<Rule>,
-    /// One automaton over every distinct required literal of every rule.
-    literal_index: Option<aho_corasick::AhoCorasick>,
-    /// For each automaton pattern, the (rule, set) pairs it belongs to.
-    literal_owners: Vec<Vec<(u32, u8)>>,
+    /// The required literals of every rule.
+    literals: LiteralIndex,
+    /// The required literals of the page-leftover rules only (trimming runs before
+    /// extraction and needs no others).
+    leftover_literals: LiteralIndex,
     by_field: HashMap<String, Vec<usize>>,
     /// The data tables.
     pub gaz: Gazetteers,
@@ -54,6 +55,96 @@ impl LiteralSentences {
     pub fn of(&self, rule: usize) -> &[u32] {
         let (s, e) = self.ranges.get(rule).copied().unwrap_or((0, 0));
         &self.sentences[s as usize..e as usize]
+    }
+}
+
+/// One automaton over the distinct required literals of a set of rules.
+#[derive(Debug)]
+struct LiteralIndex {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// For each automaton pattern, the (rule, set) pairs it belongs to.
+    owners: Vec<Vec<(u32, u8)>>,
+}
+
+impl LiteralIndex {
+    /// The index of the required literals of the rules that `keep` keeps.
+    fn new(rules: &[Rule], keep: impl Fn(&Rule) -> bool) -> LiteralIndex {
+        let mut literals: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(u32, u8)>> = Vec::new();
+        let mut literal_id: HashMap<String, usize> = HashMap::new();
+        for r in rules.iter().filter(|r| keep(r)) {
+            for (set, lits) in r.required.iter().enumerate() {
+                for lit in lits {
+                    let id = *literal_id.entry(lit.clone()).or_insert_with(|| {
+                        literals.push(lit.clone());
+                        owners.push(Vec::new());
+                        literals.len() - 1
+                    });
+                    owners[id].push((r.index as u32, set as u8));
+                }
+            }
+        }
+        // A full DFA: a few hundred short literals make a small one, and it is the fastest
+        // kind for the overlapping search over every document.
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&literals)
+            .ok();
+        LiteralIndex { automaton, owners }
+    }
+
+    /// For every rule of the index, the sentences holding a literal of each of its sets.
+    fn sentences(
+        &self,
+        rules: &[Rule],
+        folded: &str,
+        sentence_of: impl Fn(usize) -> usize,
+    ) -> LiteralSentences {
+        let mut out = LiteralSentences {
+            sentences: Vec::new(),
+            ranges: vec![(0, 0); rules.len()],
+        };
+        let Some(ac) = &self.automaton else {
+            return out;
+        };
+        // For each rule, (sentence, sets found there) in text order.
+        let mut rows: Vec<Vec<(u32, u8)>> = vec![Vec::new(); rules.len()];
+        for m in ac.find_overlapping_iter(folded) {
+            let si = sentence_of(m.start()) as u32;
+            for &(rule, set) in &self.owners[m.pattern().as_usize()] {
+                let row = &mut rows[rule as usize];
+                match row.last_mut() {
+                    Some((last, sets)) if *last == si => *sets |= 1 << set,
+                    _ => row.push((si, 1 << set)),
+                }
+            }
+        }
+        for (rule, mut row) in rows.into_iter().enumerate() {
+            if row.is_empty() {
+                continue;
+            }
+            // Overlapping literals may come slightly out of order.
+            if !row.is_sorted_by_key(|&(si, _)| si) {
+                row.sort_unstable_by_key(|&(si, _)| si);
+            }
+            let all = ((1u16 << rules[rule].required.len()) - 1) as u8;
+            let start = out.sentences.len() as u32;
+            let mut i = 0;
+            while i < row.len() {
+                let si = row[i].0;
+                let mut sets = 0u8;
+                while i < row.len() && row[i].0 == si {
+                    sets |= row[i].1;
+                    i += 1;
+                }
+                if sets == all {
+                    out.sentences.push(si);
+                }
+            }
+            out.ranges[rule] = (start, out.sentences.len() as u32);
+        }
+        out
     }
 }
 
@@ -205,37 +296,19 @@ impl Patterns {
         }
         // Highest priority first; file order breaks ties.
         rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
-        let mut literals: Vec<String> = Vec::new();
-        let mut literal_owners: Vec<Vec<(u32, u8)>> = Vec::new();
-        let mut literal_id: HashMap<String, usize> = HashMap::new();
         for (i, r) in rules.iter_mut().enumerate() {
             r.index = i;
-            for (set, lits) in r.required.iter().enumerate() {
-                for lit in lits {
-                    let id = *literal_id.entry(lit.clone()).or_insert_with(|| {
-                        literals.push(lit.clone());
-                        literal_owners.push(Vec::new());
-                        literals.len() - 1
-                    });
-                    literal_owners[id].push((i as u32, set as u8));
-                }
-            }
         }
-        // A full DFA: a few hundred short literals make a small one, and it is the fastest
-        // kind for the overlapping search over every document.
-        let literal_index = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&literals)
-            .ok();
+        let literals = LiteralIndex::new(&rules, |_| true);
+        let leftover_literals = LiteralIndex::new(&rules, |r| r.field.starts_with("leftover."));
         let mut by_field: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
             by_field.entry(r.field.clone()).or_default().push(i);
         }
         Ok(Patterns {
             rules,
-            literal_index,
-            literal_owners,
+            literals,
+            leftover_literals,
             by_field,
             gaz,
             origin: files.origin.clone(),
@@ -265,50 +338,18 @@ impl Patterns {
         folded: &str,
         sentence_of: impl Fn(usize) -> usize,
     ) -> LiteralSentences {
-        let mut out = LiteralSentences {
-            sentences: Vec::new(),
-            ranges: vec![(0, 0); self.rules.len()],
-        };
-        let Some(ac) = &self.literal_index else {
-            return out;
-        };
-        // For each rule, (sentence, sets found there) in text order.
-        let mut rows: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.rules.len()];
-        for m in ac.find_overlapping_iter(folded) {
-            let si = sentence_of(m.start()) as u32;
-            for &(rule, set) in &self.literal_owners[m.pattern().as_usize()] {
-                let row = &mut rows[rule as usize];
-                match row.last_mut() {
-                    Some((last, sets)) if *last == si => *sets |= 1 << set,
-                    _ => row.push((si, 1 << set)),
-                }
-            }
-        }
-        for (rule, mut row) in rows.into_iter().enumerate() {
-            if row.is_empty() {
-                continue;
-            }
-            // Overlapping literals may come slightly out of order.
-            if !row.is_sorted_by_key(|&(si, _)| si) {
-                row.sort_unstable_by_key(|&(si, _)| si);
-            }
-            let all = ((1u16 << self.rules[rule].required.len()) - 1) as u8;
-            let start = out.sentences.len() as u32;
-            let mut i = 0;
-            while i < row.len() {
-                let si = row[i].0;
-                let mut sets = 0u8;
-                while i < row.len() && row[i].0 == si {
-                    sets |= row[i].1;
-                    i += 1;
-                }
-                if sets == all {
-                    out.sentences.push(si);
-                }
-            }
-            out.ranges[rule] = (start, out.sentences.len() as u32);
-        }
-        out
+        self.literals.sentences(&self.rules, folded, sentence_of)
+    }
+
+    /// [`Patterns::literal_sentences`] for the page-leftover rules only (the others get no
+    /// sentences): a smaller automaton, for trimming.
+    pub fn leftover_literal_sentences(
+        &self,
+        folded: &str,
+        sentence_of: impl Fn(usize) -> usize,
+    ) -> LiteralSentences {
+        self.leftover_literals
+            .sentences(&self.rules, folded, sentence_of)
     }
 
     /// A rule by id.
