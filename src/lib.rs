@@ -426,6 +426,7 @@ pub fn run_batch_opts(
         .thread_name(|i| format!("thidua-{i}"))
         .build()
         .map_err(std::io::Error::other)?;
+    let threads = pool.current_num_threads().max(1);
     let default_fetcher = std::sync::OnceLock::new();
     let max_urls = 8 * fetcher.map_or(4, |f| f.config().jobs.max(1));
     let mut items = source::items(inputs, pipeline.limits).peekable();
@@ -534,10 +535,12 @@ pub fn run_batch_opts(
         pool.in_place_scope(|scope| {
             let out = &mut current;
             if !to_do.is_empty() {
-                scope.spawn(|_| {
+                // Small batches still give every thread work.
+                let together = EXTRACT_TOGETHER.min(to_do.len().div_ceil(threads)).max(1);
+                scope.spawn(move |_| {
                     *out = to_do
                         .into_par_iter()
-                        .chunks(EXTRACT_TOGETHER)
+                        .chunks(together)
                         .flat_map_iter(work)
                         .collect()
                 });
