@@ -218,30 +218,27 @@ impl Pipeline {
             .iter()
             .map(|raw| guarded(&raw.input, || self.read(raw)))
             .collect();
-        self.extract_read(raws.iter().map(|r| r.input.as_str()), read)
+        let names: Vec<&str> = raws.iter().map(|r| r.input.as_str()).collect();
+        self.extract_read(&names, read)
     }
 
-    /// Extracts the documents read without error, together; the failures stay in place.
-    fn extract_read<'n>(
-        &self,
-        names: impl Iterator<Item = &'n str>,
-        read: Vec<Result<Document>>,
-    ) -> Vec<Result<Record>> {
-        let names: Vec<&str> = names.collect();
+    /// Extracts the documents read without error (`names[i]` names `read[i]`), together;
+    /// the failures stay in place.
+    fn extract_read(&self, names: &[&str], read: Vec<Result<Document>>) -> Vec<Result<Record>> {
         let docs: Vec<&Document> = read.iter().filter_map(|r| r.as_ref().ok()).collect();
         let together =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.extract_many(&docs)));
-        let mut records = match together {
-            Ok(records) => records.into_iter().map(Ok).collect::<Vec<_>>().into_iter(),
+        let records: Vec<Result<Record>> = match together {
+            Ok(records) => records.into_iter().map(Ok).collect(),
             // One of them panics: each on its own, so that only that one fails.
             Err(_) => read
                 .iter()
-                .zip(&names)
-                .filter_map(|(r, name)| r.as_ref().ok().map(|d| (d, name)))
+                .zip(names)
+                .filter_map(|(r, name)| Some((r.as_ref().ok()?, name)))
                 .map(|(doc, name)| guarded(name, || Ok(self.extract(doc))))
-                .collect::<Vec<_>>()
-                .into_iter(),
+                .collect(),
         };
+        let mut records = records.into_iter();
         read.into_iter()
             .map(|r| match r {
                 Ok(_) => records.next().expect("one record per document"),
@@ -385,8 +382,9 @@ pub fn run_batch_with(
     run_batch_opts(pipeline, inputs, options, emit, fail)
 }
 
-/// Documents extracted together (see [`Pipeline::extract_many`]): measured best at 8–16.
-const EXTRACT_TOGETHER: usize = 12;
+/// Documents extracted together by `thidua extract` (see [`Pipeline::extract_many`]):
+/// measured best at 8–16.
+pub const EXTRACT_TOGETHER: usize = 12;
 /// Items in one batch at most.
 const BATCH_ITEMS: usize = 256;
 /// Bytes of documents already read (WARC records) in one batch at most.
@@ -496,8 +494,9 @@ pub fn run_batch_opts(
             sizes.push(bytes);
             read.push(doc);
         }
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         pipeline
-            .extract_read(names.iter().map(String::as_str), read)
+            .extract_read(&names, read)
             .into_iter()
             .zip(sizes)
             .collect()

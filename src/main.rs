@@ -437,7 +437,7 @@ fn bench(inputs: &[String], jobs: Option<usize>, repeat: usize, rules: Option<us
     ));
     // As `thidua extract` runs it: a few documents extracted together.
     let one = fastest(&|| {
-        for chunk in docs.chunks(12) {
+        for chunk in docs.chunks(thidua::EXTRACT_TOGETHER) {
             let _ = std::hint::black_box(pipeline.process_many(chunk));
         }
     });
@@ -448,7 +448,7 @@ fn bench(inputs: &[String], jobs: Option<usize>, repeat: usize, rules: Option<us
     ));
     let par = fastest(&|| {
         pool.install(|| {
-            docs.par_chunks(12).for_each(|chunk| {
+            docs.par_chunks(thidua::EXTRACT_TOGETHER).for_each(|chunk| {
                 let _ = std::hint::black_box(pipeline.process_many(chunk));
             })
         })

@@ -195,8 +195,8 @@ impl<'a> Ctx<'a> {
         let mut hits = Vec::new();
         self.find_hits(rule, &mut hits);
         let mut ahead = self.precomputed.borrow_mut();
-        if ahead.len() <= rule.index {
-            ahead.resize_with(self.patterns.rules().len().max(rule.index + 1), || None);
+        if ahead.is_empty() {
+            ahead.resize_with(self.patterns.rules().len(), || None);
         }
         ahead[rule.index] = Some(hits);
     }
