@@ -56,7 +56,13 @@ fn kind_from_name(name: &str) -> ContentKind {
 pub fn read_file(path: &Path, limits: &Limits) -> Result<RawDocument> {
     let input = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Error::io(&input, e))?;
-    let bytes = read_capped(file, limits.max_bytes, &input)?;
+    // The file's size plus one: the whole file and the end-of-file in one buffer.
+    let hint = file.metadata().map_or(0, |m| {
+        usize::try_from(m.len())
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+    });
+    let bytes = read_capped(file, limits.max_bytes, hint, &input)?;
     let bytes = gunzip_if_needed(bytes, limits, &input)?;
     Ok(RawDocument {
         id: doc_id_from_path(path),
@@ -70,7 +76,7 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<RawDocument> {
 
 /// Reads standard input.
 pub fn read_stdin(limits: &Limits) -> Result<RawDocument> {
-    let bytes = read_capped(std::io::stdin().lock(), limits.max_bytes, "-")?;
+    let bytes = read_capped(std::io::stdin().lock(), limits.max_bytes, 0, "-")?;
     let bytes = gunzip_if_needed(bytes, limits, "-")?;
     Ok(RawDocument {
         id: "stdin".to_string(),
@@ -82,8 +88,8 @@ pub fn read_stdin(limits: &Limits) -> Result<RawDocument> {
     })
 }
 
-fn read_capped(reader: impl Read, max: u64, input: &str) -> Result<Vec<u8>> {
-    let bytes = read_up_to(reader, max).map_err(|e| Error::io(input, e))?;
+fn read_capped(reader: impl Read, max: u64, hint: usize, input: &str) -> Result<Vec<u8>> {
+    let bytes = read_up_to(reader, max, hint).map_err(|e| Error::io(input, e))?;
     if bytes.len() as u64 > max {
         return Err(Error::input(
             input,
@@ -99,7 +105,8 @@ pub fn gunzip_if_needed(bytes: Vec<u8>, limits: &Limits, input: &str) -> Result<
         return Ok(bytes);
     }
     let decoder = flate2::read::MultiGzDecoder::new(&bytes[..]);
-    match read_up_to(decoder, limits.max_bytes) {
+    // Text compresses about fourfold.
+    match read_up_to(decoder, limits.max_bytes, bytes.len().saturating_mul(4)) {
         Ok(out) if out.len() as u64 > limits.max_bytes => Err(Error::input(
             input,
             format!(
@@ -122,29 +129,31 @@ fn size(bytes: u64) -> String {
     }
 }
 
-/// Reads at most `max + 1` bytes (one more than allowed tells an oversized input). The buffer
-/// grows by doubling but never past `max + 1` bytes, so an input at the cap (or a
-/// decompression bomb stopped at the cap) costs the cap, not the next power of two.
-fn read_up_to(mut reader: impl Read, max: u64) -> std::io::Result<Vec<u8>> {
+/// Reads at most `max + 1` bytes (one more than allowed tells an oversized input), straight
+/// into the returned buffer. The buffer starts at `hint` bytes (a file's size plus one reads
+/// it in one go) and grows by doubling, but never past `max + 1` bytes, so an input at the
+/// cap (or a decompression bomb stopped at the cap) costs the cap, not the next power of two.
+fn read_up_to(mut reader: impl Read, max: u64, hint: usize) -> std::io::Result<Vec<u8>> {
     let limit = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
     let mut out: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
+    let mut filled = 0;
     loop {
-        let want = chunk.len().min(limit - out.len());
-        if want == 0 {
-            break;
+        if filled == out.len() {
+            let grown = (out.len() * 2).max(hint).max(8 * 1024).min(limit);
+            if grown == out.len() {
+                break;
+            }
+            out.reserve_exact(grown - out.len());
+            out.resize(grown, 0);
         }
-        let n = match reader.read(&mut chunk[..want]) {
+        match reader.read(&mut out[filled..]) {
             Ok(0) => break,
-            Ok(n) => n,
+            Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
-        };
-        if out.capacity() - out.len() < n {
-            out.reserve_exact(out.capacity().max(n).min(limit - out.len()));
         }
-        out.extend_from_slice(&chunk[..n]);
     }
+    out.truncate(filled);
     Ok(out)
 }
 
@@ -163,11 +172,14 @@ mod tests {
     #[test]
     fn capped_reads_never_allocate_past_the_cap() {
         let big = vec![7u8; 300_000];
-        let out = read_up_to(&big[..], 200_000).unwrap();
-        assert_eq!(out.len(), 200_001);
-        assert!(out.capacity() <= 200_001, "{}", out.capacity());
-        let small = read_up_to(&big[..1000], 200_000).unwrap();
-        assert_eq!(small.len(), 1000);
+        for hint in [0, 1000, 300_001, usize::MAX] {
+            let out = read_up_to(&big[..], 200_000, hint).unwrap();
+            assert_eq!(out.len(), 200_001);
+            assert!(out.capacity() <= 200_001, "{}", out.capacity());
+            let small = read_up_to(&big[..1000], 200_000, hint).unwrap();
+            assert_eq!(small, &big[..1000]);
+            assert!(small.capacity() <= 200_001, "{}", small.capacity());
+        }
         let limits = Limits { max_bytes: 100_000 };
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         std::io::Write::write_all(&mut gz, &big).unwrap();
