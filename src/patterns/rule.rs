@@ -38,6 +38,10 @@ pub struct Rule {
     /// documents are scanned only by this prefilter and the real pattern runs on candidate
     /// sentences.
     pub prefilter: ByteRegex,
+    /// The pattern's word boundaries are left out of `regex` (a text rule; see
+    /// [`without_unicode_boundaries`]) and only the prefilter checks them: a sentence where
+    /// the regex matches must also pass the prefilter.
+    pub boundaries_in_prefilter: bool,
     /// Names of the capture groups, by group index.
     slot_names: Vec<Option<Arc<str>>>,
     /// Sets of literals (folded, lower case): every match contains one literal of each set.
@@ -509,9 +513,9 @@ fn check_counted_repetitions(pattern: &str) -> Result<(), String> {
 }
 
 /// Unicode word boundaries make the regex engine give up its fast automata on non-ASCII
-/// text. On the real text they are dropped: the folded prefilter, which every candidate
-/// sentence must pass first, checks them with ASCII boundaries that are exact on the folded
-/// (ASCII) text. On the folded text they become ASCII boundaries.
+/// text. On the real text they are dropped: the folded prefilter, which every sentence where
+/// the regex matches must also pass, checks them with ASCII boundaries that are exact on the
+/// folded (ASCII) text. On the folded text they become ASCII boundaries.
 fn without_unicode_boundaries(pattern: &str, on: MatchOn) -> String {
     match on {
         MatchOn::Text => pattern.replace("\\b", ""),
@@ -661,6 +665,10 @@ fn build_rule(
             return Err(errors);
         }
     };
+    let boundaries_in_prefilter = on == MatchOn::Text
+        && macros
+            .expand(raw.pattern.get_ref())
+            .is_ok_and(|p| p.contains("\\b"));
     let prefilter_src = macros
         .expand(raw.pattern.get_ref())
         .map(|p| prefilter_source(&prepare(&p, MatchOn::Folded, normalizer)));
@@ -708,6 +716,7 @@ fn build_rule(
         on,
         regex,
         prefilter,
+        boundaries_in_prefilter,
         slot_names,
         required,
         index: 0,
