@@ -159,7 +159,7 @@ impl<'a> Ctx<'a> {
         if !rule.required.is_empty() {
             let index = self.literal_sentences.get_or_init(|| {
                 self.patterns
-                    .literal_sentences(&self.folded.text, |offset| {
+                    .literal_sentences(&self.folded, self.text, |offset| {
                         self.sentence_of_byte_at_or_after(self.folded.to_original(offset))
                     })
             });
@@ -586,5 +586,77 @@ impl Extractor {
         }
         out.sort_by(|a, b| (a.line, a.column, &a.field).cmp(&(b.line, b.column, &b.field)));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sentence where a rule's regex finds a hit, trying every sentence (no literal
+    /// index, no prefilter scan of the whole text).
+    fn hits_everywhere<'a>(ctx: &Ctx<'a>, rule: &'a Rule) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (si, sentence) in ctx.sentences.iter().enumerate() {
+            if !rule.context_ok(ctx.text, &ctx.folded, sentence.start, sentence.end) {
+                continue;
+            }
+            let found = rule.find_in(ctx.text, &ctx.folded, sentence.start, sentence.end);
+            if found.is_empty()
+                || (rule.boundaries_in_prefilter
+                    && !rule.prefilter_matches(&ctx.folded, sentence.start, sentence.end))
+            {
+                continue;
+            }
+            out.extend(found.iter().map(|m| (si, m.start, m.end)));
+        }
+        out
+    }
+
+    #[test]
+    fn candidate_sentences_never_lose_a_hit() {
+        // The literal index (folded literals, checked with their marks in the text) and the
+        // prefilter scan only skip sentences where the rule cannot match: the hits are those
+        // of trying every sentence. Texts: every rule's examples and counter-examples, in
+        // upper case too, and the shipped corpus.
+        let normalizer = Normalizer::default();
+        let patterns = Patterns::embedded(&normalizer).expect("patterns load");
+        let mut texts: Vec<String> = Vec::new();
+        for r in patterns.rules() {
+            for s in r.examples.iter().chain(&r.counter) {
+                texts.push(normalizer.normalize(s).text);
+                texts.push(normalizer.normalize(&s.to_uppercase()).text);
+            }
+        }
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        for entry in std::fs::read_dir(corpus).expect("corpus") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                let text = std::fs::read_to_string(&path).expect("corpus text");
+                texts.push(normalizer.normalize(&text).text);
+            }
+        }
+        let mut checked = 0;
+        for text in &texts {
+            let ctx = Ctx::new(text, &patterns, &normalizer);
+            for rule in patterns.rules() {
+                let mut indexed = Vec::new();
+                ctx.find_hits(rule, &mut indexed);
+                let indexed: Vec<(usize, usize, usize)> = indexed
+                    .iter()
+                    .map(|h| (h.sentence, h.m.start, h.m.end))
+                    .collect();
+                let all = hits_everywhere(&ctx, rule);
+                assert_eq!(
+                    indexed,
+                    all,
+                    "rule {} in {:?}",
+                    rule.id,
+                    &text[..text.len().min(80)]
+                );
+                checked += all.len();
+            }
+        }
+        assert!(checked > 1000, "only {checked} hits checked");
     }
 }

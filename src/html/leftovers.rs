@@ -11,7 +11,7 @@ pub fn trim(text: &str, patterns: &Patterns) -> String {
     let folded = Folded::new(text);
     // One pass finds the rules whose required literals all occur, and only those (or those
     // without literals whose prefilter matches) run on the whole text.
-    let present = patterns.leftover_literal_sentences(&folded.text, |_| 0);
+    let present = patterns.leftover_literal_sentences(&folded, text, |_| 0);
     let may_match = |rule: &crate::patterns::Rule| {
         if rule.required.is_empty() {
             rule.prefilter.is_match(folded.text.as_bytes())

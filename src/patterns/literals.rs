@@ -2,16 +2,58 @@
 //! of each set. One Aho-Corasick pass over the folded text finds them for all rules at once,
 //! so a rule's regex only runs on the sentences that hold a literal of every set.
 
+use super::rule::Literal;
+use crate::normalize::fold_str;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Literals shorter than this are not selective enough to be worth indexing.
 const MIN_LEN: usize = 3;
 /// Alternation sets larger than this are not indexed (the rule falls back to its prefilter).
-const MAX_SET: usize = 64;
+pub(super) const MAX_SET: usize = 64;
 /// At most this many sets per rule (the most selective ones).
 const MAX_SETS: usize = 3;
 
-/// The required literal sets of `pattern` (a folded prefilter pattern), lower case, most
+/// The sets a rule indexes: the literal sets read off its real pattern (`marked`, with their
+/// marks, for a text rule) and those read off its folded prefilter (`folded`), less any
+/// folded set that a marked one implies. Both kinds are required, so a sentence must hold
+/// them all; the marked ones are the more selective, as folding makes distinct words collide.
+pub fn combine(marked: Vec<Vec<String>>, folded: Vec<Vec<String>>) -> Vec<Vec<Literal>> {
+    let mut out: Vec<Vec<Literal>> = marked
+        .into_iter()
+        // "sở" is long enough with its marks, but "so" is not selective in the folded text.
+        .filter(|set| set.iter().all(|m| m.chars().count() >= MIN_LEN))
+        .map(|set| {
+            set.into_iter()
+                .map(|m| Literal {
+                    folded: fold_str(&m),
+                    marked: Some(m),
+                })
+                .collect()
+        })
+        .collect();
+    for set in folded {
+        let implied = out.iter().any(|m| {
+            m.iter()
+                .all(|ml| set.iter().any(|lit| ml.folded.contains(lit.as_str())))
+        });
+        if !implied {
+            out.push(
+                set.into_iter()
+                    .map(|folded| Literal {
+                        folded,
+                        marked: None,
+                    })
+                    .collect(),
+            );
+        }
+    }
+    // The index tracks the sets of a rule in eight bits.
+    out.truncate(8);
+    out
+}
+
+/// The required literal sets of `pattern` (a folded prefilter pattern or a rule's pattern
+/// with its marks), lower case, most
 /// selective first: every match contains one literal of each set. Empty when none can be
 /// read off the pattern.
 pub fn required_literals(pattern: &str) -> Vec<Vec<String>> {
@@ -183,7 +225,49 @@ fn required(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
-    use super::required_literals;
+    use super::{Literal, combine, required_literals};
+
+    fn lit(marked: &str) -> Literal {
+        Literal {
+            folded: crate::normalize::fold_str(marked),
+            marked: Some(marked.to_string()),
+        }
+    }
+
+    #[test]
+    fn marked_literals_tell_words_that_fold_alike() {
+        let pho = lit("phó");
+        assert!(pho.shows_in("phó") && pho.shows_in("Phó") && pho.shows_in("PHÓ"));
+        assert!(!pho.shows_in("phố") && !pho.shows_in("Phở") && !pho.shows_in("pho"));
+        let khoi = lit("khối thi đua");
+        assert!(khoi.shows_in("Khối Thi Đua") && !khoi.shows_in("khởi thi đua"));
+        // Case pairs outside the Latin blocks are left to the regex.
+        assert!(lit("kho").shows_in("\u{212A}ho"));
+        let plain = Literal {
+            folded: "pho".into(),
+            marked: None,
+        };
+        assert!(plain.shows_in("phố"));
+    }
+
+    #[test]
+    fn marked_sets_come_first_and_imply_folded_ones() {
+        let sets = combine(
+            vec![vec!["cụm phó".into(), "khối phó".into()], vec!["sở".into()]],
+            vec![vec!["pho".into()], vec!["thi dua".into()]],
+        );
+        // "sở" folds to two letters: too short. "pho" is implied by the marked set.
+        assert_eq!(
+            sets,
+            vec![
+                vec![lit("cụm phó"), lit("khối phó")],
+                vec![Literal {
+                    folded: "thi dua".into(),
+                    marked: None
+                }]
+            ]
+        );
+    }
 
     fn sets(v: &[&[&str]]) -> Vec<Vec<String>> {
         v.iter()

@@ -16,10 +16,10 @@ mod literals;
 mod rule;
 
 pub use gazetteer::{Award, Gazetteers, Province, Site, roman};
-pub use rule::{MatchOn, Rule, RuleMatch, check_rule};
+pub use rule::{Literal, MatchOn, Rule, RuleMatch, check_rule};
 
 use crate::error::{Error, PatternError, PatternErrors, Result};
-use crate::normalize::Normalizer;
+use crate::normalize::{Folded, Normalizer};
 use include_dir::{Dir, include_dir};
 use std::collections::HashMap;
 use std::path::Path;
@@ -58,29 +58,46 @@ impl LiteralSentences {
     }
 }
 
-/// One automaton over the distinct required literals of a set of rules.
+/// One automaton over the distinct required literals of a set of rules (folded).
 #[derive(Debug)]
 struct LiteralIndex {
     automaton: Option<aho_corasick::AhoCorasick>,
-    /// For each automaton pattern, the (rule, set) pairs it belongs to.
-    owners: Vec<Vec<(u32, u8)>>,
+    /// For each automaton pattern, its owners grouped by the marked form the text must show
+    /// there (none for literals of folded rules).
+    owners: Vec<Vec<Owners>>,
 }
+
+/// The (rule, set) pairs that own a literal, and the marked form that the text must show
+/// where the folded literal is found (none when any form will do).
+type Owners = (Option<Literal>, Vec<(u32, u8)>);
 
 impl LiteralIndex {
     /// The index of the required literals of the rules that `keep` keeps.
     fn new(rules: &[Rule], keep: impl Fn(&Rule) -> bool) -> LiteralIndex {
         let mut literals: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<(u32, u8)>> = Vec::new();
+        let mut owners: Vec<Vec<Owners>> = Vec::new();
         let mut literal_id: HashMap<String, usize> = HashMap::new();
         for r in rules.iter().filter(|r| keep(r)) {
             for (set, lits) in r.required.iter().enumerate() {
                 for lit in lits {
-                    let id = *literal_id.entry(lit.clone()).or_insert_with(|| {
-                        literals.push(lit.clone());
+                    let id = *literal_id.entry(lit.folded.clone()).or_insert_with(|| {
+                        literals.push(lit.folded.clone());
                         owners.push(Vec::new());
                         literals.len() - 1
                     });
-                    owners[id].push((r.index as u32, set as u8));
+                    let check = lit.marked.is_some().then(|| lit.clone());
+                    let groups = &mut owners[id];
+                    let group = match groups.iter().position(|(c, _)| *c == check) {
+                        Some(g) => g,
+                        None => {
+                            groups.push((check, Vec::new()));
+                            groups.len() - 1
+                        }
+                    };
+                    let pairs = &mut groups[group].1;
+                    if !pairs.contains(&(r.index as u32, set as u8)) {
+                        pairs.push((r.index as u32, set as u8));
+                    }
                 }
             }
         }
@@ -95,10 +112,13 @@ impl LiteralIndex {
     }
 
     /// For every rule of the index, the sentences holding a literal of each of its sets.
+    /// `original` is the text `folded` was folded from (the marked literals are checked
+    /// there).
     fn sentences(
         &self,
         rules: &[Rule],
-        folded: &str,
+        folded: &Folded,
+        original: &str,
         sentence_of: impl Fn(usize) -> usize,
     ) -> LiteralSentences {
         let mut out = LiteralSentences {
@@ -110,13 +130,19 @@ impl LiteralIndex {
         };
         // For each rule, (sentence, sets found there) in text order.
         let mut rows: Vec<Vec<(u32, u8)>> = vec![Vec::new(); rules.len()];
-        for m in ac.find_overlapping_iter(folded) {
+        for m in ac.find_overlapping_iter(folded.text.as_str()) {
             let si = sentence_of(m.start()) as u32;
-            for &(rule, set) in &self.owners[m.pattern().as_usize()] {
-                let row = &mut rows[rule as usize];
-                match row.last_mut() {
-                    Some((last, sets)) if *last == si => *sets |= 1 << set,
-                    _ => row.push((si, 1 << set)),
+            let shown = &original[folded.to_original(m.start())..folded.to_original(m.end())];
+            for (check, pairs) in &self.owners[m.pattern().as_usize()] {
+                if check.as_ref().is_some_and(|lit| !lit.shows_in(shown)) {
+                    continue;
+                }
+                for &(rule, set) in pairs {
+                    let row = &mut rows[rule as usize];
+                    match row.last_mut() {
+                        Some((last, sets)) if *last == si => *sets |= 1 << set,
+                        _ => row.push((si, 1 << set)),
+                    }
                 }
             }
         }
@@ -331,25 +357,29 @@ impl Patterns {
     }
 
     /// For every rule with required literals, the sentences holding a literal of each of its
-    /// sets, from one pass over the folded text. `sentence_of` maps a folded byte offset to
-    /// the index of its sentence.
+    /// sets, from one pass over the folded text (marked literals checked in `original`, the
+    /// text it was folded from). `sentence_of` maps a folded byte offset to the index of its
+    /// sentence.
     pub fn literal_sentences(
         &self,
-        folded: &str,
+        folded: &Folded,
+        original: &str,
         sentence_of: impl Fn(usize) -> usize,
     ) -> LiteralSentences {
-        self.literals.sentences(&self.rules, folded, sentence_of)
+        self.literals
+            .sentences(&self.rules, folded, original, sentence_of)
     }
 
     /// [`Patterns::literal_sentences`] for the page-leftover rules only (the others get no
     /// sentences): a smaller automaton, for trimming.
     pub fn leftover_literal_sentences(
         &self,
-        folded: &str,
+        folded: &Folded,
+        original: &str,
         sentence_of: impl Fn(usize) -> usize,
     ) -> LiteralSentences {
         self.leftover_literals
-            .sentences(&self.rules, folded, sentence_of)
+            .sentences(&self.rules, folded, original, sentence_of)
     }
 
     /// A rule by id.

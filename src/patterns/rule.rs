@@ -44,9 +44,9 @@ pub struct Rule {
     pub boundaries_in_prefilter: bool,
     /// Names of the capture groups, by group index.
     slot_names: Vec<Option<Arc<str>>>,
-    /// Sets of literals (folded, lower case): every match contains one literal of each set.
-    /// Empty when the pattern has none and the prefilter must scan the text.
-    pub required: Vec<Vec<String>>,
+    /// Sets of literals: every match contains one literal of each set. Empty when the
+    /// pattern has none and the prefilter must scan the text.
+    pub required: Vec<Vec<Literal>>,
     /// Position in the loaded rule set.
     pub index: usize,
     /// The sentence must also match this (same text form as `on`).
@@ -69,6 +69,51 @@ pub struct Rule {
     /// Where it is written.
     pub file: String,
     pub line: usize,
+}
+
+/// A literal that matches must contain (see [`Rule::required`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Literal {
+    /// Folded (lower case, no marks): what is looked for in the folded text.
+    pub folded: String,
+    /// For a text rule: the literal with its marks, lower case. Where the folded text shows
+    /// `folded`, the text itself must show this, or the rule cannot match there: "phó"
+    /// (deputy) and "phố" (street) fold alike, and only the first makes a candidate.
+    pub marked: Option<String>,
+}
+
+impl Literal {
+    /// True when `text` (the original of a place where the folded text shows this literal)
+    /// shows it: each character equals the marked one or is its upper case. Characters whose
+    /// case is not that simple (outside the Latin blocks, long s) are let through: the regex
+    /// decides there.
+    pub fn shows_in(&self, text: &str) -> bool {
+        let Some(marked) = &self.marked else {
+            return true;
+        };
+        if text.as_bytes() == marked.as_bytes() {
+            return true;
+        }
+        let mut chars = text.chars();
+        for want in marked.chars() {
+            let Some(c) = chars.next() else {
+                return false;
+            };
+            if c == want {
+                continue;
+            }
+            let mut lower = c.to_lowercase();
+            if lower.next() == Some(want) && lower.next().is_none() {
+                continue;
+            }
+            let u = c as u32;
+            let simple_case = u < 0x250 || (0x1E00..0x1F00).contains(&u);
+            if simple_case && c != 'ſ' {
+                return false;
+            }
+        }
+        chars.next().is_none()
+    }
 }
 
 /// How far back (bytes) `not_after` looks.
@@ -273,6 +318,8 @@ struct RuleFile {
 /// Macro bodies by name, in text form (normalized), with where they were defined.
 pub struct Macros {
     bodies: HashMap<String, (String, String, usize)>,
+    /// Gazetteer macros too large to hold a required literal (see [`Macros::expand_for_literals`]).
+    opaque: std::collections::HashSet<String>,
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
@@ -286,7 +333,16 @@ pub fn load_macros(
     errors: &mut Vec<PatternError>,
 ) -> Macros {
     let mut bodies = HashMap::new();
+    let mut opaque = std::collections::HashSet::new();
     for (name, body) in gaz.macros() {
+        // Alternatives are joined by `|`; an item's own `|` would be escaped.
+        let alternatives = 1 + body
+            .char_indices()
+            .filter(|&(i, c)| c == '|' && !body[..i].ends_with('\\'))
+            .count();
+        if alternatives > super::literals::MAX_SET {
+            opaque.insert(name.clone());
+        }
         bodies.insert(name, (body, "gazetteers".to_string(), 0));
     }
     const FILE: &str = "macros.toml";
@@ -327,7 +383,7 @@ pub fn load_macros(
             Err(e) => errors.push(toml_error(FILE, text, &e)),
         }
     }
-    Macros { bodies }
+    Macros { bodies, opaque }
 }
 
 fn is_macro_name(s: &str) -> bool {
@@ -349,10 +405,18 @@ impl Macros {
     /// Replaces every `{NAME}` with `(?:body)`, recursively. Errors name the unknown macro or
     /// the cycle.
     pub fn expand(&self, pattern: &str) -> Result<String, String> {
-        self.expand_depth(pattern, 0)
+        self.expand_depth(pattern, 0, false)
     }
 
-    fn expand_depth(&self, pattern: &str, depth: usize) -> Result<String, String> {
+    /// [`Macros::expand`] for reading required literals: a gazetteer macro with more
+    /// alternatives than a literal set may hold contributes no literal, so it becomes a
+    /// two-character class (no literal either) instead of thousands of alternatives that
+    /// would only be parsed to be thrown away.
+    pub fn expand_for_literals(&self, pattern: &str) -> Result<String, String> {
+        self.expand_depth(pattern, 0, true)
+    }
+
+    fn expand_depth(&self, pattern: &str, depth: usize, opaque: bool) -> Result<String, String> {
         if depth > 16 {
             return Err("macros nest more than 16 deep (a cycle?)".to_string());
         }
@@ -371,9 +435,13 @@ impl Macros {
                         .bodies
                         .get(name)
                         .ok_or_else(|| format!("unknown macro {{{name}}}"))?;
-                    out.push_str("(?:");
-                    out.push_str(&self.expand_depth(body, depth + 1)?);
-                    out.push(')');
+                    if opaque && self.opaque.contains(name) {
+                        out.push_str("[\\x{E000}\\x{E001}]");
+                    } else {
+                        out.push_str("(?:");
+                        out.push_str(&self.expand_depth(body, depth + 1, opaque)?);
+                        out.push(')');
+                    }
                     rest = &after[name.len() + 1..];
                 }
                 _ => {
@@ -665,17 +733,30 @@ fn build_rule(
             return Err(errors);
         }
     };
-    let boundaries_in_prefilter = on == MatchOn::Text
-        && macros
-            .expand(raw.pattern.get_ref())
-            .is_ok_and(|p| p.contains("\\b"));
-    let prefilter_src = macros
-        .expand(raw.pattern.get_ref())
-        .map(|p| prefilter_source(&prepare(&p, MatchOn::Folded, normalizer)));
-    let required = prefilter_src
+    let expanded = macros.expand(raw.pattern.get_ref());
+    let boundaries_in_prefilter =
+        on == MatchOn::Text && expanded.as_ref().is_ok_and(|p| p.contains("\\b"));
+    let prefilter_src = expanded
         .as_deref()
-        .map(super::literals::required_literals)
+        .map(|p| prefilter_source(&prepare(p, MatchOn::Folded, normalizer)))
+        .map_err(Clone::clone);
+    let for_literals = macros
+        .expand_for_literals(raw.pattern.get_ref())
         .unwrap_or_default();
+    let folded_sets = super::literals::required_literals(&prefilter_source(&prepare(
+        &for_literals,
+        MatchOn::Folded,
+        normalizer,
+    )));
+    // Only rules that have folded sets get marked ones: the others scan the folded text with
+    // their prefilter, which selects better than short literals would.
+    let marked_sets = match on {
+        MatchOn::Text if !folded_sets.is_empty() => {
+            super::literals::required_literals(&prepare(&for_literals, MatchOn::Text, normalizer))
+        }
+        _ => Vec::new(),
+    };
+    let required = super::literals::combine(marked_sets, folded_sets);
     // A rule with required literals finds its candidate sentences through them, so its
     // prefilter only ever checks one sentence.
     let prefilter = match prefilter_src
@@ -788,4 +869,40 @@ pub fn check_rule(rule: &Rule, normalizer: &Normalizer) -> Vec<String> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patterns::literals::required_literals;
+
+    #[test]
+    fn large_gazetteer_macros_hold_no_literal() {
+        // Reading literals with the big gazetteer alternations left out gives the same sets,
+        // in both forms a rule's literals are read from.
+        let normalizer = Normalizer::default();
+        let files = PatternFiles::embedded();
+        let mut errors = Vec::new();
+        let gaz = Gazetteers::load(&files, &normalizer, &mut errors);
+        let macros = load_macros(&files, &gaz, &mut errors);
+        assert!(errors.is_empty());
+        let mut lighter = 0;
+        for (_, text) in files.under("rules/", ".toml") {
+            let raw: RuleFile = toml::from_str(text).expect("rule file");
+            for rule in raw.rule {
+                let pattern = rule.get_ref().pattern.get_ref();
+                let full = macros.expand(pattern).expect("expands");
+                let light = macros.expand_for_literals(pattern).expect("expands");
+                lighter += (full != light) as usize;
+                // As `build_rule` reads them: the text form, and the folded prefilter.
+                let text = |p: &str| required_literals(&prepare(p, MatchOn::Text, &normalizer));
+                let folded = |p: &str| {
+                    required_literals(&prefilter_source(&prepare(p, MatchOn::Folded, &normalizer)))
+                };
+                assert_eq!(text(&full), text(&light), "{pattern}");
+                assert_eq!(folded(&full), folded(&light), "{pattern}");
+            }
+        }
+        assert!(lighter >= 5, "{lighter}");
+    }
 }
