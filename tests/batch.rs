@@ -243,3 +243,33 @@ fn a_panic_fails_only_its_own_input() {
     assert!(failure.contains("panic drill"), "{failure}");
     assert!(err.lines().last().unwrap().contains("2 records"), "{err}");
 }
+
+#[test]
+fn long_texts_split_a_group_without_losing_or_reordering_records() {
+    // Documents are extracted in groups of at most 4 MiB of text: a long text closes its
+    // group early, and the records still come out one per input, in input order, the same
+    // as when each input is extracted alone.
+    let dir = util::tempdir();
+    let article = std::fs::read_to_string(util::path("corpus/s001.txt")).unwrap();
+    let mut long = String::new();
+    while long.len() < 4_500_000 {
+        long.push_str(&article);
+        long.push('\n');
+    }
+    let short = ["corpus/a024.txt", "corpus/b016.txt", "corpus/s001.txt"];
+    std::fs::copy(util::path(short[0]), dir.path().join("1.txt")).unwrap();
+    std::fs::write(dir.path().join("2.txt"), &long).unwrap();
+    std::fs::copy(util::path(short[1]), dir.path().join("3.txt")).unwrap();
+    std::fs::copy(util::path(short[2]), dir.path().join("4.txt")).unwrap();
+    let together = util::thidua(&["extract", "-j", "1", dir.path().to_str().unwrap()], None);
+    assert_eq!(together.status.code(), Some(0), "{}", stderr(&together));
+    let mut alone = Vec::new();
+    for name in ["1.txt", "2.txt", "3.txt", "4.txt"] {
+        let path = dir.path().join(name);
+        let out = util::thidua(&["extract", path.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(0));
+        alone.extend(out.stdout);
+    }
+    assert_eq!(together.stdout.iter().filter(|&&b| b == b'\n').count(), 4);
+    assert_eq!(together.stdout, alone);
+}
