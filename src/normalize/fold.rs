@@ -37,7 +37,9 @@ fn fold_slow(c: char) -> char {
                     base = d;
                 }
             });
-            base
+            // Folded text never holds an upper-case ASCII letter (the rule prefilters rely
+            // on it).
+            base.to_ascii_lowercase()
         }
     }
 }
@@ -128,6 +130,17 @@ mod tests {
                 base
             };
             assert_eq!(fold_char(c), expected, "{c}");
+        }
+    }
+
+    #[test]
+    fn folding_never_gives_upper_case_ascii() {
+        // Rule prefilters leave A-Z out of their classes: the folded text must not hold them.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert!(
+                !fold_char(c).is_ascii_uppercase(),
+                "{c:?} folds to upper case"
+            );
         }
     }
 

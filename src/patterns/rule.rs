@@ -517,12 +517,17 @@ fn bytes_superset(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     };
     match hir.kind() {
         HirKind::Class(Class::Unicode(c)) => {
-            let ascii: Vec<ClassBytesRange> = c
-                .ranges()
-                .iter()
-                .filter(|r| r.start() <= '\x7F')
-                .map(|r| ClassBytesRange::new(r.start() as u8, r.end().min('\x7F') as u8))
-                .collect();
+            // The folded text has no upper-case ASCII letters (see `fold_char`): leaving them
+            // out turns the case-insensitive [Pp] into the literal p, which makes a smaller
+            // automaton that compiles faster.
+            let mut ascii = ClassBytes::new(
+                c.ranges()
+                    .iter()
+                    .filter(|r| r.start() <= '\x7F')
+                    .map(|r| ClassBytesRange::new(r.start() as u8, r.end().min('\x7F') as u8)),
+            );
+            ascii.difference(&ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]));
+            let ascii: Vec<ClassBytesRange> = ascii.ranges().to_vec();
             let wide = c.ranges().iter().any(|r| r.end() > '\x7F');
             let ascii =
                 (!ascii.is_empty()).then(|| Hir::class(Class::Bytes(ClassBytes::new(ascii))));
