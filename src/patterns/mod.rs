@@ -296,17 +296,13 @@ impl Patterns {
         let mut errors = Vec::new();
         let gaz = Gazetteers::load(files, normalizer, &mut errors);
         let macros = rule::load_macros(files, &gaz, &mut errors);
-        let mut rules = Vec::new();
-        for (path, text) in files.under("rules/", ".toml") {
-            rules.extend(rule::load_rule_file(
-                path,
-                text,
-                &macros,
-                normalizer,
-                files.check_examples,
-                &mut errors,
-            ));
-        }
+        let mut rules = rule::load_rule_files(
+            files.under("rules/", ".toml"),
+            &macros,
+            normalizer,
+            files.check_examples,
+            &mut errors,
+        );
         let mut seen: HashMap<&str, (&str, usize)> = HashMap::new();
         for r in &rules {
             if let Some((file, line)) = seen.insert(&r.id, (&r.file, r.line)) {

@@ -642,34 +642,35 @@ fn one_line(message: &str) -> String {
     }
 }
 
-/// Parses and compiles one rule file, checking each rule's examples.
-pub fn load_rule_file(
-    path: &str,
-    text: &str,
+/// Parses and compiles the rule files, checking each rule's examples when asked.
+pub fn load_rule_files<'a>(
+    files: impl Iterator<Item = (&'a str, &'a str)>,
     macros: &Macros,
     normalizer: &Normalizer,
     check_examples: bool,
     errors: &mut Vec<PatternError>,
 ) -> Vec<Rule> {
-    let file = format!("rules/{}", path.trim_start_matches("rules/"));
-    let parsed: RuleFile = match toml::from_str(text) {
-        Ok(p) => p,
-        Err(e) => {
-            errors.push(toml_error(&file, text, &e));
-            return Vec::new();
+    let mut spanned: Vec<(String, &str, usize, Spanned<RawRule>)> = Vec::new();
+    for (path, text) in files {
+        let file = format!("rules/{}", path.trim_start_matches("rules/"));
+        match toml::from_str::<RuleFile>(text) {
+            Ok(parsed) => spanned.extend(
+                parsed
+                    .rule
+                    .into_iter()
+                    .map(|r| (file.clone(), text, line_of(text, r.span().start), r)),
+            ),
+            Err(e) => errors.push(toml_error(&file, text, &e)),
         }
-    };
-    // Rules compile in parallel (regex compilation is most of the start-up time); results
-    // and errors keep the file's order.
+    }
+    // All the rules compile in parallel (regex compilation is most of the start-up time);
+    // results and errors keep the files' order.
     use rayon::prelude::*;
-    let spanned: Vec<(usize, Spanned<RawRule>)> = parsed
-        .rule
-        .into_iter()
-        .map(|r| (line_of(text, r.span().start), r))
-        .collect();
     let built: Vec<Result<Rule, Vec<PatternError>>> = spanned
         .into_par_iter()
-        .map(|(line, raw)| build_rule(&file, text, line, raw, macros, normalizer, check_examples))
+        .map(|(file, text, line, raw)| {
+            build_rule(&file, text, line, raw, macros, normalizer, check_examples)
+        })
         .collect();
     let mut rules = Vec::new();
     for b in built {
