@@ -690,7 +690,7 @@ fn extract(
             progress: Some(&mut on_progress),
             skip: (!done.is_empty()).then_some(&skip as &dyn Fn(&str) -> bool),
         };
-        thidua::run_batch_opts(&pipeline, specs, options, &mut emit, |e| {
+        thidua::run_batch_opts(pipeline, specs, options, &mut emit, |e| {
             progress.borrow().println(&format!("thidua: {e}"))
         })
     };
