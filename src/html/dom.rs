@@ -591,15 +591,23 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn words(&mut self, t: &str) {
-        let mut first = true;
-        for word in t.split(char::is_whitespace) {
-            if !first {
-                self.space = true;
+        let bytes = t.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            let n = whitespace_len(bytes, i);
+            if n == 0 {
+                i += 1;
+                continue;
             }
-            first = false;
-            if !word.is_empty() {
-                self.word(word);
+            if start < i {
+                self.word(&t[start..i]);
             }
+            self.space = true;
+            i += n;
+            start = i;
+        }
+        if start < bytes.len() {
+            self.word(&t[start..]);
         }
     }
 
@@ -690,6 +698,21 @@ fn style_flags(style: &str) -> u16 {
     flags
 }
 
+/// The length in bytes of the whitespace character (`char::is_whitespace`) that starts at
+/// byte `i` of UTF-8 text, or 0: a byte test instead of decoding every character.
+fn whitespace_len(bytes: &[u8], i: usize) -> usize {
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    match bytes[i] {
+        b' ' | b'\t'..=b'\r' => 1,
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
+        0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+        0xE2 if at(1) == 0x81 && at(2) == 0x9F => 3,
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -701,6 +724,18 @@ mod tests {
         (0..dom.lines.len())
             .map(|i| dom.line_text(i).to_string())
             .collect()
+    }
+
+    #[test]
+    fn whitespace_bytes_are_the_whitespace_characters() {
+        // Every character, alone and between letters: the byte test agrees with
+        // `char::is_whitespace`.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("a{c}ế");
+            let i = 1;
+            let want = if c.is_whitespace() { c.len_utf8() } else { 0 };
+            assert_eq!(whitespace_len(s.as_bytes(), i), want, "{c:?}");
+        }
     }
 
     #[test]
