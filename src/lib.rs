@@ -226,8 +226,10 @@ impl Pipeline {
     /// the failures stay in place.
     fn extract_read(&self, names: &[&str], read: Vec<Result<Document>>) -> Vec<Result<Record>> {
         let docs: Vec<&Document> = read.iter().filter_map(|r| r.as_ref().ok()).collect();
-        let together =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.extract_many(&docs)));
+        // A panic here is reported once, by the retry of the document that caused it.
+        let together = quietly(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.extract_many(&docs)))
+        });
         let records: Vec<Result<Record>> = match together {
             Ok(records) => records.into_iter().map(Ok).collect(),
             // One of them panics: each on its own, so that only that one fails.
@@ -276,6 +278,35 @@ impl Pipeline {
         };
         self.process(&raw).expect("plain UTF-8 text always reads")
     }
+}
+
+thread_local! {
+    /// Set while a panic on this thread is caught and retried (see [`quietly`]).
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work` with the panic message of this thread held back: for work whose panics are
+/// caught and retried, so that the message is printed once, by the retry. The first call
+/// wraps the panic hook in place (every other panic still goes to it).
+fn quietly<T>(work: impl FnOnce() -> T) -> T {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    struct Loud;
+    impl Drop for Loud {
+        fn drop(&mut self) {
+            QUIET_PANICS.with(|q| q.set(false));
+        }
+    }
+    QUIET_PANICS.with(|q| q.set(true));
+    let _loud = Loud;
+    work()
 }
 
 /// Runs `work` for one input; a panic inside the pipeline becomes an error naming the input,

@@ -241,6 +241,8 @@ fn a_panic_fails_only_its_own_input() {
         .find(|l| l.contains(inputs[1]) && l.contains("internal error"))
         .unwrap_or_else(|| panic!("no failure line: {err}"));
     assert!(failure.contains("panic drill"), "{failure}");
+    // The panic is printed once (by the document's retry alone), not also for its group.
+    assert_eq!(err.matches("panicked at").count(), 1, "{err}");
     assert!(err.lines().last().unwrap().contains("2 records"), "{err}");
 }
 
