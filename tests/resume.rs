@@ -207,3 +207,54 @@ fn resume_needs_a_resumable_output() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
 }
+
+#[test]
+fn a_second_run_on_the_same_output_stops_without_touching_the_first_runs_file() {
+    // A run holds a lock on its partial file; here the test holds it, as a first run would.
+    let dir = util::tempdir();
+    for (name, format) in [("out.jsonl", "jsonl"), ("out.db", "sqlite")] {
+        let out = dir.path().join(name);
+        let partial = dir.path().join(format!(".{name}.partial"));
+        std::fs::write(&partial, b"the first run's records\n").unwrap();
+        let held = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&partial)
+            .unwrap();
+        held.try_lock().unwrap();
+        let second = run(
+            &[
+                "extract",
+                "corpus/a002.txt",
+                "-o",
+                s(&out),
+                "--format",
+                format,
+            ],
+            None,
+        );
+        assert_ne!(second.status.code(), Some(0), "{format}");
+        let err = String::from_utf8_lossy(&second.stderr);
+        assert!(err.contains("another run is writing this output"), "{err}");
+        assert_eq!(
+            std::fs::read(&partial).unwrap(),
+            b"the first run's records\n",
+            "{format}: the first run's file is untouched"
+        );
+        assert!(!out.exists());
+        // Once the first run is gone, the output can be written.
+        drop(held);
+        let third = run(
+            &[
+                "extract",
+                "corpus/a002.txt",
+                "-o",
+                s(&out),
+                "--format",
+                format,
+            ],
+            None,
+        );
+        assert_eq!(third.status.code(), Some(0), "{format}");
+        assert!(out.exists() && !partial.exists(), "{format}");
+    }
+}

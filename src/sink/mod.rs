@@ -34,8 +34,32 @@ pub fn partial_path(dest: &Path) -> PathBuf {
     dest.with_file_name(format!(".{name}.partial"))
 }
 
+/// Opens (creating it if needed, never truncating) the partial file of `dest` and takes an
+/// exclusive lock on it, held while the returned handle is open: a second run writing the
+/// same output fails at once instead of truncating or deleting the first run's file.
+pub fn lock_partial(dest: &Path) -> Result<(PathBuf, std::fs::File)> {
+    let tmp = partial_path(dest);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&tmp)
+        .map_err(|e| Error::io(tmp.display().to_string(), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok((tmp, file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Usage(format!(
+            "{}: another run is writing this output (its partial file {} is locked)",
+            dest.display(),
+            tmp.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(tmp.display().to_string(), e)),
+    }
+}
+
 /// A file written under a temporary name ([`partial_path`]) and renamed into place when
-/// finished, so a killed run never leaves a half-written output under the real name.
+/// finished, so a killed run never leaves a half-written output under the real name. The
+/// partial file is locked while it is written (see [`lock_partial`]).
 pub struct AtomicFile {
     tmp: PathBuf,
     dest: PathBuf,
@@ -47,9 +71,9 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts writing `dest` afresh (as `.dest.partial`, removed if dropped unfinished).
     pub fn create(dest: &Path) -> Result<AtomicFile> {
-        let tmp = partial_path(dest);
-        let file =
-            std::fs::File::create(&tmp).map_err(|e| Error::io(tmp.display().to_string(), e))?;
+        let (tmp, file) = lock_partial(dest)?;
+        file.set_len(0)
+            .map_err(|e| Error::io(tmp.display().to_string(), e))?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -68,18 +92,14 @@ impl AtomicFile {
         key: impl Fn(&[u8]) -> Option<String>,
     ) -> Result<(AtomicFile, std::collections::HashSet<String>)> {
         use std::io::{Read, Seek};
-        let tmp = partial_path(dest);
+        let fresh = !partial_path(dest).exists();
+        let (tmp, mut file) = lock_partial(dest)?;
         let err = |e| Error::io(tmp.display().to_string(), e);
-        if !tmp.exists() && dest.exists() {
-            std::fs::copy(dest, &tmp).map_err(err)?;
+        if fresh && dest.exists() {
+            let mut finished = std::fs::File::open(dest).map_err(err)?;
+            std::io::copy(&mut finished, &mut file).map_err(err)?;
+            file.seek(std::io::SeekFrom::Start(0)).map_err(err)?;
         }
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&tmp)
-            .map_err(err)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(err)?;
         let mut keys = std::collections::HashSet::new();

@@ -46,6 +46,9 @@ pub struct SqliteSink {
     path: PathBuf,
     /// When creating a new file: the temporary name to rename from.
     tmp: Option<PathBuf>,
+    /// The lock on the temporary file, held until it is renamed or removed (see
+    /// [`super::lock_partial`]).
+    _lock: Option<std::fs::File>,
     /// Resumable run: commit every [`RESUME_COMMIT_EVERY`] documents and keep a new file's
     /// partial database if the run stops unfinished.
     resumable: bool,
@@ -176,20 +179,24 @@ impl SqliteSink {
         store_text: bool,
         resumable: bool,
     ) -> Result<SqliteSink> {
-        let (open_path, tmp) = if path.exists() {
-            (path.to_path_buf(), None)
+        // An existing database is written in place (SQLite locks it); a new one is built
+        // under a locked temporary name, emptied first unless a killed run's is resumed.
+        let (open_path, tmp, lock) = if path.exists() {
+            (path.to_path_buf(), None, None)
         } else {
-            let tmp = super::partial_path(path);
+            let (tmp, lock) = super::lock_partial(path)?;
             if !resumable {
-                let _ = std::fs::remove_file(&tmp);
+                lock.set_len(0)
+                    .map_err(|e| Error::io(tmp.display().to_string(), e))?;
             }
-            (tmp.clone(), Some(tmp))
+            (tmp.clone(), Some(tmp), Some(lock))
         };
         let conn = Connection::open(&open_path).map_err(|e| db_err(path, e))?;
         let sink = SqliteSink {
             conn: Some(conn),
             path: path.to_path_buf(),
             tmp,
+            _lock: lock,
             resumable,
             pending: 0,
             lex,
