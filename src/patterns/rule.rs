@@ -520,14 +520,16 @@ fn bytes_superset(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
             // The folded text has no upper-case ASCII letters (see `fold_char`): leaving them
             // out turns the case-insensitive [Pp] into the literal p, which makes a smaller
             // automaton that compiles faster.
-            let mut ascii = ClassBytes::new(
-                c.ranges()
-                    .iter()
-                    .filter(|r| r.start() <= '\x7F')
-                    .map(|r| ClassBytesRange::new(r.start() as u8, r.end().min('\x7F') as u8)),
-            );
-            ascii.difference(&ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]));
-            let ascii: Vec<ClassBytesRange> = ascii.ranges().to_vec();
+            let mut ascii: Vec<ClassBytesRange> = Vec::new();
+            for r in c.ranges().iter().take_while(|r| r.start() <= '\x7F') {
+                let (start, end) = (r.start() as u8, r.end().min('\x7F') as u8);
+                if start < b'A' {
+                    ascii.push(ClassBytesRange::new(start, end.min(b'@')));
+                }
+                if end > b'Z' {
+                    ascii.push(ClassBytesRange::new(start.max(b'['), end));
+                }
+            }
             let wide = c.ranges().iter().any(|r| r.end() > '\x7F');
             let ascii =
                 (!ascii.is_empty()).then(|| Hir::class(Class::Bytes(ClassBytes::new(ascii))));
