@@ -336,6 +336,47 @@ fn warc_gives_the_same_records_as_the_files() {
 }
 
 #[test]
+fn a_warc_archive_on_standard_input_is_read_record_by_record() {
+    // `cat crawl.warc.gz | thidua extract -` gives the records of `thidua extract
+    // crawl.warc.gz`, with the locators naming standard input ("-#offset").
+    let articles = articles();
+    let records = crawl_records(&articles);
+    let dir = util::tempdir();
+    for (name, bytes) in [
+        ("crawl.warc.gz", members(&records)),
+        ("crawl.warc", records.concat()),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, &bytes).unwrap();
+        let (from_file, _, code) = extract(&[s(&file)]);
+        assert_eq!(code, 0);
+        assert!(from_file.len() > 30, "{name}");
+        let out = util::thidua(&["extract", "-"], Some(&bytes));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{name}: {err}");
+        let from_stdin = util::jsonl(&out.stdout);
+        assert_eq!(from_stdin.len(), from_file.len(), "{name}");
+        for (got, want) in from_stdin.iter().zip(&from_file) {
+            let mut want = want.clone();
+            let input = want["doc"]["input"]
+                .as_str()
+                .unwrap()
+                .replacen(s(&file), "-", 1);
+            assert!(input.starts_with("-#"), "{input}");
+            want["doc"]["input"] = Value::String(input);
+            assert_eq!(got, &want, "{name}");
+        }
+    }
+    // Anything else on standard input is still one document.
+    let text = std::fs::read(util::path("corpus/s001.txt")).unwrap();
+    let out = util::thidua(&["extract", "-"], Some(&text));
+    let one = util::jsonl(&out.stdout);
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0]["doc"]["input"], "-");
+    assert_eq!(one[0]["is_report"], true);
+}
+
+#[test]
 fn warc_records_can_be_found_again_by_their_locator() {
     use sha2::Digest;
     let articles = articles();

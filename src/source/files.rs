@@ -76,7 +76,13 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<RawDocument> {
 
 /// Reads standard input.
 pub fn read_stdin(limits: &Limits) -> Result<RawDocument> {
-    let bytes = read_capped(std::io::stdin().lock(), limits.max_bytes, 0, "-")?;
+    read_stdin_from(std::io::stdin().lock(), limits)
+}
+
+/// Reads standard input (or what is left of it after a look at its start, `reader`) as one
+/// document.
+pub fn read_stdin_from(reader: impl Read, limits: &Limits) -> Result<RawDocument> {
+    let bytes = read_capped(reader, limits.max_bytes, 0, "-")?;
     let bytes = gunzip_if_needed(bytes, limits, "-")?;
     Ok(RawDocument {
         id: "stdin".to_string(),

@@ -155,10 +155,55 @@ pub fn items(
                     Err(e) => Box::new(std::iter::once(Item::Failed(e))),
                 }
             }
+            Ok(InputSpec::Stdin) => stdin_items(limits),
             Ok(spec) => Box::new(std::iter::once(Item::Spec(spec))),
             Err(e) => Box::new(std::iter::once(Item::Failed(e))),
         }
     })
+}
+
+/// Standard input: a WARC archive (plain or gzipped, as `zcat crawl.warc.gz | thidua
+/// extract -` or `cat crawl.warc.gz | …` give it) is spooled to an anonymous temporary file
+/// and read record by record, with locators `-#offset`; anything else is one document.
+fn stdin_items(limits: Limits) -> Box<dyn Iterator<Item = Item>> {
+    use std::io::{Read, Seek};
+    let mut stdin = std::io::stdin().lock();
+    // Enough of the start to see a gzip header and the first line inside it.
+    let mut head = Vec::with_capacity(4096);
+    let looked = (&mut stdin).take(4096).read_to_end(&mut head);
+    if let Err(e) = looked {
+        return Box::new(std::iter::once(Item::Failed(Error::io("-", e))));
+    }
+    let rest = std::io::Cursor::new(head.clone()).chain(stdin);
+    if !warc::looks_like_warc(&head) {
+        return Box::new(std::iter::once(
+            match files::read_stdin_from(rest, &limits) {
+                Ok(raw) => Item::Raw(raw),
+                Err(e) => Item::Failed(e),
+            },
+        ));
+    }
+    let spooled = tempfile::tempfile().and_then(|mut file| {
+        std::io::copy(&mut { rest }, &mut file)?;
+        file.rewind()?;
+        Ok(file)
+    });
+    let reader = spooled.map_err(|e| Error::io("-", e)).and_then(|file| {
+        WarcReader::from_file(
+            file,
+            "-".to_string(),
+            0,
+            warc::Bodies::Documents,
+            limits.max_bytes,
+        )
+    });
+    match reader {
+        Ok(reader) => Box::new(reader.documents().map(|d| match d {
+            Ok(raw) => Item::Raw(raw),
+            Err(e) => Item::Failed(e),
+        })),
+        Err(e) => Box::new(std::iter::once(Item::Failed(e))),
+    }
 }
 
 fn walk_dir(dir: PathBuf) -> impl Iterator<Item = Result<InputSpec>> {

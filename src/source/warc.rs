@@ -107,15 +107,20 @@ pub fn sniff(path: &Path) -> bool {
         return false;
     };
     let mut reader = BufReader::new(file);
-    let Ok(start) = reader.fill_buf() else {
-        return false;
-    };
-    let mut head = [0u8; 5];
-    if start.starts_with(&[0x1f, 0x8b]) {
-        let mut gz = flate2::bufread::GzDecoder::new(reader);
-        gz.read_exact(&mut head).is_ok() && &head == b"WARC/"
+    reader.fill_buf().is_ok_and(looks_like_warc)
+}
+
+/// True when `head`, the first bytes of a file or stream, start a WARC archive: a `WARC/`
+/// version line, possibly inside a gzip member.
+pub fn looks_like_warc(head: &[u8]) -> bool {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let mut start = [0u8; 5];
+        flate2::read::GzDecoder::new(head)
+            .read_exact(&mut start)
+            .is_ok()
+            && start == *VERSION_LINE
     } else {
-        start.starts_with(b"WARC/")
+        head.starts_with(VERSION_LINE)
     }
 }
 
@@ -197,7 +202,19 @@ impl WarcReader {
     /// Opens a WARC file at a record's offset (from a locator or an index).
     pub fn open_at(path: &Path, offset: u64, bodies: Bodies, max_bytes: u64) -> Result<WarcReader> {
         let name = path.display().to_string();
-        let mut file = File::open(path).map_err(|e| Error::io(&name, e))?;
+        let file = File::open(path).map_err(|e| Error::io(&name, e))?;
+        WarcReader::from_file(file, name, offset, bodies, max_bytes)
+    }
+
+    /// Reads an open WARC file from `offset`; `name` starts the records' locators
+    /// (`name#offset`).
+    pub fn from_file(
+        mut file: File,
+        name: String,
+        offset: u64,
+        bodies: Bodies,
+        max_bytes: u64,
+    ) -> Result<WarcReader> {
         file.seek(SeekFrom::Start(offset))
             .map_err(|e| Error::io(&name, e))?;
         let mut raw = Counting {
