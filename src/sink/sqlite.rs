@@ -48,7 +48,7 @@ pub struct SqliteSink {
     tmp: Option<PathBuf>,
     /// The lock on the temporary file, held until it is renamed or removed (see
     /// [`super::lock_partial`]).
-    _lock: Option<std::fs::File>,
+    lock: Option<std::fs::File>,
     /// Resumable run: commit every [`RESUME_COMMIT_EVERY`] documents and keep a new file's
     /// partial database if the run stops unfinished.
     resumable: bool,
@@ -196,7 +196,7 @@ impl SqliteSink {
             conn: Some(conn),
             path: path.to_path_buf(),
             tmp,
-            _lock: lock,
+            lock,
             resumable,
             pending: 0,
             lex,
@@ -474,6 +474,7 @@ impl Drop for SqliteSink {
                 return;
             }
             if let Some(tmp) = self.tmp.take() {
+                drop(self.lock.take());
                 let _ = std::fs::remove_file(tmp);
             }
         }
