@@ -420,7 +420,7 @@ pub const EXTRACT_TOGETHER: usize = 128;
 /// Text (bytes) extracted together at most: long documents go in smaller groups, so that a
 /// group's working memory stays small.
 const TOGETHER_BYTES: usize = 4 * 1024 * 1024;
-/// Items in one batch at least (more with many threads: two groups for each).
+/// Items in one batch at least (two groups for each thread when that is more).
 const BATCH_ITEMS: usize = 256;
 /// Bytes of documents already read (WARC records) in one batch at most.
 const BATCH_BYTES: usize = 128 * 1024 * 1024;
@@ -431,9 +431,9 @@ type Done = (Result<Record>, u64);
 /// [`run_batch`] with options: the streaming engine behind `thidua extract`.
 ///
 /// Inputs are pulled lazily (a directory walk, WARC files record by record, URL lists) into
-/// batches of at most 256 items (two groups of [`EXTRACT_TOGETHER`] per thread with more than
-/// one thread) and 128 MiB of already-read payload (and eight URLs per fetch job, so that
-/// records of a slow crawl come out steadily). While the worker pool
+/// batches of two groups of [`EXTRACT_TOGETHER`] items per thread (at least 256) and at most
+/// 128 MiB of already-read payload (and eight URLs per fetch job, so that records of a slow
+/// crawl come out steadily). While the worker pool
 /// extracts one batch, the calling thread writes the records of the previous one and reads
 /// (and fetches) the next, so at most three batches are alive: memory does not grow with the
 /// number of inputs, and records come out in input order whatever the number of jobs. The

@@ -328,7 +328,8 @@ impl Extractor {
     /// one after the other over all the documents (each rule's automata stay in the CPU
     /// caches from one document to the next) before the fields are read document by
     /// document — first the rules every text needs before the report decision, then, for the
-    /// reports only, the others. Best with a handful of documents (8–16).
+    /// reports only, the others. Best with a hundred or so documents (see
+    /// [`crate::EXTRACT_TOGETHER`]).
     pub fn extract_many(&self, docs: &[&Document]) -> Vec<Record> {
         let mut ctxs: Vec<Ctx> = docs
             .iter()

@@ -4,9 +4,9 @@
 //! For an HTML page: the bytes are decoded ([`decode`]), nesting deeper than
 //! [`depth::MAX_DEPTH`] is flattened (and markup past [`depth::MAX_NODES`] elements dropped),
 //! html5ever parses once, one iterative walk turns the DOM into a flat arena of elements and
-//! lines ([`dom`]), the article is chosen by scoring blocks ([`content`]) or by a site profile
-//! from `patterns/html/sites.toml` ([`profiles`]), and the metadata comes from `<meta>`,
-//! JSON-LD, `<time>` and visible stamps ([`meta`]).
+//! lines (`dom`), the article is chosen by scoring blocks (`content`) or by a site profile
+//! from `patterns/html/sites.toml` (`profiles`), and the metadata comes from `<meta>`,
+//! JSON-LD, `<time>` and visible stamps (`meta`).
 
 mod content;
 mod dates;

@@ -39,7 +39,7 @@ pub struct Rule {
     /// sentences.
     pub prefilter: ByteRegex,
     /// The pattern's word boundaries are left out of `regex` (a text rule; see
-    /// [`without_unicode_boundaries`]) and only the prefilter checks them: a sentence where
+    /// `without_unicode_boundaries`) and only the prefilter checks them: a sentence where
     /// the regex matches must also pass the prefilter.
     pub boundaries_in_prefilter: bool,
     /// Names of the capture groups, by group index.
