@@ -433,11 +433,12 @@ type Done = (Result<Record>, u64);
 /// Inputs are pulled lazily (a directory walk, WARC files record by record, URL lists) into
 /// batches of two groups of [`EXTRACT_TOGETHER`] items per thread (at least 256) and at most
 /// 128 MiB of already-read payload (and eight URLs per fetch job, so that records of a slow
-/// crawl come out steadily). While the worker pool
-/// extracts one batch, the calling thread writes the records of the previous one and reads
-/// (and fetches) the next, so at most three batches are alive: memory does not grow with the
-/// number of inputs, and records come out in input order whatever the number of jobs. The
-/// fetched exchanges are archived in input order.
+/// crawl come out steadily). Each batch is cut into groups that the worker pool takes as
+/// tasks; the calling thread reads (and fetches) the next batch as soon as no more than two
+/// groups per thread are outstanding, and writes the groups' records in input order as they
+/// come back, so the workers never wait for a whole batch and at most about two batches are
+/// alive: memory does not grow with the number of inputs, and records come out in input
+/// order whatever the number of jobs. The fetched exchanges are archived in input order.
 pub fn run_batch_opts(
     pipeline: &Pipeline,
     inputs: impl Iterator<Item = Result<InputSpec>>,
@@ -445,7 +446,6 @@ pub fn run_batch_opts(
     mut emit: impl FnMut(&Record) -> std::io::Result<()>,
     mut fail: impl FnMut(&Error),
 ) -> std::io::Result<Summary> {
-    use rayon::prelude::*;
     use source::Item;
     let started = std::time::Instant::now();
     let BatchOptions {
@@ -575,36 +575,49 @@ pub fn run_batch_opts(
         }
         Ok(())
     };
-    let mut batch = next_batch()?;
-    let mut previous: Vec<Done> = Vec::new();
-    while !batch.is_empty() || !previous.is_empty() {
-        let mut current: Vec<Done> = Vec::new();
-        let mut following: std::io::Result<Vec<Item>> = Ok(Vec::new());
-        let mut written: std::io::Result<()> = Ok(());
-        let to_do = std::mem::take(&mut batch);
-        pool.in_place_scope(|scope| {
-            let out = &mut current;
-            if !to_do.is_empty() {
+    // Groups go to the pool as tasks, numbered; this thread reads batches while few groups
+    // are outstanding and writes the results in their order as they come back, so the
+    // workers never wait for a whole batch to finish.
+    let (results, returned) = std::sync::mpsc::channel::<(usize, std::thread::Result<Vec<Done>>)>();
+    let work = &work;
+    pool.in_place_scope(|scope| -> std::io::Result<()> {
+        let (mut spawned, mut written) = (0usize, 0usize);
+        let mut ready: std::collections::BTreeMap<usize, Vec<Done>> = Default::default();
+        let mut exhausted = false;
+        loop {
+            while !exhausted && spawned - written <= 2 * threads {
+                let batch = next_batch()?;
+                if batch.is_empty() {
+                    exhausted = true;
+                    break;
+                }
                 // Small batches still give every thread work.
-                let together = EXTRACT_TOGETHER.min(to_do.len().div_ceil(threads)).max(1);
-                scope.spawn(move |_| {
-                    *out = to_do
-                        .into_par_iter()
-                        .chunks(together)
-                        .flat_map_iter(work)
-                        .collect()
-                });
+                let together = EXTRACT_TOGETHER.min(batch.len().div_ceil(threads)).max(1);
+                let mut items = batch.into_iter().peekable();
+                while items.peek().is_some() {
+                    let group: Vec<Item> = items.by_ref().take(together).collect();
+                    let (seq, results) = (spawned, results.clone());
+                    spawned += 1;
+                    scope.spawn(move |_| {
+                        let done =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(group)));
+                        let _ = results.send((seq, done));
+                    });
+                }
             }
-            // Meanwhile, on this thread: write the previous batch, read the next one.
-            written = write(std::mem::take(&mut previous), &mut summary);
-            if written.is_ok() {
-                following = next_batch();
+            if written == spawned {
+                return Ok(());
             }
-        });
-        written?;
-        batch = following?;
-        previous = current;
-    }
+            let (seq, done) = returned.recv().expect("every group sends its results");
+            // A panic outside the per-document guards goes on as it would have.
+            let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            ready.insert(seq, done);
+            while let Some(done) = ready.remove(&written) {
+                write(done, &mut summary)?;
+                written += 1;
+            }
+        }
+    })?;
     summary.skipped = skipped.get();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)

@@ -275,3 +275,44 @@ fn long_texts_split_a_group_without_losing_or_reordering_records() {
     assert_eq!(together.stdout.iter().filter(|&&b| b == b'\n').count(), 4);
     assert_eq!(together.stdout, alone);
 }
+
+#[test]
+fn many_batches_come_out_in_input_order_whatever_the_jobs() {
+    // More inputs than one batch holds (256 with one thread, 512 with two): groups of
+    // several batches are in flight at once and come back in any order; the records are
+    // written in input order, the same for every number of jobs.
+    let dir = util::tempdir();
+    let mut texts = Vec::new();
+    for entry in std::fs::read_dir(util::path("corpus")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            texts.push(std::fs::read(&path).unwrap());
+        }
+    }
+    let mut n = 0;
+    while n < 700 {
+        std::fs::write(
+            dir.path().join(format!("{n:04}.txt")),
+            &texts[n % texts.len()],
+        )
+        .unwrap();
+        n += 1;
+    }
+    let d = dir.path().to_str().unwrap();
+    let inputs = |out: &std::process::Output| -> Vec<String> {
+        util::jsonl(&out.stdout)
+            .iter()
+            .map(|r| r["doc"]["input"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let one = util::thidua(&["extract", "-j", "1", d], None);
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let order = inputs(&one);
+    assert_eq!(order.len(), 700);
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "input order");
+    for jobs in ["2", "3"] {
+        let other = util::thidua(&["extract", "-j", jobs, d], None);
+        assert_eq!(inputs(&other), order, "-j {jobs}");
+        assert!(other.stdout == one.stdout, "-j {jobs}: records differ");
+    }
+}
