@@ -580,13 +580,18 @@ pub fn run_batch_opts(
     // workers never wait for a whole batch to finish.
     let (results, returned) = std::sync::mpsc::channel::<(usize, std::thread::Result<Vec<Done>>)>();
     let work = &work;
+    // Set when writing fails (a closed pipe, a full disk): groups not yet started are skipped.
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let stopped = &stopped;
     pool.in_place_scope(|scope| -> std::io::Result<()> {
         let (mut spawned, mut written) = (0usize, 0usize);
         let mut ready: std::collections::BTreeMap<usize, Vec<Done>> = Default::default();
         let mut exhausted = false;
         loop {
             while !exhausted && spawned - written <= 2 * threads {
-                let batch = next_batch()?;
+                let batch = next_batch().inspect_err(|_| {
+                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                })?;
                 if batch.is_empty() {
                     exhausted = true;
                     break;
@@ -599,6 +604,9 @@ pub fn run_batch_opts(
                     let (seq, results) = (spawned, results.clone());
                     spawned += 1;
                     scope.spawn(move |_| {
+                        if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                            return;
+                        }
                         let done =
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(group)));
                         let _ = results.send((seq, done));
@@ -613,7 +621,9 @@ pub fn run_batch_opts(
             let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             ready.insert(seq, done);
             while let Some(done) = ready.remove(&written) {
-                write(done, &mut summary)?;
+                write(done, &mut summary).inspect_err(|_| {
+                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                })?;
                 written += 1;
             }
         }

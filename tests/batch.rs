@@ -316,3 +316,29 @@ fn many_batches_come_out_in_input_order_whatever_the_jobs() {
         assert!(other.stdout == one.stdout, "-j {jobs}: records differ");
     }
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    // `thidua extract … | head -1`: once the pipe is closed, the run stops (groups not yet
+    // started are skipped) and exits 0 without an error message, like other Unix tools.
+    use std::io::BufRead;
+    let dir = util::tempdir();
+    let text = std::fs::read(util::path("corpus/s001.txt")).unwrap();
+    for n in 0..600 {
+        std::fs::write(dir.path().join(format!("{n:04}.txt")), &text).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .args(["extract", "-j", "2", dir.path().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("\"schema\""), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("writing output"), "{}", stderr(&out));
+}
