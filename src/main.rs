@@ -256,6 +256,9 @@ enum Command {
     },
 }
 
+/// Bytes of output buffered before a write (a few dozen records).
+const OUTPUT_BUFFER: usize = 256 * 1024;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -732,7 +735,9 @@ fn extract(
         }
         None => {
             let stdout = std::io::stdout().lock();
-            let mut sink = JsonlSink::new(std::io::BufWriter::new(stdout));
+            // Records are several kilobytes: a small buffer made one system call per record
+            // or two on the thread that also reads the inputs.
+            let mut sink = JsonlSink::new(std::io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout));
             batch(&mut |r| sink.write(r), &Default::default())
                 .and_then(|s| sink.finish().map(|_| s))
         }
