@@ -510,21 +510,17 @@ pub fn run_batch_opts(
     // together (see `Pipeline::extract_many`), in parts of at most TOGETHER_BYTES of text.
     let work = |items: Vec<Item>| -> Vec<Done> {
         let mut out: Vec<Done> = Vec::with_capacity(items.len());
-        let mut names = Vec::new();
-        let mut sizes = Vec::new();
-        let mut read: Vec<Result<Document>> = Vec::new();
+        // (input name, bytes read, document) of the part not yet extracted.
+        let mut part: Vec<(String, u64, Result<Document>)> = Vec::new();
         let mut text_bytes = 0;
-        let mut flush =
-            |names: &mut Vec<String>, sizes: &mut Vec<u64>, read: &mut Vec<Result<Document>>| {
-                let names: Vec<String> = std::mem::take(names);
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                out.extend(
-                    pipeline
-                        .extract_read(&names, std::mem::take(read))
-                        .into_iter()
-                        .zip(std::mem::take(sizes)),
-                );
-            };
+        let mut flush = |part: &mut Vec<(String, u64, Result<Document>)>| {
+            let (names, (sizes, read)): (Vec<String>, (Vec<u64>, Vec<_>)) = part
+                .drain(..)
+                .map(|(name, bytes, doc)| (name, (bytes, doc)))
+                .unzip();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            out.extend(pipeline.extract_read(&names, read).into_iter().zip(sizes));
+        };
         for item in items {
             let (name, mut bytes) = match &item {
                 Item::Spec(spec) => (spec.name(), 0),
@@ -541,15 +537,13 @@ pub fn run_batch_opts(
                 Item::Failed(e) => Err(e),
             };
             text_bytes += doc.as_ref().map_or(0, |d| d.text.len());
-            names.push(name);
-            sizes.push(bytes);
-            read.push(doc);
+            part.push((name, bytes, doc));
             if text_bytes >= TOGETHER_BYTES {
-                flush(&mut names, &mut sizes, &mut read);
+                flush(&mut part);
                 text_bytes = 0;
             }
         }
-        flush(&mut names, &mut sizes, &mut read);
+        flush(&mut part);
         out
     };
     let mut summary = Summary::default();

@@ -197,15 +197,13 @@ fn rule_costs_count_the_hits_that_explain_shows() {
 #[test]
 fn documents_extracted_together_get_the_records_they_get_alone() {
     let pipeline = util::pipeline();
-    let mut docs = Vec::new();
-    for entry in std::fs::read_dir(util::path("corpus")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "txt") {
+    let docs: Vec<thidua::Document> = util::corpus_texts()
+        .into_iter()
+        .map(|path| {
             let raw = thidua::source::read(&thidua::InputSpec::File(path), pipeline.limits());
-            docs.push(pipeline.read(&raw.unwrap()).unwrap());
-        }
-    }
-    docs.sort_by(|a, b| a.input.cmp(&b.input));
+            pipeline.read(&raw.unwrap()).unwrap()
+        })
+        .collect();
     assert!(docs.len() > 20);
     let alone: Vec<String> = docs
         .iter()
@@ -282,21 +280,16 @@ fn many_batches_come_out_in_input_order_whatever_the_jobs() {
     // several batches are in flight at once and come back in any order; the records are
     // written in input order, the same for every number of jobs.
     let dir = util::tempdir();
-    let mut texts = Vec::new();
-    for entry in std::fs::read_dir(util::path("corpus")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "txt") {
-            texts.push(std::fs::read(&path).unwrap());
-        }
-    }
-    let mut n = 0;
-    while n < 700 {
+    let texts: Vec<Vec<u8>> = util::corpus_texts()
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    for n in 0..700 {
         std::fs::write(
             dir.path().join(format!("{n:04}.txt")),
             &texts[n % texts.len()],
         )
         .unwrap();
-        n += 1;
     }
     let d = dir.path().to_str().unwrap();
     let inputs = |out: &std::process::Output| -> Vec<String> {

@@ -221,17 +221,15 @@ fn a_second_run_on_the_same_output_stops_without_touching_the_first_runs_file() 
             .open(&partial)
             .unwrap();
         held.try_lock().unwrap();
-        let second = run(
-            &[
-                "extract",
-                "corpus/a002.txt",
-                "-o",
-                s(&out),
-                "--format",
-                format,
-            ],
-            None,
-        );
+        let args = [
+            "extract",
+            "corpus/a002.txt",
+            "-o",
+            s(&out),
+            "--format",
+            format,
+        ];
+        let second = run(&args, None);
         assert_ne!(second.status.code(), Some(0), "{format}");
         let err = String::from_utf8_lossy(&second.stderr);
         assert!(err.contains("another run is writing this output"), "{err}");
@@ -243,17 +241,7 @@ fn a_second_run_on_the_same_output_stops_without_touching_the_first_runs_file() 
         assert!(!out.exists());
         // Once the first run is gone, the output can be written.
         drop(held);
-        let third = run(
-            &[
-                "extract",
-                "corpus/a002.txt",
-                "-o",
-                s(&out),
-                "--format",
-                format,
-            ],
-            None,
-        );
+        let third = run(&args, None);
         assert_eq!(third.status.code(), Some(0), "{format}");
         assert!(out.exists() && !partial.exists(), "{format}");
     }

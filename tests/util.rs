@@ -45,6 +45,17 @@ pub fn thidua(args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 /// A fresh temporary directory for one test.
+/// The shipped corpus articles (`corpus/*.txt`), in name order.
+pub fn corpus_texts() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(path("corpus"))
+        .expect("corpus")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }

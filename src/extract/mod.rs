@@ -207,28 +207,31 @@ impl<'a> Ctx<'a> {
         }
         for &si in self.candidate_sentences(rule).iter() {
             let si = si as usize;
-            let sentence = self.sentences[si];
-            if !rule.context_ok(self.text, &self.folded, sentence.start, sentence.end) {
-                continue;
-            }
-            let found = rule.find_in(self.text, &self.folded, sentence.start, sentence.end);
-            // The word boundaries a text rule's regex leaves out are checked by its prefilter,
-            // only where the regex found something: most candidate sentences hold no match,
-            // and scanning them twice (prefilter, then regex) cost more than it spared.
-            if found.is_empty()
-                || (rule.boundaries_in_prefilter
-                    && !rule.prefilter_matches(&self.folded, sentence.start, sentence.end))
-            {
-                continue;
-            }
-            for m in found {
-                out.push(Hit {
-                    rule,
-                    m,
-                    sentence: si,
-                });
-            }
+            out.extend(self.sentence_matches(rule, si).into_iter().map(|m| Hit {
+                rule,
+                m,
+                sentence: si,
+            }));
         }
+    }
+
+    /// The matches of a rule in one sentence that satisfy its conditions.
+    fn sentence_matches(&self, rule: &Rule, si: usize) -> Vec<RuleMatch> {
+        let sentence = self.sentences[si];
+        if !rule.context_ok(self.text, &self.folded, sentence.start, sentence.end) {
+            return Vec::new();
+        }
+        let found = rule.find_in(self.text, &self.folded, sentence.start, sentence.end);
+        // The word boundaries a text rule's regex leaves out are checked by its prefilter,
+        // only where the regex found something: most candidate sentences hold no match, and
+        // scanning them twice (prefilter, then regex) cost more than it spared.
+        if found.is_empty()
+            || (rule.boundaries_in_prefilter
+                && !rule.prefilter_matches(&self.folded, sentence.start, sentence.end))
+        {
+            return Vec::new();
+        }
+        found
     }
 
     /// The sentence holding a byte offset, or the next one when the offset falls between
@@ -594,24 +597,16 @@ impl Extractor {
 mod tests {
     use super::*;
 
-    /// Every sentence where a rule's regex finds a hit, trying every sentence (no literal
-    /// index, no prefilter scan of the whole text).
-    fn hits_everywhere<'a>(ctx: &Ctx<'a>, rule: &'a Rule) -> Vec<(usize, usize, usize)> {
-        let mut out = Vec::new();
-        for (si, sentence) in ctx.sentences.iter().enumerate() {
-            if !rule.context_ok(ctx.text, &ctx.folded, sentence.start, sentence.end) {
-                continue;
-            }
-            let found = rule.find_in(ctx.text, &ctx.folded, sentence.start, sentence.end);
-            if found.is_empty()
-                || (rule.boundaries_in_prefilter
-                    && !rule.prefilter_matches(&ctx.folded, sentence.start, sentence.end))
-            {
-                continue;
-            }
-            out.extend(found.iter().map(|m| (si, m.start, m.end)));
-        }
-        out
+    /// The hits of a rule when every sentence is tried (no literal index, no prefilter scan
+    /// of the whole text).
+    fn hits_everywhere(ctx: &Ctx, rule: &Rule) -> Vec<(usize, usize, usize)> {
+        (0..ctx.sentences.len())
+            .flat_map(|si| {
+                ctx.sentence_matches(rule, si)
+                    .into_iter()
+                    .map(move |m| (si, m.start, m.end))
+            })
+            .collect()
     }
 
     #[test]
