@@ -147,7 +147,8 @@ impl Pipeline {
             words.join(" ")
         });
         let lines = page.text.split('\n').count();
-        let mut joined = page.text.clone();
+        let body_len = page.text.len();
+        let mut joined = page.text;
         for f in &fields {
             joined.push('\n');
             joined.push_str(f);
@@ -157,15 +158,20 @@ impl Pipeline {
             .text
             .match_indices('\n')
             .nth(lines - 1)
-            .map(|(pos, _)| (&normalized.text[..pos], &normalized.text[pos + 1..]))
-            .filter(|(_, tail)| tail.split('\n').count() == fields.len());
+            .map(|(pos, _)| pos)
+            .filter(|&pos| normalized.text[pos + 1..].split('\n').count() == fields.len());
         let (body, metas): (String, Vec<String>) = match split {
-            Some((body, tail)) => (
-                body.to_string(),
-                tail.split('\n').map(str::to_string).collect(),
-            ),
+            Some(pos) => {
+                let metas = normalized.text[pos + 1..]
+                    .split('\n')
+                    .map(str::to_string)
+                    .collect();
+                let mut body = normalized.text;
+                body.truncate(pos);
+                (body, metas)
+            }
             None => (
-                self.normalizer.normalize(&page.text).text,
+                self.normalizer.normalize(&joined[..body_len]).text,
                 fields
                     .iter()
                     .map(|f| self.normalizer.normalize_str(f))

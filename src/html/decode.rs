@@ -3,11 +3,13 @@
 use crate::document::RawDocument;
 use crate::error::{Error, Result};
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 
-/// Decoded text and how the charset was chosen.
+/// Decoded text and how the charset was chosen. The text borrows the raw bytes when they are
+/// UTF-8 already (most pages), so reading HTML does not copy them.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub warnings: Vec<String>,
 }
 
@@ -19,7 +21,7 @@ pub struct Decoded {
 /// A declared single-byte charset on bytes that are valid UTF-8 with non-ASCII text is taken
 /// as a mislabel and UTF-8 is used; a declared UTF-8 on bytes that are not is re-detected.
 /// Whatever was guessed or overridden is said in `warnings`.
-pub fn decode(raw: &RawDocument) -> Result<Decoded> {
+pub fn decode(raw: &RawDocument) -> Result<Decoded<'_>> {
     let bytes = &raw.bytes;
     if looks_binary(bytes) {
         return Err(Error::input(&raw.input, "binary content, not text or HTML"));
@@ -30,10 +32,7 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded> {
         if had_errors {
             warnings.push(replaced(enc));
         }
-        return Ok(Decoded {
-            text: text.into_owned(),
-            warnings,
-        });
+        return Ok(Decoded { text, warnings });
     }
     let declared = raw
         .charset_hint
@@ -46,7 +45,7 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded> {
         && let Ok(text) = std::str::from_utf8(bytes)
     {
         return Ok(Decoded {
-            text: text.to_string(),
+            text: Cow::Borrowed(text),
             warnings,
         });
     }
@@ -63,7 +62,10 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded> {
                 "invalid UTF-8 byte sequences replaced with U+FFFD in {lossy_lines} lines"
             ));
         }
-        return Ok(Decoded { text, warnings });
+        return Ok(Decoded {
+            text: Cow::Owned(text),
+            warnings,
+        });
     }
     let encoding = match declared {
         Some((enc, _)) if enc == encoding_rs::UTF_8 => {
@@ -72,10 +74,7 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded> {
                 if had_errors {
                     warnings.push(replaced(enc));
                 }
-                return Ok(Decoded {
-                    text: text.into_owned(),
-                    warnings,
-                });
+                return Ok(Decoded { text, warnings });
             }
             let guess = detect(bytes);
             if guess != encoding_rs::UTF_8 {
@@ -119,10 +118,7 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded> {
     if had_errors {
         warnings.push(replaced(encoding));
     }
-    Ok(Decoded {
-        text: text.into_owned(),
-        warnings,
-    })
+    Ok(Decoded { text, warnings })
 }
 
 fn replaced(enc: &'static Encoding) -> String {
@@ -225,21 +221,31 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// XML declaration in the first 8 KiB.
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(8192)];
-    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let starts_with = |at: usize, word: &[u8]| {
+        head.get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    let tag_end =
+        |start: usize| memchr::memchr(b'>', &head[start..]).map_or(head.len(), |e| start + e);
     let mut tags: Vec<(usize, usize)> = Vec::new();
-    if lower.starts_with(b"<?xml") {
-        let end = find(&lower, b">").unwrap_or(lower.len());
-        tags.push((0, end));
+    if starts_with(0, b"<?xml") {
+        tags.push((0, tag_end(0)));
     }
+    // Only the `<meta` tags are lowercased, not the whole head.
     let mut from = 0;
-    while let Some(pos) = find(&lower[from..], b"<meta") {
+    while let Some(pos) = memchr::memchr(b'<', &head[from..]) {
         let start = from + pos;
-        let end = find(&lower[start..], b">").map_or(lower.len(), |e| start + e);
-        tags.push((start, end));
-        from = end.max(start + 1);
+        if starts_with(start, b"<meta") {
+            let end = tag_end(start);
+            tags.push((start, end));
+            from = end.max(start + 1);
+        } else {
+            from = start + 1;
+        }
     }
     for (start, end) in tags {
-        let tag = &lower[start..end];
+        let tag = head[start..end].to_ascii_lowercase();
+        let tag = tag.as_slice();
         for key in [&b"charset"[..], &b"encoding"[..]] {
             let Some(pos) = find(tag, key) else { continue };
             let mut i = pos + key.len();
@@ -267,17 +273,7 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    // The first byte by a plain scan, then the rest (comparing every window was slow).
-    let (&first, rest) = needle.split_first()?;
-    let mut from = 0;
-    while let Some(p) = haystack[from..].iter().position(|&b| b == first) {
-        let at = from + p;
-        if haystack[at + 1..].starts_with(rest) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ impl Reader {
             self.read_html(&decoded.text, raw.url.as_deref())
         } else {
             Page {
-                text: decoded.text,
+                text: decoded.text.into_owned(),
                 ..Page::default()
             }
         };
