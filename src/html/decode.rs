@@ -304,7 +304,8 @@ mod tests {
     fn meta_charset_wins_over_guess() {
         let mut bytes = b"<meta charset=\"windows-1258\"><p>".to_vec();
         bytes.push(0xD0); // Đ in windows-1258
-        let d = decode(&raw(&bytes)).unwrap();
+        let raw = raw(&bytes);
+        let d = decode(&raw).unwrap();
         assert!(d.text.ends_with('Đ'), "{}", d.text);
     }
 
@@ -312,7 +313,8 @@ mod tests {
     fn mislabelled_utf8_is_read_as_utf8() {
         let mut page = b"<meta charset=\"iso-8859-1\"><p>".to_vec();
         page.extend_from_slice("Khối thi đua".as_bytes());
-        let d = decode(&raw(&page)).unwrap();
+        let raw = raw(&page);
+        let d = decode(&raw).unwrap();
         assert!(d.text.ends_with("Khối thi đua"), "{}", d.text);
         assert!(d.warnings[0].contains("UTF-8"), "{:?}", d.warnings);
     }
@@ -322,7 +324,8 @@ mod tests {
         // "Khối thi đua các cơ quan đảng. " in windows-1258 (ố = ô + U+0301), several times.
         let sentence: &[u8] = b"Kh\xf4\xeci thi \xf0ua c\xe1c c\xf5 quan \xf0a\xd2ng. ";
         let bytes = sentence.repeat(5);
-        let d = decode(&raw(&bytes)).unwrap();
+        let raw = raw(&bytes);
+        let d = decode(&raw).unwrap();
         assert!(
             d.warnings
                 .iter()
@@ -352,7 +355,8 @@ mod tests {
         bytes.extend_from_slice(b"\xff.\n");
         bytes.push(0xff); // a stray byte in a UTF-8 line
         bytes.extend_from_slice("Sở Y tế được tặng Cờ thi đua.".as_bytes());
-        let d = decode(&raw(&bytes)).unwrap();
+        let raw = raw(&bytes);
+        let d = decode(&raw).unwrap();
         let lines: Vec<&str> = d.text.lines().collect();
         assert_eq!(
             lines[0],

@@ -14,7 +14,7 @@ pub fn trim(text: &str, patterns: &Patterns) -> String {
     let present = patterns.leftover_literal_sentences(&folded, text, |_| 0);
     let may_match = |rule: &crate::patterns::Rule| {
         if rule.required.is_empty() {
-            rule.prefilter.is_match(folded.text.as_bytes())
+            rule.prefilter_scan(folded.text.as_bytes()).next().is_some()
         } else {
             !present.of(rule.index).is_empty()
         }
