@@ -75,7 +75,7 @@ impl BlocInfo {
 pub fn read(ctx: &mut Ctx) -> BlocInfo {
     let mut mentions: Vec<Mention> = Vec::new();
     let mut starts = std::collections::HashSet::new();
-    for hit in ctx.hits("bloc.mention") {
+    for hit in ctx.hits("bloc.mention").iter() {
         let Some(kind_span) = hit.slot("kind") else {
             continue;
         };

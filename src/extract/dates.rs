@@ -110,14 +110,14 @@ fn year_from_meeting(m: u32, meeting: &Meeting) -> Option<i32> {
 /// publication stamps, resolved.
 pub fn meeting_date(ctx: &mut Ctx, meeting: &Meeting, stamps: &[Span]) -> Option<String> {
     let mut found: Vec<Found<Ymd>> = Vec::new();
-    for hit in ctx.hits("meeting.date") {
+    for hit in ctx.hits("meeting.date").iter() {
         if stamps
             .iter()
             .any(|s| s.contains(hit.span()) || hit.span().contains(*s))
         {
             continue;
         }
-        let Some(expr) = expr_of(ctx, &hit) else {
+        let Some(expr) = expr_of(ctx, hit) else {
             continue;
         };
         let Some(date) = resolve(&expr, ctx.published, meeting) else {

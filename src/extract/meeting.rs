@@ -7,7 +7,7 @@ use crate::record::{Meeting, MeetingType};
 
 /// Fills types, years and location.
 pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
-    for hit in ctx.hits("meeting.type") {
+    for hit in ctx.hits("meeting.type").iter() {
         let Some(t) = hit.rule.value_str().and_then(MeetingType::parse) else {
             continue;
         };
@@ -73,7 +73,7 @@ pub fn infer_binh_xet(ctx: &mut Ctx, record: &mut crate::record::Record) {
 fn year(ctx: &Ctx, field: &str, review: Option<i32>) -> Option<Found<i32>> {
     let found: Vec<Found<i32>> = ctx
         .hits(field)
-        .into_iter()
+        .iter()
         .filter_map(|h| {
             let span = h.slot("y").or_else(|| h.slot("y2"))?;
             let y: i32 = ctx.s(span).parse().ok()?;
@@ -120,7 +120,7 @@ fn location(ctx: &mut Ctx) -> Option<String> {
 pub fn movements(ctx: &mut Ctx) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut ev = Vec::new();
-    for hit in ctx.hits("movement") {
+    for hit in ctx.hits("movement").iter() {
         let sentence = ctx.sentences[hit.sentence];
         if let Some(list) = hit.slot("list") {
             let t = ctx.s(list);

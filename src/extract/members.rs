@@ -16,7 +16,7 @@ use crate::record::{Record, Unit};
 pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
     let mut members: Vec<(Unit, Span, Span, String)> = Vec::new();
     let mut listed = 0usize;
-    for hit in ctx.hits("members.list") {
+    for hit in ctx.hits("members.list").iter() {
         let Some(slot) = hit.slot("units") else {
             continue;
         };
@@ -68,7 +68,7 @@ pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
 fn count(ctx: &mut Ctx, listed: usize) -> Option<u32> {
     let found: Vec<Found<u32>> = ctx
         .hits("member_count")
-        .into_iter()
+        .iter()
         .filter_map(|h| {
             let span = h.slot("n")?;
             let n = ctx.gaz.number(ctx.s(span))?;

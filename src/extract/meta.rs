@@ -15,13 +15,14 @@ const TAIL_LINES: usize = 6;
 pub fn read(ctx: &mut Ctx, doc: &mut DocInfo) -> Vec<Span> {
     let head_end = nth_line_end(ctx.text, HEAD_LINES);
     let mut stamps = Vec::new();
-    let mut first_stamp: Option<(String, Hit)> = None;
-    for hit in ctx.hits("meta.published") {
+    let mut first_stamp: Option<(String, &Hit)> = None;
+    let published = ctx.hits("meta.published");
+    for hit in published.iter() {
         if hit.m.start >= head_end {
             continue;
         }
         stamps.push(hit.span());
-        if let Some(iso) = stamp_iso(ctx, &hit)
+        if let Some(iso) = stamp_iso(ctx, hit)
             && first_stamp
                 .as_ref()
                 .is_none_or(|(_, h)| hit.m.start < h.m.start)
@@ -42,7 +43,7 @@ pub fn read(ctx: &mut Ctx, doc: &mut DocInfo) -> Vec<Span> {
     }
     if let Some(hit) = ctx
         .hits("meta.site_tag")
-        .into_iter()
+        .iter()
         .filter(|h| h.m.start < head_end)
         .min_by_key(|h| h.m.start)
         && let Some(tag) = hit.slot("tag")
@@ -164,9 +165,9 @@ fn byline(ctx: &mut Ctx, doc: &mut DocInfo) {
     if seen < TAIL_LINES {
         tail_start = 0;
     }
-    let best = ctx
-        .hits("meta.author")
-        .into_iter()
+    let authors = ctx.hits("meta.author");
+    let best = authors
+        .iter()
         .filter(|h| h.m.start >= tail_start)
         .filter_map(|h| {
             let name = h.slot("name")?;

@@ -77,7 +77,7 @@ pub struct Ctx<'a> {
     /// Publication date when the page or text states one.
     pub published: Option<Ymd>,
     evidence: Vec<(String, Span, Span, String)>,
-    hit_cache: std::cell::RefCell<rustc_hash::FxHashMap<String, Vec<Hit<'a>>>>,
+    hit_cache: std::cell::RefCell<rustc_hash::FxHashMap<String, std::rc::Rc<[Hit<'a>]>>>,
     /// For each rule (by index), the sentences holding its required literals.
     literal_sentences: std::cell::OnceCell<crate::patterns::LiteralSentences>,
     /// Comparison keys of units by canonical name (see `units::same_unit`).
@@ -139,7 +139,8 @@ impl<'a> Ctx<'a> {
 
     /// All hits of the rules feeding `field`, highest priority first, each within one sentence
     /// and satisfying its rule's context conditions. Computed once per field and document.
-    pub fn hits(&self, field: &str) -> Vec<Hit<'a>> {
+    /// Shared, not copied: a field asked for again gets the same list.
+    pub fn hits(&self, field: &str) -> std::rc::Rc<[Hit<'a>]> {
         if let Some(h) = self.hit_cache.borrow().get(field) {
             return h.clone();
         }
@@ -147,6 +148,7 @@ impl<'a> Ctx<'a> {
         for rule in self.patterns.rules_for(field) {
             self.rule_hits(rule, &mut out);
         }
+        let out: std::rc::Rc<[Hit<'a>]> = out.into();
         self.hit_cache
             .borrow_mut()
             .insert(field.to_string(), out.clone());

@@ -163,7 +163,7 @@ fn last_clause(ctx: &Ctx, span: Span) -> Span {
 pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
     let mut out: Vec<Chair> = Vec::new();
     let mut ev = Vec::new();
-    for hit in ctx.hits("chair") {
+    for hit in ctx.hits("chair").iter() {
         let Some(who) = hit.slot("who") else { continue };
         let sentence = ctx.sentences[hit.sentence];
         for p in persons_in(ctx, who) {

@@ -21,11 +21,7 @@ type Strongest = (i64, Span, Span, String);
 /// Decides the province, recording the strongest mention as evidence.
 pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
     if let Some(m) = bloc.chosen() {
-        let within = |field: &str| {
-            ctx.hits(field)
-                .into_iter()
-                .any(|h| m.span.contains(h.span()))
-        };
+        let within = |field: &str| ctx.hits(field).iter().any(|h| m.span.contains(h.span()));
         // "Cụm thi đua các huyện miền núi tỉnh Phú Yên" names its province: a region word in
         // the name then describes places inside that province.
         let local = within("province.local") || within("province.mention");
@@ -47,7 +43,7 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
         add(p, SITE_WEIGHT, span, sentence, &rule);
     }
     let mut strong_spans: Vec<Span> = Vec::new();
-    for hit in ctx.hits("province.mention") {
+    for hit in ctx.hits("province.mention").iter() {
         let Some(slot) = hit.slot("p") else { continue };
         let Some(idx) = province_index(ctx, ctx.s(slot)) else {
             continue;
@@ -97,7 +93,7 @@ fn province_index(ctx: &Ctx, name: &str) -> Option<usize> {
 
 /// The province of the publisher, from the site tag in the text or the URL's host.
 fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)> {
-    for hit in ctx.hits("meta.site_tag") {
+    for hit in ctx.hits("meta.site_tag").iter() {
         let Some(tag) = hit.slot("tag") else { continue };
         if let Some(site) = ctx.gaz.site(ctx.s(tag))
             && let Some(p) = &site.province

@@ -38,8 +38,8 @@ fn rank_of(ctx: &Ctx, hit: &Hit) -> Option<(u32, Span)> {
 
 fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
     let mut out: Vec<Anchor> = Vec::new();
-    for hit in ctx.hits("ranking") {
-        let Some((rank, rank_span)) = rank_of(ctx, &hit) else {
+    for hit in ctx.hits("ranking").iter() {
+        let Some((rank, rank_span)) = rank_of(ctx, hit) else {
             continue;
         };
         let whole = hit.span();
@@ -59,7 +59,7 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
             continue;
         }
         out.push(Anchor {
-            hit,
+            hit: hit.clone(),
             rank,
             rank_span,
             core,
@@ -182,7 +182,7 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
         }
     }
     // Awards given in other clauses to units already ranked.
-    for hit in ctx.hits("ranking.award") {
+    for hit in ctx.hits("ranking.award").iter() {
         let Some(award) = hit.slot("award") else {
             continue;
         };

@@ -25,7 +25,7 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     // Near-misses: "lead" rules count in the headline and lead only, "anywhere" rules anywhere.
     let rejected = ctx
         .hits("report.reject")
-        .into_iter()
+        .iter()
         .any(|h| match h.rule.value_str() {
             Some("lead") => h.sentence < LEAD_SENTENCES,
             _ => true,
@@ -64,7 +64,7 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
 /// "Cụm trưởng" not preceded by a plural word.
 fn singular_bloc_sentences(ctx: &Ctx, bloc: &BlocInfo) -> BTreeSet<usize> {
     let mut out: BTreeSet<usize> = bloc.named().map(|m| m.sentence).collect();
-    for hit in ctx.hits("report.bloc") {
+    for hit in ctx.hits("report.bloc").iter() {
         let before = ctx.text[ctx.sentences[hit.sentence].start..hit.m.start].trim_end();
         let prev = before
             .rsplit([' ', ','])
@@ -88,13 +88,13 @@ fn singular_bloc_sentences(ctx: &Ctx, bloc: &BlocInfo) -> BTreeSet<usize> {
 /// names that share no distinctive word).
 fn is_listing(ctx: &Ctx, bloc: &BlocInfo) -> bool {
     let mut lead_years = BTreeSet::new();
-    for hit in ctx.hits("meeting.date") {
+    for hit in ctx.hits("meeting.date").iter() {
         let sentence = ctx.sentences[hit.sentence];
         let before = ctx.text[sentence.start..hit.m.start].trim();
         if before.len() > 12 {
             continue;
         }
-        if let Some(e) = dates::expr_of(ctx, &hit)
+        if let Some(e) = dates::expr_of(ctx, hit)
             && let Some(y) = e.y
             && dates::resolve(&e, None, &Meeting::default()).is_some()
         {

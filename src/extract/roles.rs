@@ -34,9 +34,9 @@ pub fn unit_of(ctx: &Ctx, hit: &Hit) -> Option<UnitSpan> {
 
 fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
     ctx.hits(field)
-        .into_iter()
+        .iter()
         .filter_map(|h| {
-            let u = unit_of(ctx, &h)?;
+            let u = unit_of(ctx, h)?;
             let year = h.slot("year").and_then(|y| ctx.s(y).parse().ok());
             Some((
                 Found {
