@@ -9,6 +9,7 @@
 use super::Ctx;
 use super::text::{Span, Word, first_words};
 use super::units::name_phrase_at;
+use crate::normalize::chars;
 use crate::normalize::fold_str;
 use crate::record::{Bloc, BlocKind};
 
@@ -156,7 +157,7 @@ fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
             .map_or("", |(at, _)| &longer_text[at..]);
         if extra
             .split_whitespace()
-            .all(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .all(|w| w.chars().next().is_some_and(chars::is_lowercase))
         {
             best = s;
         } else {
@@ -183,7 +184,7 @@ pub fn fill(ctx: &mut Ctx, info: &BlocInfo, bloc: &mut Bloc) {
 }
 
 fn is_lower(w: &Word) -> bool {
-    w.text.chars().next().is_some_and(char::is_lowercase)
+    w.text.chars().next().is_some_and(chars::is_lowercase)
 }
 
 /// Extends a mention from `start` (the "Khối"/"Cụm" word) past the keyword ending at
@@ -193,7 +194,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     // The loop reads at most MAX_NAME_WORDS words and looks six ahead.
     let ws = first_words(text, after, limit, MAX_NAME_WORDS + 8);
     let folded: Vec<String> = ws.iter().map(|w| fold_str(w.text)).collect();
-    let lower: Vec<String> = ws.iter().map(|w| w.text.to_lowercase()).collect();
+    let lower: Vec<String> = ws.iter().map(|w| chars::to_lowercase(w.text)).collect();
     let lower_from =
         |i: usize| -> Vec<&str> { lower[i..].iter().take(6).map(String::as_str).collect() };
     let mut end = after;

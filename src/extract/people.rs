@@ -7,6 +7,7 @@
 
 use super::text::{Span, Word, words};
 use super::{Ctx, trim_span};
+use crate::normalize::chars;
 use crate::normalize::fold_str;
 use crate::record::Chair;
 
@@ -20,7 +21,7 @@ pub struct Person {
 }
 
 fn honorific_before(ws: &[Word], i: usize) -> bool {
-    let lower = |k: usize| ws[k].text.to_lowercase();
+    let lower = |k: usize| chars::to_lowercase(ws[k].text);
     let one = i >= 1 && HONORIFICS.contains(&lower(i - 1).as_str());
     let two = i >= 2 && HONORIFICS.contains(&format!("{} {}", lower(i - 2), lower(i - 1)).as_str());
     one || two
@@ -52,7 +53,7 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
         let after_place = i > 0
             && ctx
                 .gaz
-                .match_head(&[ws[i - 1].text.to_lowercase().as_str()])
+                .match_head(&[chars::to_lowercase(ws[i - 1].text).as_str()])
                 .is_some_and(|(_, k)| k == "place");
         let from = if after_place {
             let whole = &text[ws[i].start..ws[j - 1].end];
@@ -81,7 +82,7 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
                         .is_none()
                     && ctx
                         .gaz
-                        .match_head(&[ws[k].text.to_lowercase().as_str()])
+                        .match_head(&[chars::to_lowercase(ws[k].text).as_str()])
                         .is_none()
             })
         };

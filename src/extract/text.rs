@@ -1,5 +1,7 @@
 //! Sentences, words and offsets over the normalized text.
 
+use crate::normalize::chars;
+
 /// A byte range of the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Span {
@@ -84,7 +86,9 @@ pub fn sentences(text: &str) -> Vec<Span> {
             if j < bytes.len() && bytes[j] == b' ' {
                 let next = text[j + 1..].chars().next();
                 if next.is_some_and(|c| {
-                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '(' | '[' | '-')
+                    chars::is_uppercase(c)
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '(' | '[' | '-')
                 }) {
                     push(start, j, &mut out);
                     start = j + 1;
@@ -125,7 +129,7 @@ fn is_abbrev_before(text: &str, dot: usize) -> bool {
     let word_start = before
         .rfind(|c: char| c.is_whitespace() || c == '(')
         .map_or(0, |p| p + 1);
-    let word = before[word_start..].to_lowercase();
+    let word = chars::to_lowercase(&before[word_start..]);
     NO_BREAK_BEFORE_DOT.contains(&word.as_str())
 }
 
@@ -146,7 +150,7 @@ pub struct Word<'a> {
 impl Word<'_> {
     /// True when the word starts with an upper-case letter.
     pub fn is_capitalized(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_uppercase)
+        self.text.chars().next().is_some_and(chars::is_uppercase)
     }
 
     /// True when every letter is upper case and there are at least two ("UBND", "TT&TT").
@@ -161,7 +165,7 @@ impl Word<'_> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '&' || c == '\''
+    chars::is_alphanumeric(c) || c == '&' || c == '\''
 }
 
 /// The next word at or after `from`, before `limit`.
@@ -211,8 +215,8 @@ fn is_all_caps_word(s: &str) -> bool {
 /// The number of letters of `s` when every one is upper case, `None` otherwise.
 fn all_caps_letters(s: &str) -> Option<usize> {
     let mut n = 0;
-    for c in s.chars().filter(|c| c.is_alphabetic()) {
-        if !c.is_uppercase() {
+    for c in s.chars().filter(|&c| chars::is_alphabetic(c)) {
+        if !chars::is_uppercase(c) {
             return None;
         }
         n += 1;

@@ -7,6 +7,7 @@
 
 use super::Ctx;
 use super::text::{Span, Word, words};
+use crate::normalize::chars;
 use crate::normalize::fold_str;
 use crate::patterns::Gazetteers;
 use crate::record::Unit;
@@ -73,7 +74,7 @@ impl<'t> Tokens<'t> {
     pub fn new(text: &'t str, from: usize, limit: usize) -> Tokens<'t> {
         let words = words(text, from, limit);
         let folded = words.iter().map(|w| fold_str(w.text)).collect();
-        let lower = words.iter().map(|w| w.text.to_lowercase()).collect();
+        let lower = words.iter().map(|w| chars::to_lowercase(w.text)).collect();
         Tokens {
             words,
             folded,
@@ -156,7 +157,7 @@ impl Cursor<'_, '_> {
 }
 
 fn is_lower(w: &Word) -> bool {
-    w.text.chars().next().is_some_and(|c| c.is_lowercase())
+    w.text.chars().next().is_some_and(chars::is_lowercase)
 }
 
 fn filler_len(c: &Cursor, i: usize) -> usize {
@@ -340,7 +341,7 @@ fn title_before(ctx: &Ctx, c: &Cursor, i: usize) -> bool {
     ctx.gaz
         .titles
         .iter()
-        .any(|t| t.to_lowercase().rsplit(' ').next() == Some(prev))
+        .any(|t| chars::to_lowercase(t).rsplit(' ').next() == Some(prev))
         || matches!(prev, "trực" | "phó")
 }
 
@@ -771,7 +772,7 @@ fn trailing_place<'t>(ctx: &Ctx, name: &'t str) -> Option<&'t str> {
             if !place.is_empty()
                 && place
                     .split(' ')
-                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .all(|w| w.chars().next().is_some_and(chars::is_uppercase))
             {
                 return Some(place);
             }

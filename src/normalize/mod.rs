@@ -22,6 +22,7 @@
 //! assert_eq!(modern.normalize("Ủy ban, thủy lợi").text, "Uỷ ban, thuỷ lợi");
 //! ```
 
+pub mod chars;
 mod fold;
 mod legacy;
 mod syllable;

@@ -423,7 +423,7 @@ impl Gazetteers {
     /// The kind of a unit head ("Sở" → "agency"), looked up in lower case.
     pub fn unit_head_kind(&self, head: &str) -> Option<&str> {
         self.unit_head_index
-            .get(&head.to_lowercase())
+            .get(&crate::normalize::chars::to_lowercase(head))
             .map(String::as_str)
     }
 
@@ -462,7 +462,8 @@ impl Gazetteers {
     /// True when the word is a family name (compared in lower case with diacritics: "Trương"
     /// is a family name, "Trưởng" is a title).
     pub fn is_surname(&self, word: &str) -> bool {
-        self.surnames.contains_key(&word.to_lowercase())
+        self.surnames
+            .contains_key(&crate::normalize::chars::to_lowercase(word))
     }
 
     /// Value of a number word or digits ("bốn" → 4, "04" → 4).

@@ -105,8 +105,7 @@ impl Literal {
             if c == want {
                 continue;
             }
-            let mut lower = c.to_lowercase();
-            if lower.next() == Some(want) && lower.next().is_none() {
+            if crate::normalize::chars::lower_char(c) == Some(want) {
                 continue;
             }
             let u = c as u32;
