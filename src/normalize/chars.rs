@@ -31,11 +31,16 @@ static TABLE: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| {
             let mut lower = c.to_lowercase();
             let first = lower.next().unwrap_or(c);
             let multi = lower.next().is_some();
-            let flags = u8::from(c.is_alphabetic()) * ALPHABETIC
-                | u8::from(c.is_numeric()) * NUMERIC
-                | u8::from(c.is_lowercase()) * LOWERCASE
-                | u8::from(c.is_uppercase()) * UPPERCASE
-                | u8::from(multi) * LOWER_MULTI;
+            let flags = [
+                (c.is_alphabetic(), ALPHABETIC),
+                (c.is_numeric(), NUMERIC),
+                (c.is_lowercase(), LOWERCASE),
+                (c.is_uppercase(), UPPERCASE),
+                (multi, LOWER_MULTI),
+            ]
+            .into_iter()
+            .filter(|&(yes, _)| yes)
+            .fold(0, |acc, (_, flag)| acc | flag);
             Entry {
                 lower: first,
                 flags,
