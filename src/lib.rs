@@ -47,6 +47,7 @@ pub use patterns::{PatternFiles, Patterns};
 pub use record::Record;
 pub use source::{InputSpec, Limits};
 
+use crate::normalize::Folded;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -139,6 +140,12 @@ impl Pipeline {
 
     /// Reads a raw document into a normalized document (HTML, charset, leftovers).
     pub fn read(&self, raw: &RawDocument) -> Result<Document> {
+        self.read_folded(raw).map(|read| read.doc)
+    }
+
+    /// [`Pipeline::read`], with the folded text when reading made it (see
+    /// [`html::leftovers::trim_folded`]).
+    fn read_folded(&self, raw: &RawDocument) -> Result<Read> {
         let page = self.html.read(raw)?;
         // Title, byline and site name are normalized as three more lines of the text, so that
         // a legacy encoding (TCVN3, VNI) detected in the page converts them too.
@@ -178,11 +185,11 @@ impl Pipeline {
                     .collect(),
             ),
         };
-        let text = html::leftovers::trim(&body, &self.patterns);
+        let (text, folded) = html::leftovers::trim_folded(&body, &self.patterns);
         let meta = |i: usize| Some(metas[i].trim().to_string()).filter(|v| !v.is_empty());
         let mut warnings = page.warnings;
         warnings.extend(normalized.warnings);
-        Ok(Document {
+        let doc = Document {
             id: raw.id.clone(),
             input: raw.input.clone(),
             url: page.url.or_else(|| raw.url.clone()),
@@ -192,7 +199,8 @@ impl Pipeline {
             site: meta(2),
             text,
             warnings,
-        })
+        };
+        Ok(Read { doc, folded })
     }
 
     /// Extracts the record of a read document.
@@ -207,7 +215,13 @@ impl Pipeline {
     /// [`Pipeline::extract`] for several documents at once: the same records, faster (see
     /// [`Extractor::extract_many`]).
     pub fn extract_many(&self, docs: &[&Document]) -> Vec<Record> {
-        let mut records = self.extractor.extract_many(docs);
+        self.extract_many_folded(docs, Vec::new())
+    }
+
+    /// [`Pipeline::extract_many`] with the folded texts that reading made (`folded[i]` of
+    /// `docs[i]`, when there).
+    fn extract_many_folded(&self, docs: &[&Document], folded: Vec<Option<Folded>>) -> Vec<Record> {
+        let mut records = self.extractor.extract_many_folded(docs, folded);
         if self.include_text {
             for (record, doc) in records.iter_mut().zip(docs) {
                 record.doc.text = Some(doc.text.clone());
@@ -220,9 +234,9 @@ impl Pipeline {
     /// the extraction done together ([`Pipeline::extract_many`]). A panic inside the pipeline
     /// becomes the failure of the one input that caused it.
     pub fn process_many(&self, raws: &[RawDocument]) -> Vec<Result<Record>> {
-        let read: Vec<Result<Document>> = raws
+        let read: Vec<Result<Read>> = raws
             .iter()
-            .map(|raw| guarded(&raw.input, || self.read(raw)))
+            .map(|raw| guarded(&raw.input, || self.read_folded(raw)))
             .collect();
         let names: Vec<&str> = raws.iter().map(|r| r.input.as_str()).collect();
         self.extract_read(&names, read)
@@ -230,11 +244,21 @@ impl Pipeline {
 
     /// Extracts the documents read without error (`names[i]` names `read[i]`), together;
     /// the failures stay in place.
-    fn extract_read(&self, names: &[&str], read: Vec<Result<Document>>) -> Vec<Result<Record>> {
-        let docs: Vec<&Document> = read.iter().filter_map(|r| r.as_ref().ok()).collect();
+    fn extract_read(&self, names: &[&str], mut read: Vec<Result<Read>>) -> Vec<Result<Record>> {
+        let folded: Vec<Option<Folded>> = read
+            .iter_mut()
+            .filter_map(|r| r.as_mut().ok())
+            .map(|r| r.folded.take())
+            .collect();
+        let docs: Vec<&Document> = read
+            .iter()
+            .filter_map(|r| Some(&r.as_ref().ok()?.doc))
+            .collect();
         // A panic here is reported once, by the retry of the document that caused it.
         let together = quietly(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.extract_many(&docs)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.extract_many_folded(&docs, folded)
+            }))
         });
         let records: Vec<Result<Record>> = match together {
             Ok(records) => records.into_iter().map(Ok).collect(),
@@ -242,7 +266,7 @@ impl Pipeline {
             Err(_) => read
                 .iter()
                 .zip(names)
-                .filter_map(|(r, name)| Some((r.as_ref().ok()?, name)))
+                .filter_map(|(r, name)| Some((&r.as_ref().ok()?.doc, name)))
                 .map(|(doc, name)| guarded(name, || Ok(self.extract(doc))))
                 .collect(),
         };
@@ -419,6 +443,12 @@ pub fn run_batch_with(
     run_batch_opts(pipeline, inputs, options, emit, fail)
 }
 
+/// A document as read, with its folded text when reading made it.
+struct Read {
+    doc: Document,
+    folded: Option<Folded>,
+}
+
 /// Documents extracted together by `thidua extract` (see [`Pipeline::extract_many`]). Each
 /// rule then runs over all of them in a row while its automata are in the CPU caches: 128
 /// took a quarter less time than 12 on the generated pages, 256 hardly less than 128.
@@ -517,9 +547,9 @@ pub fn run_batch_opts(
     let work = |items: Vec<Item>| -> Vec<Done> {
         let mut out: Vec<Done> = Vec::with_capacity(items.len());
         // (input name, bytes read, document) of the part not yet extracted.
-        let mut part: Vec<(String, u64, Result<Document>)> = Vec::new();
+        let mut part: Vec<(String, u64, Result<Read>)> = Vec::new();
         let mut text_bytes = 0;
-        let mut flush = |part: &mut Vec<(String, u64, Result<Document>)>| {
+        let mut flush = |part: &mut Vec<(String, u64, Result<Read>)>| {
             let (names, (sizes, read)): (Vec<String>, (Vec<u64>, Vec<_>)) = part
                 .drain(..)
                 .map(|(name, bytes, doc)| (name, (bytes, doc)))
@@ -537,12 +567,12 @@ pub fn run_batch_opts(
                 Item::Spec(spec) => guarded(&name, || {
                     let raw = source::read(&spec, &pipeline.limits)?;
                     bytes = raw.bytes.len() as u64;
-                    pipeline.read(&raw)
+                    pipeline.read_folded(&raw)
                 }),
-                Item::Raw(raw) => guarded(&name, || pipeline.read(&raw)),
+                Item::Raw(raw) => guarded(&name, || pipeline.read_folded(&raw)),
                 Item::Failed(e) => Err(e),
             };
-            text_bytes += doc.as_ref().map_or(0, |d| d.text.len());
+            text_bytes += doc.as_ref().map_or(0, |d| d.doc.text.len());
             part.push((name, bytes, doc));
             if text_bytes >= TOGETHER_BYTES {
                 flush(&mut part);

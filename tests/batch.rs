@@ -335,3 +335,45 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("writing output"), "{}", stderr(&out));
 }
+
+#[test]
+fn records_read_in_batches_are_those_read_one_by_one() {
+    // The batch path hands extraction the folded text that leftover trimming made (when
+    // trimming only cut the end); one by one, extraction folds the text itself. Texts that
+    // trimming leaves alone or cuts at the end, and portal pages whose leftovers it drops
+    // in the middle.
+    let pipeline = util::pipeline();
+    let mut raws: Vec<thidua::RawDocument> = util::corpus_texts()
+        .into_iter()
+        .map(|path| {
+            thidua::source::read(&thidua::InputSpec::File(path), pipeline.limits()).unwrap()
+        })
+        .collect();
+    let articles: Vec<thidua::pagegen::Article> = raws
+        .iter()
+        .map(|r| thidua::pagegen::Article::from_text(&r.id, &String::from_utf8_lossy(&r.bytes)))
+        .collect();
+    for page in thidua::pagegen::Generator::new(&articles, 7).take(60) {
+        raws.push(thidua::RawDocument {
+            id: page.name.clone(),
+            input: page.name,
+            url: None,
+            bytes: page.html.into_bytes(),
+            kind: thidua::ContentKind::Html,
+            charset_hint: None,
+        });
+    }
+    let one_by_one: Vec<String> = raws
+        .iter()
+        .map(|r| serde_json::to_string(&pipeline.process(r).unwrap()).unwrap())
+        .collect();
+    let batched: Vec<String> = pipeline
+        .process_many(&raws)
+        .into_iter()
+        .map(|r| serde_json::to_string(&r.unwrap()).unwrap())
+        .collect();
+    assert_eq!(batched.len(), one_by_one.len());
+    for (b, o) in batched.iter().zip(&one_by_one) {
+        assert_eq!(b, o);
+    }
+}

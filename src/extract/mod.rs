@@ -90,9 +90,21 @@ type UnitKeys = rustc_hash::FxHashMap<String, std::rc::Rc<(String, Option<String
 
 impl<'a> Ctx<'a> {
     fn new(text: &'a str, patterns: &'a Patterns, normalizer: &'a Normalizer) -> Ctx<'a> {
+        Ctx::with_folded(text, None, patterns, normalizer)
+    }
+
+    /// [`Ctx::new`] with the folded text when the reader made it already.
+    fn with_folded(
+        text: &'a str,
+        folded: Option<Folded>,
+        patterns: &'a Patterns,
+        normalizer: &'a Normalizer,
+    ) -> Ctx<'a> {
+        let folded = folded.unwrap_or_else(|| Folded::new(text));
+        debug_assert_eq!(folded.to_original(folded.text.len()), text.len());
         Ctx {
             text,
-            folded: Folded::new(text),
+            folded,
             sentences: text::sentences(text),
             patterns,
             gaz: &patterns.gaz,
@@ -336,9 +348,23 @@ impl Extractor {
     /// reports only, the others. Best with a hundred or so documents (see
     /// [`crate::EXTRACT_TOGETHER`]).
     pub fn extract_many(&self, docs: &[&Document]) -> Vec<Record> {
+        self.extract_many_folded(docs, Vec::new())
+    }
+
+    /// [`Extractor::extract_many`] with the folded texts the reader made (`folded[i]` is that
+    /// of `docs[i]`; missing ones are folded here).
+    pub(crate) fn extract_many_folded(
+        &self,
+        docs: &[&Document],
+        folded: Vec<Option<Folded>>,
+    ) -> Vec<Record> {
+        let mut folded = folded.into_iter();
         let mut ctxs: Vec<Ctx> = docs
             .iter()
-            .map(|d| Ctx::new(&d.text, &self.patterns, &self.normalizer))
+            .map(|d| {
+                let f = folded.next().flatten();
+                Ctx::with_folded(&d.text, f, &self.patterns, &self.normalizer)
+            })
             .collect();
         let field = |r: &Rule, fields: &[&str]| fields.contains(&r.field.as_str());
         for rule in self

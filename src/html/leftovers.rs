@@ -8,6 +8,13 @@ use crate::patterns::Patterns;
 
 /// Removes leftovers from normalized text, and collapses runs of blank lines.
 pub fn trim(text: &str, patterns: &Patterns) -> String {
+    trim_folded(text, patterns).0
+}
+
+/// [`trim`], and the folded form of the result when trimming only cut the end of the text
+/// (three texts in four: nothing, or a last newline, or the lines after a cut marker), so
+/// that extraction need not fold it again.
+pub fn trim_folded(text: &str, patterns: &Patterns) -> (String, Option<Folded>) {
     let folded = Folded::new(text);
     // One pass finds the rules whose required literals all occur, and only those (or those
     // without literals whose prefilter matches) run on the whole text.
@@ -57,5 +64,44 @@ pub fn trim(text: &str, patterns: &Patterns) -> String {
         blank = 0;
         out.push_str(line.trim_end());
     }
-    out
+    let folded = text
+        .starts_with(out.as_str())
+        .then(|| folded.truncated(out.len()));
+    (out, folded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalizer;
+
+    #[test]
+    fn the_folded_result_is_that_of_the_trimmed_text() {
+        let patterns = Patterns::embedded(&Normalizer::default()).expect("patterns load");
+        let body = "Hội nghị tổng kết công tác thi đua năm 2024 của Khối thi đua các sở, ban, \
+                    ngành tỉnh diễn ra sáng nay với sự tham dự của đông đủ các đơn vị thành viên.";
+        let cases = [
+            (format!("{body}\n"), true),
+            (
+                format!("{body}\nCÁC TIN KHÁC\nKhối thi đua số 2 ký kết giao ước"),
+                true,
+            ),
+            (
+                format!("{body}\nLượt xem: 668\nĐồng chí Giám đốc phát biểu."),
+                false,
+            ),
+        ];
+        for (text, prefix) in cases {
+            let (out, folded) = trim_folded(&text, &patterns);
+            assert_eq!(folded.is_some(), prefix, "{text:?} → {out:?}");
+            assert_eq!(out, trim(&text, &patterns));
+            if let Some(folded) = folded {
+                let fresh = Folded::new(&out);
+                assert_eq!(folded.text, fresh.text);
+                for f in 0..=fresh.text.len() {
+                    assert_eq!(folded.to_original(f), fresh.to_original(f));
+                }
+            }
+        }
+    }
 }

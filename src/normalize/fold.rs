@@ -143,6 +143,29 @@ impl Folded {
     pub fn to_original(&self, folded: usize) -> usize {
         self.block_start[folded / BLOCK] as usize + self.in_block[folded] as usize
     }
+
+    /// The folded form of the first `original_len` bytes of the original (a character
+    /// boundary): what [`Folded::new`] gives for that prefix, without folding it again.
+    pub fn truncated(mut self, original_len: usize) -> Folded {
+        // The first folded byte of the character that starts there, or the end.
+        let (mut end, mut hi) = (0, self.text.len());
+        while end < hi {
+            let mid = (end + hi) / 2;
+            if self.to_original(mid) < original_len {
+                end = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        self.text.truncate(end);
+        self.in_block.truncate(end + 1);
+        self.block_start.truncate(end / BLOCK + 1);
+        if let Some(last) = self.in_block.last_mut() {
+            // The end entry: one past the prefix.
+            *last = (original_len - self.block_start[end / BLOCK] as usize) as u8;
+        }
+        self
+    }
 }
 
 #[cfg(test)]
@@ -215,6 +238,25 @@ mod tests {
             for (folded, &want) in plain.iter().enumerate() {
                 assert_eq!(f.to_original(folded), want, "{original:?} at {folded}");
             }
+        }
+    }
+
+    #[test]
+    fn a_truncated_fold_is_the_fold_of_the_prefix() {
+        let original = "Khối thi đua 🎉 ĐĂNG KÝ İ ẞ x\u{212A} các Sở, ban, ngành năm 2024.";
+        let ends = original
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([original.len()]);
+        for end in ends {
+            let cut = Folded::new(original).truncated(end);
+            let fresh = Folded::new(&original[..end]);
+            assert_eq!(cut.text, fresh.text, "at {end}");
+            for f in 0..=fresh.text.len() {
+                assert_eq!(cut.to_original(f), fresh.to_original(f), "at {end}, {f}");
+            }
+            assert_eq!(cut.in_block.len(), fresh.in_block.len());
+            assert_eq!(cut.block_start, fresh.block_start, "at {end}");
         }
     }
 
