@@ -49,45 +49,51 @@ static TABLE: std::sync::LazyLock<Vec<Entry>> = std::sync::LazyLock::new(|| {
         .collect()
 });
 
+/// Whether `c` has one of `flags`: ASCII by `ascii`, the table below its end, the standard
+/// library (`wide`) above.
 #[inline]
-fn flags(c: char) -> Option<u8> {
-    ((c as u32) < TABLE_END).then(|| TABLE[c as usize].flags)
+fn has(c: char, flags: u8, ascii: fn(&char) -> bool, wide: fn(char) -> bool) -> bool {
+    if c.is_ascii() {
+        ascii(&c)
+    } else if (c as u32) < TABLE_END {
+        TABLE[c as usize].flags & flags != 0
+    } else {
+        wide(c)
+    }
 }
 
 /// [`char::is_alphanumeric`].
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
-    }
-    flags(c).map_or_else(|| c.is_alphanumeric(), |f| f & (ALPHABETIC | NUMERIC) != 0)
+    has(
+        c,
+        ALPHABETIC | NUMERIC,
+        char::is_ascii_alphanumeric,
+        char::is_alphanumeric,
+    )
 }
 
 /// [`char::is_alphabetic`].
 #[inline]
 pub fn is_alphabetic(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic();
-    }
-    flags(c).map_or_else(|| c.is_alphabetic(), |f| f & ALPHABETIC != 0)
+    has(
+        c,
+        ALPHABETIC,
+        char::is_ascii_alphabetic,
+        char::is_alphabetic,
+    )
 }
 
 /// [`char::is_lowercase`].
 #[inline]
 pub fn is_lowercase(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_lowercase();
-    }
-    flags(c).map_or_else(|| c.is_lowercase(), |f| f & LOWERCASE != 0)
+    has(c, LOWERCASE, char::is_ascii_lowercase, char::is_lowercase)
 }
 
 /// [`char::is_uppercase`].
 #[inline]
 pub fn is_uppercase(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_uppercase();
-    }
-    flags(c).map_or_else(|| c.is_uppercase(), |f| f & UPPERCASE != 0)
+    has(c, UPPERCASE, char::is_ascii_uppercase, char::is_uppercase)
 }
 
 /// The lower case of `c` when it is one character (what [`char::to_lowercase`] gives).

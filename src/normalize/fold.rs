@@ -144,19 +144,28 @@ impl Folded {
         self.block_start[folded / BLOCK] as usize + self.in_block[folded] as usize
     }
 
-    /// The folded form of the first `original_len` bytes of the original (a character
-    /// boundary): what [`Folded::new`] gives for that prefix, without folding it again.
-    pub fn truncated(mut self, original_len: usize) -> Folded {
-        // The first folded byte of the character that starts there, or the end.
-        let (mut end, mut hi) = (0, self.text.len());
-        while end < hi {
-            let mid = (end + hi) / 2;
-            if self.to_original(mid) < original_len {
-                end = mid + 1;
+    /// The folded byte offset of an original byte offset: the first folded character at or
+    /// after it (the folded text maps 1:1 by character; binary search over the monotone map).
+    pub fn from_original(&self, original: usize) -> usize {
+        let (mut lo, mut hi) = (0, self.text.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.to_original(mid) < original {
+                lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
+        while lo < self.text.len() && !self.text.is_char_boundary(lo) {
+            lo += 1;
+        }
+        lo
+    }
+
+    /// The folded form of the first `original_len` bytes of the original (a character
+    /// boundary): what [`Folded::new`] gives for that prefix, without folding it again.
+    pub fn truncated(mut self, original_len: usize) -> Folded {
+        let end = self.from_original(original_len);
         self.text.truncate(end);
         self.in_block.truncate(end + 1);
         self.block_start.truncate(end / BLOCK + 1);

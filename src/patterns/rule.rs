@@ -162,8 +162,8 @@ impl Rule {
         let (hay, from, to, map): (&str, usize, usize, Option<&Folded>) = match self.on {
             MatchOn::Folded => (
                 &folded.text,
-                folded_offset(folded, start),
-                folded_offset(folded, end),
+                folded.from_original(start),
+                folded.from_original(end),
                 Some(folded),
             ),
             MatchOn::Text => (text, start, end, None),
@@ -204,7 +204,7 @@ impl Rule {
     /// True when the prefilter matches the folded form of `text[start..end]` (cheap: the
     /// folded text is ASCII, so the fast engines run).
     pub fn prefilter_matches(&self, folded: &Folded, start: usize, end: usize) -> bool {
-        let (fs, fe) = (folded_offset(folded, start), folded_offset(folded, end));
+        let (fs, fe) = (folded.from_original(start), folded.from_original(end));
         self.prefilter.is_match(&folded.text.as_bytes()[fs..fe])
     }
 
@@ -274,8 +274,8 @@ impl Rule {
         let hay = match self.on {
             MatchOn::Text => &text[start..end],
             MatchOn::Folded => {
-                let fs = folded_offset(folded, start);
-                let fe = folded_offset(folded, end);
+                let fs = folded.from_original(start);
+                let fe = folded.from_original(end);
                 &folded.text[fs..fe]
             }
         };
@@ -298,24 +298,6 @@ impl Rule {
             .map(|&(_, s, e)| text[s..e].to_string());
         (!found.is_empty(), first_slot)
     }
-}
-
-/// Folded byte offset of an original byte offset (the folded text maps 1:1 by character).
-fn folded_offset(folded: &Folded, original: usize) -> usize {
-    // Binary search over the monotone map.
-    let (mut lo, mut hi) = (0usize, folded.text.len());
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if folded.to_original(mid) < original {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    while lo < folded.text.len() && !folded.text.is_char_boundary(lo) {
-        lo += 1;
-    }
-    lo
 }
 
 #[derive(Deserialize)]
