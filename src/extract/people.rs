@@ -50,11 +50,18 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
         // After a place word the run starts with the place: "quận Lê Chân" is a place;
         // "huyện Trần Đề Thạch Sô Phol" is a place and a person; "Cục Hải quan tỉnh Nguyễn
         // Văn Hải" has a person (three words from a family name) right after "tỉnh".
-        let after_place = i > 0
-            && ctx
-                .gaz
-                .match_head(&[chars::to_lowercase(ws[i - 1].text).as_str()])
-                .is_some_and(|(_, k)| k == "place");
+        // Likewise right after a unit head ("Chi cục Quan Sơn", "Sở Tư pháp"), not after a
+        // lower-case word that only looks like one ("Sở Nội vụ Phan Lương").
+        let after_place = (1..=3.min(i)).any(|n| {
+            let lower: Vec<String> = ws[i - n..i]
+                .iter()
+                .map(|w| chars::to_lowercase(w.text))
+                .collect();
+            let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+            ctx.gaz.match_head(&lower).is_some_and(|(len, k)| {
+                len == n && k != "event" && (k == "place" || ws[i - n].is_capitalized())
+            })
+        });
         let from = if after_place {
             let whole = &text[ws[i].start..ws[j - 1].end];
             let person_first =

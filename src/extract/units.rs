@@ -215,6 +215,29 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
         return None;
     }
     let place = kind == "place";
+    // "Cục trưởng Cục Thi hành án", "Chi cục trưởng Chi cục Quan Sơn", "Viện trưởng VKSND":
+    // a head followed by "trưởng" or "phó" is a person's title, not a unit.
+    if c.lower.get(i + head_len).is_some_and(|w| w == "trưởng" || w == "phó")
+        && !c.words[i + head_len].is_capitalized()
+    {
+        return None;
+    }
+    // "Sở Nội vụ Phan Lương", "Chi cục Quan Sơn": a lower-case head word right after a
+    // capitalized word is inside a name, not the start of another unit.
+    if !place
+        && !first.is_capitalized()
+        && c.lower[i] != "chi"
+        && i > 0
+        && (c.words[i - 1].is_capitalized() || c.words[i - 1].is_all_caps())
+        && ctx.text[c.words[i - 1].end..first.start].trim().is_empty()
+    {
+        return None;
+    }
+    // "tỉnh Trần Thị Hoài Trâm": a place word before a person's full name is the end of the
+    // unit before it.
+    if place && opts.stop_at_person && person_run_at(ctx, c, i + head_len).is_some() {
+        return None;
+    }
     // "ngân hàng Eximbank": a head in lower case still starts a unit when a name follows.
     if !place
         && !first.is_capitalized()
@@ -292,7 +315,9 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             && !place
             && name_words >= 2
             && (title_before(ctx, c, i) || !matches!(kind, "school" | "hospital"))
-            && person_run_at(ctx, c, j).is_some())
+            // Right after the head a short run is the unit's own name ("Chi cục Quan Sơn");
+            // a full name of three words is a person ("Tỉnh ủy Nguyễn Văn Hải").
+            && person_run_at(ctx, c, j).is_some_and(|k| j > i + head_len || k - j >= 3))
             || (place && !w.is_capitalized() && !w.is_number())
         {
             break;
@@ -360,18 +385,17 @@ fn place_run(ctx: &Ctx, c: &Cursor, j: usize) -> String {
 /// A person's name starting at word `j`: a family name and 1–3 more capitalized words,
 /// not a province name. Returns the index after it.
 fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
-    if !c.words[j].is_capitalized() || !ctx.gaz.is_surname(c.words[j].text) {
+    let w = c.words.get(j)?;
+    if !w.is_capitalized() || !ctx.gaz.is_surname(w.text) {
         return None;
     }
-    // "quận Lê Chân": after a place word the words are the place's name.
-    if j > 0
+    // "quận Lê Chân": after a place word the words are the place's name, unless they run
+    // to a full name of three or more words ("Văn phòng UBND tỉnh Trần Thị Hoài Trâm").
+    let after_place = j > 0
         && ctx
             .gaz
             .match_head(&[c.lower[j - 1].as_str()])
-            .is_some_and(|(_, k)| k == "place")
-    {
-        return None;
-    }
+            .is_some_and(|(_, k)| k == "place");
     let mut k = j + 1;
     while k < c.words.len()
         && k - j < 4
@@ -382,7 +406,7 @@ fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
     {
         k += 1;
     }
-    if k - j < 2 {
+    if k - j < 2 || (after_place && k - j < 3) {
         return None;
     }
     let run = &ctx.text[c.words[j].start..c.words[k - 1].end];
