@@ -8,37 +8,69 @@
 
 use super::bloc::BlocInfo;
 use super::text::Span;
-use super::units::{Shared, UnitSpan, make_unit, same_unit, unit_list};
+use super::units::{Shared, UnitSpan, make_unit, note_role, same_unit, shared_of_intro, unit_list};
 use super::{Ctx, Found, best};
 use crate::record::{Record, Unit};
 
-/// Fills `members` and `member_count`.
-pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
-    let mut members: Vec<(Unit, Span, Span, String)> = Vec::new();
-    let mut listed = 0usize;
+/// A unit read from a composition list: the unit, the sentence and the rule that found the
+/// list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub unit: UnitSpan,
+    pub sentence: usize,
+    pub rule: String,
+}
+
+/// The units of every composition list (`members.list` rules), guests left out ("(khách
+/// mời)"). A list's head and place noun come from the rule's `prefix` and `kind` slots, or
+/// are read from its introduction (slot `intro`: "Sở Tài chính các tỉnh", "LĐLĐ 6 tỉnh").
+pub fn lists(ctx: &Ctx) -> Vec<Listed> {
+    let mut out = Vec::new();
     for hit in ctx.hits("members.list").iter() {
         let Some(slot) = hit.slot("units") else {
             continue;
         };
-        // "gồm LĐLĐ 6 tỉnh: …": the head and the place noun are shared by the items.
-        let shared = Shared {
-            prefix: hit.slot("prefix").map(|p| ctx.s(p).to_string()),
-            kind: hit.slot("kind").map(|k| ctx.s(k).to_string()),
+        let shared = match hit.slot("intro") {
+            Some(intro) => shared_of_intro(ctx, intro),
+            None => Shared {
+                prefix: hit.slot("prefix").map(|p| ctx.s(p).to_string()),
+                kind: hit.slot("kind").map(|k| ctx.s(k).to_string()),
+            },
         };
-        let items: Vec<UnitSpan> = unit_list(ctx, slot, shared);
-        let sentence = ctx.sentences[hit.sentence];
-        let mut added = 0;
-        for u in items {
-            if u.kind == "venue" {
+        for u in unit_list(ctx, slot, shared) {
+            let guest = u
+                .note
+                .and_then(|n| note_role(ctx, n))
+                .is_some_and(|h| h.rule.value_str() == Some("guest"));
+            // Two rules reading the same words: the first (higher priority) reading stands.
+            let read_before = out
+                .iter()
+                .any(|l: &Listed| l.unit.span.start < u.span.end && u.span.start < l.unit.span.end);
+            if u.kind == "venue" || guest || read_before {
                 continue;
             }
-            let unit = make_unit(ctx, &u);
-            if !members.iter().any(|(m, ..)| same_unit(ctx, m, &unit)) {
-                members.push((unit, u.span, sentence, hit.rule.id.clone()));
-                added += 1;
-            }
+            out.push(Listed {
+                unit: u,
+                sentence: hit.sentence,
+                rule: hit.rule.id.clone(),
+            });
         }
-        listed += added;
+    }
+    out
+}
+
+/// Fills `members` and `member_count` from the lists and the units named in roles and
+/// rankings.
+pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, listed: &[Listed], record: &mut Record) {
+    let mut members: Vec<(Unit, Span, Span, String)> = Vec::new();
+    let mut listed_count = 0usize;
+    for l in listed {
+        let unit = make_unit(ctx, &l.unit);
+        if !members.iter().any(|(m, ..)| same_unit(ctx, m, &unit)) {
+            let sentence = ctx.sentences[l.sentence];
+            members.push((unit, l.unit.span, sentence, l.rule.clone()));
+            listed_count += 1;
+        }
     }
     let mut add = |unit: &Option<Unit>, field: &str, ctx: &Ctx| {
         if let Some(u) = unit
@@ -62,7 +94,7 @@ pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, record: &mut Record) {
         ctx.evidence(format!("members[{i}]"), span, sentence, &rule);
         record.members.push(unit);
     }
-    record.member_count = count(ctx, listed);
+    record.member_count = count(ctx, listed_count);
 }
 
 fn count(ctx: &mut Ctx, listed: usize) -> Option<u32> {

@@ -446,11 +446,12 @@ impl Extractor {
         meeting::fill(ctx, &mut record.meeting);
         record.meeting.date = dates::meeting_date(ctx, &record.meeting, &stamps);
         record.chairs = people::chairs(ctx);
-        let roles = roles::read(ctx, &record.meeting);
+        let listed = members::lists(ctx);
+        let roles = roles::read(ctx, &record.meeting, &listed);
         roles::fill(ctx, &roles, &mut record);
         rankings::fill(ctx, &mut record);
         meeting::infer_binh_xet(ctx, &mut record);
-        members::fill(ctx, &bloc, &mut record);
+        members::fill(ctx, &bloc, &listed, &mut record);
         record.bloc.province = province::decide(ctx, &bloc, &record.doc);
         record.movements = meeting::movements(ctx);
         record.evidence = ctx.take_evidence();

@@ -6,7 +6,8 @@
 //! the role: a head "năm 2024" at a meeting that plans 2024 after reviewing 2023 is the newly
 //! elected head.
 
-use super::units::{UnitOpts, UnitSpan, make_unit, unit_ending_in, unit_starting_in};
+use super::members::Listed;
+use super::units::{UnitOpts, UnitSpan, make_unit, note_role, unit_ending_in, unit_starting_in};
 use super::{Ctx, Found, Hit, best};
 use crate::record::{Meeting, Record};
 
@@ -30,6 +31,21 @@ pub fn unit_of(ctx: &Ctx, hit: &Hit) -> Option<UnitSpan> {
     }
     hit.slot("unit")
         .and_then(|slot| unit_ending_in(ctx, slot, opts))
+        .filter(|u| !is_venue(ctx, u))
+}
+
+/// "tại TP Hà Tĩnh, Cụm trưởng – Sở X chủ trì": a unit after "tại" and before a comma is
+/// where the meeting was held, not the holder of the role after the comma ("tại Sở Y tế
+/// (Trưởng khối)" names both).
+fn is_venue(ctx: &Ctx, u: &UnitSpan) -> bool {
+    if !ctx.text[u.span.end..].trim_start().starts_with(',') {
+        return false;
+    }
+    let before = ctx.text[..u.span.start].trim_end();
+    before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .is_some_and(|w| crate::normalize::fold_str(w) == "tai")
 }
 
 fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
@@ -53,7 +69,39 @@ fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
 }
 
 /// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
-pub fn read(ctx: &mut Ctx, meeting: &Meeting) -> Roles {
+/// Priority of a role written as a note after a listed unit ("Sở X (Cụm trưởng)"): as sure
+/// as a role written in brackets in running text.
+const NOTE_PRIORITY: i32 = 55;
+
+/// Roles written as notes after listed units: (is head, unit, year).
+fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Option<i32>)> {
+    let mut out = Vec::new();
+    for l in listed {
+        let Some(hit) = l.unit.note.and_then(|n| note_role(ctx, n)) else {
+            continue;
+        };
+        let head = match hit.rule.value_str() {
+            Some("head") => true,
+            Some("deputy") => false,
+            _ => continue,
+        };
+        let year = hit.slot("year").and_then(|y| ctx.s(y).parse().ok());
+        out.push((
+            head,
+            Found {
+                span: l.unit.span,
+                value: l.unit.clone(),
+                sentence: ctx.sentences[l.sentence],
+                rule: hit.rule.id.clone(),
+                priority: NOTE_PRIORITY,
+            },
+            year,
+        ));
+    }
+    out
+}
+
+pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
     // A role "năm Y" is for the next period when Y comes after the reviewed year (or is the
     // planned year of a meeting that reviews nothing).
     let is_next = |year: Option<i32>| match (year, meeting.review_year, meeting.plan_year) {
@@ -61,22 +109,28 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting) -> Roles {
         (Some(y), None, Some(p)) => y == p,
         _ => false,
     };
-    let mut heads = Vec::new();
-    let mut elected_heads = Vec::new();
-    for (f, year) in found(ctx, "role.head") {
-        if is_next(year) {
-            elected_heads.push((f, year));
-        } else {
-            heads.push(f);
-        }
-    }
-    let mut deputies = Vec::new();
-    let mut elected_deputies = Vec::new();
-    for (f, year) in found(ctx, "role.deputy") {
-        if is_next(year) {
-            elected_deputies.push((f, year));
-        } else {
-            deputies.push(f);
+    // Heads and deputies written in the text or as notes in a list; a year after the
+    // reviewed one makes them newly elected.
+    let mut written: Vec<(bool, Found<UnitSpan>, Option<i32>)> = Vec::new();
+    written.extend(
+        found(ctx, "role.head")
+            .into_iter()
+            .map(|(f, y)| (true, f, y)),
+    );
+    written.extend(
+        found(ctx, "role.deputy")
+            .into_iter()
+            .map(|(f, y)| (false, f, y)),
+    );
+    written.extend(from_notes(ctx, listed));
+    let (mut heads, mut deputies) = (Vec::new(), Vec::new());
+    let (mut elected_heads, mut elected_deputies) = (Vec::new(), Vec::new());
+    for (head, f, year) in written {
+        match (head, is_next(year)) {
+            (true, true) => elected_heads.push((f, year)),
+            (true, false) => heads.push(f),
+            (false, true) => elected_deputies.push((f, year)),
+            (false, false) => deputies.push(f),
         }
     }
     elected_heads.extend(found(ctx, "role.elected_head"));

@@ -181,13 +181,32 @@ pub fn next_word(text: &str, from: usize, limit: usize) -> Option<Word<'_>> {
         } else if matches!(c, '.' | '/' | '-') {
             // Joiner inside a word only when a word character follows directly
             // ("TP.HCM", "Đ/c", "LĐ-TB&XH", "1-5"), not at a sentence end or before a space.
+            // A dot joins capitals to capitals ("TP.HCM"), digits to digits ("25.12") and
+            // lower case to lower case ("baomoi.net"); "TP.Biên Hòa" and "H.Trảng Bom" are an
+            // abbreviated place word and a name.
+            let so_far = &text[start..end];
+            let digits = !so_far.is_empty() && so_far.bytes().all(|b| b.is_ascii_digit());
             match chars.peek() {
-                Some(&(_, n))
+                Some(&(at, n))
                     if is_word_char(n)
-                        && (c != '-'
-                            || is_all_caps_word(&text[start..end])
-                            || (n.is_ascii_digit()
-                                && text[start..end].bytes().all(|b| b.is_ascii_digit()))) => {}
+                        && match c {
+                            '-' => is_all_caps_word(so_far) || (n.is_ascii_digit() && digits),
+                            '.' => {
+                                let rest = &text[start + at..limit];
+                                let next_len = rest
+                                    .char_indices()
+                                    .find(|&(_, ch)| !is_word_char(ch))
+                                    .map_or(rest.len(), |(k, _)| k);
+                                let next = &rest[..next_len];
+                                if is_all_caps_word(so_far) {
+                                    is_all_caps_word(next)
+                                        || next.bytes().all(|b| b.is_ascii_digit())
+                                } else {
+                                    !chars::is_uppercase(n)
+                                }
+                            }
+                            _ => true,
+                        } => {}
                 _ => break,
             }
         } else {

@@ -40,6 +40,10 @@ const CAPITAL_FILLERS: [&str; 4] = ["các", "lãnh đạo", "đại diện", "đ
 /// Head kinds that are never units ("Hội nghị" is an event).
 const NOT_UNITS: [&str; 1] = ["event"];
 
+/// Abbreviated place words written with a dot before a name ("TP.Biên Hòa", "TX. Kiến
+/// Tường", "H.Trảng Bom", "Q.1").
+const PLACE_ABBREVIATIONS: [&str; 6] = ["TP", "Tp", "TX", "H", "Q", "P"];
+
 /// Largest number of words in a unit name.
 const MAX_UNIT_WORDS: usize = 18;
 
@@ -59,6 +63,9 @@ pub struct UnitSpan {
     pub expanded: Option<String>,
     /// Kind of the head ("agency", "place" …; "bare_place" for a place name without head).
     pub kind: String,
+    /// A note written after the item in a list: "(Cụm trưởng)", "- đơn vị Cụm phó",
+    /// "là trưởng khối", "(khách mời)" (see [`note_role`]).
+    pub note: Option<Span>,
 }
 
 /// The words of a span with their folded and lower-case forms (see [`Cursor`]).
@@ -217,7 +224,9 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     let place = kind == "place";
     // "Cục trưởng Cục Thi hành án", "Chi cục trưởng Chi cục Quan Sơn", "Viện trưởng VKSND":
     // a head followed by "trưởng" or "phó" is a person's title, not a unit.
-    if c.lower.get(i + head_len).is_some_and(|w| w == "trưởng" || w == "phó")
+    if c.lower
+        .get(i + head_len)
+        .is_some_and(|w| w == "trưởng" || w == "phó")
         && !c.words[i + head_len].is_capitalized()
     {
         return None;
@@ -269,7 +278,13 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
         }
         match gap_t {
             "" => {}
-            "-" if w.is_capitalized() || w.is_all_caps() => {}
+            // "Sở Lao động - Thương binh và Xã hội"; not a role after a dash ("LĐLĐ quận Tây
+            // Hồ - Cụm trưởng", "Sở Y tế - Phó Trưởng khối").
+            "-" if (w.is_capitalized() || w.is_all_caps())
+                && !matches!(c.folded[j].as_str(), "khoi" | "cum" | "truong" | "pho") => {}
+            // "TP.Biên Hòa", "H. Trảng Bom": an abbreviated place word before a name.
+            "." if PLACE_ABBREVIATIONS.contains(&c.words[j - 1].text)
+                && (w.is_capitalized() || w.is_number()) => {}
             "(" => {
                 // "(BĐBP)", "(TC)": an abbreviation in brackets stays in the name.
                 let close = text[w.end..].trim_start();
@@ -294,9 +309,11 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
                 break;
             }
             if c.folded[j] == "va" {
-                // "và" before another unit ends this one ("Cục Thuế tỉnh và Kho bạc …"); inside
-                // a name it stays ("Sở Lao động - Thương binh và Xã hội").
+                // "và" before another unit ends this one ("Cục Thuế tỉnh và Kho bạc …", "… và
+                // đơn vị khách mời là …"); inside a name it stays ("Sở Lao động - Thương binh
+                // và Xã hội").
                 if j + 1 >= c.words.len()
+                    || (c.folded[j + 1] == "don" && c.folded.get(j + 2).is_some_and(|w| w == "vi"))
                     || unit_from_word(ctx, c, j + 1, UnitOpts::default()).is_some()
                     || ctx.gaz.province(&place_run(ctx, c, j + 1)).is_some()
                 {
@@ -350,6 +367,7 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             span,
             expanded: None,
             kind: kind.to_string(),
+            note: None,
         },
         j,
     ))
@@ -425,7 +443,10 @@ pub fn name_phrase_at(ctx: &Ctx, pos: usize) -> Option<usize> {
 /// ("Quan Sơn", "Bà Rịa - Vũng Tàu", "M'Drắk").
 fn bare_place_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
     let first = c.words.get(i)?;
-    if !first.is_capitalized() || c.match_head(ctx.gaz, i).is_some() {
+    if !first.is_capitalized()
+        || c.match_head(ctx.gaz, i).is_some()
+        || matches!(c.folded[i].as_str(), "khoi" | "cum")
+    {
         return None;
     }
     let mut j = i + 1;
@@ -500,21 +521,11 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
     let mut i = 0;
     let mut shared = shared;
     while i < c.words.len() {
-        // "UBMTTQVN các tỉnh Quảng Nam, …": a head distributed over the places that follow.
-        if let Some((hl, kind)) = c.match_head(ctx.gaz, i)
-            && kind != "place"
-            && c.folded.get(i + hl).is_some_and(|w| w == "cac")
-            && let Some((kl, "place")) = c
-                .lower
-                .get(i + hl + 1)
-                .and_then(|_| c.match_head(ctx.gaz, i + hl + 1))
-        {
-            let kind_words = &c.words[i + hl + 1..i + hl + 1 + kl];
-            shared = Shared {
-                prefix: Some(text[c.words[i].start..c.words[i + hl - 1].end].to_string()),
-                kind: Some(text[kind_words[0].start..kind_words[kl - 1].end].to_string()),
-            };
-            i += hl + 1 + kl;
+        // "UBMTTQVN các tỉnh Quảng Nam, …", "UBMTTQ Việt Nam các huyện A, B": a unit
+        // distributed over the places that follow ("các"/a number and a place word).
+        if let Some((after, distributed)) = distributed_head(ctx, c, i) {
+            shared = distributed;
+            i = after;
             continue;
         }
         let n = filler_len(c, i);
@@ -541,8 +552,10 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             {
                 u.expanded = Some(format!("{prefix} {}", ctx.s(u.span)));
             }
+            let (after, note) = skip_note(ctx, c, next, semicolons);
+            u.note = note;
             items.push(u);
-            i = skip_note(ctx, c, next, semicolons);
+            i = after;
             continue;
         }
         // "các sở Xây dựng, Giao thông vận tải": names after a shared head that is not a place.
@@ -551,24 +564,54 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             && ctx.gaz.unit_head_kind(head).is_some_and(|k| k != "place")
             && let Some((span, next)) = shared_name_at(ctx, c, i)
         {
+            let (after, note) = skip_note(ctx, c, next, semicolons);
+            let expanded = format!("{} {}", capitalize_head(head), ctx.s(span));
+            // "các trường THPT Lê Lợi, Nguyễn Du": the kind written before the first name
+            // ("THPT", "Mầm non": capitals or `unit_types.tsv`) is shared too.
+            let unit_type = match ctx.gaz.unit_type_len(ctx.s(span)) {
+                Some(len) => Some(len),
+                None => c.words[i]
+                    .is_all_caps()
+                    .then(|| c.words[i].end - c.words[i].start),
+            };
+            if let Some(len) = unit_type
+                && len < span.len()
+            {
+                let unit_type = ctx.s(span)[..len].to_string();
+                shared.kind = Some(format!("{head} {unit_type}"));
+            }
             items.push(UnitSpan {
                 span,
-                expanded: Some(format!("{} {}", capitalize_head(head), ctx.s(span))),
+                expanded: Some(expanded),
                 kind: "shared".to_string(),
+                note,
             });
-            i = skip_note(ctx, c, next, semicolons);
+            i = after;
             continue;
         }
-        if let Some((span, next)) = bare_place_at(ctx, c, i)
+        // "Hội Khuyến học các quận 4, 6, Bình Thạnh": numbered districts and wards.
+        let numbered = c.words[i].is_number()
+            && shared
+                .kind
+                .as_deref()
+                .is_some_and(|k| matches!(fold_str(k).as_str(), "quan" | "phuong"));
+        let bare = if numbered {
+            Some((Span::new(c.words[i].start, c.words[i].end), i + 1))
+        } else {
+            bare_place_at(ctx, c, i)
+        };
+        if let Some((span, next)) = bare
             && bare_place_ok(ctx, &items, &shared, span)
         {
             let expanded = expand_shared(ctx, &items, &shared, span);
+            let (after, note) = skip_note(ctx, c, next, semicolons);
             items.push(UnitSpan {
                 span,
                 expanded,
                 kind: "bare_place".to_string(),
+                note,
             });
-            i = skip_note(ctx, c, next, semicolons);
+            i = after;
             continue;
         }
         match continuation(ctx, c, i, semicolons) {
@@ -599,6 +642,91 @@ impl Shared {
 
     fn is_some(&self) -> bool {
         self.prefix.is_some() || self.kind.is_some()
+    }
+}
+
+/// A unit head at word `i` followed, within the same clause, by "các" or a number and a
+/// place word: the head and its name are shared by the places that follow ("UBMTTQ Việt Nam
+/// các huyện Tuy Phong, Bắc Bình", "Công an 5 thành phố: Hà Nội, Hải Phòng"). Returns the
+/// index after the place word and what is shared.
+fn distributed_head(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(usize, Shared)> {
+    const MAX_NAME_WORDS: usize = 6;
+    let (hl, kind) = c.match_head(ctx.gaz, i)?;
+    if matches!(kind, "place" | "event" | "venue")
+        || !(c.words[i].is_capitalized() || c.words[i].is_all_caps())
+    {
+        return None;
+    }
+    let text = ctx.text;
+    let mut k = i + hl;
+    while k < c.words.len() && k - i <= MAX_NAME_WORDS {
+        if !text[c.words[k - 1].end..c.words[k].start].trim().is_empty() {
+            return None;
+        }
+        let quantifier = c.folded[k] == "cac" || c.words[k].is_number();
+        if quantifier && let Some((kl, "place")) = c.match_head(ctx.gaz, k + 1) {
+            let kind_words = &c.words[k + 1..k + 1 + kl];
+            return Some((
+                k + 1 + kl,
+                Shared {
+                    prefix: Some(text[c.words[i].start..c.words[k - 1].end].to_string()),
+                    kind: Some(text[kind_words[0].start..kind_words[kl - 1].end].to_string()),
+                },
+            ));
+        }
+        // A name part in capitals or a lower-case word that is not a stop word.
+        if is_lower(&c.words[k]) && c.match_stop(ctx.gaz, k).is_some() {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// What the introduction of a list says its items share: the last quantifier ("các", a
+/// number) followed by a head, and the unit written before it. "Sở Tài chính các tỉnh" →
+/// prefix "Sở Tài chính", kind "tỉnh"; "Liên hiệp các Hội KH-KT 6 tỉnh" → prefix "Liên hiệp
+/// các Hội KH-KT", kind "tỉnh"; "các Chi cục" → kind "Chi cục" (items are names after it).
+pub fn shared_of_intro(ctx: &Ctx, intro: Span) -> Shared {
+    let tokens = Tokens::new(ctx.text, intro.start, intro.end);
+    let c = tokens.cursor();
+    let text = ctx.text;
+    let quantifier = |k: usize| {
+        c.folded[k] == "cac" || c.words[k].is_number() || ctx.gaz.number(c.words[k].text).is_some()
+    };
+    let Some((k, hl, kind)) = (0..c.words.len())
+        .filter(|&k| quantifier(k))
+        .filter_map(|k| {
+            let (hl, kind) = c.match_head(ctx.gaz, k + 1)?;
+            Some((k, hl, kind))
+        })
+        .filter(|&(_, _, kind)| kind != "event" && kind != "venue")
+        .next_back()
+    else {
+        return Shared::none();
+    };
+    let kind_text = text[c.words[k + 1].start..c.words[k + hl].end].to_string();
+    // The unit the items share: from the first capitalized head with no separator between it
+    // and the quantifier.
+    let prefix = (0..k)
+        .filter(|&i| {
+            (c.words[i].is_capitalized() || c.words[i].is_all_caps())
+                && c.match_head(ctx.gaz, i)
+                    .is_some_and(|(_, kd)| !matches!(kd, "place" | "event" | "venue"))
+                && !text[c.words[i].end..c.words[k].start].contains([',', ';', ':'])
+        })
+        .map(|i| text[c.words[i].start..c.words[k - 1].end].to_string())
+        .next();
+    match (kind, prefix) {
+        ("place", prefix) => Shared {
+            prefix,
+            kind: Some(kind_text),
+        },
+        (_, None) => Shared {
+            prefix: None,
+            kind: Some(kind_text),
+        },
+        _ => Shared::none(),
     }
 }
 
@@ -698,11 +826,12 @@ fn continuation(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<usi
     Some(j)
 }
 
-/// After an item: skip a role note up to the next separator ("Sở X là trưởng cụm, …"), or
-/// stop the list (return the end) when the text goes on with something else.
-fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> usize {
+/// After an item: skip a note up to the next separator ("Sở X là trưởng cụm, …", "Sở X
+/// (Cụm trưởng), …", "Sở X - đơn vị Cụm phó, …"), or stop the list (the end) when the text
+/// goes on with something else. Returns where the list goes on and the note.
+fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> (usize, Option<Span>) {
     let Some(w) = c.words.get(next) else {
-        return next;
+        return (next, None);
     };
     let prev_end = c.words[next - 1].end;
     let gap = ctx.text[prev_end..w.start].trim();
@@ -711,10 +840,10 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> usize {
         || gap.starts_with(';')
         || gap.is_empty() && matches!(c.lower[next].as_str(), "và" | "cùng")
     {
-        return next;
+        return (next, None);
     }
-    if gap.is_empty() && matches!(c.lower[next].as_str(), "là" | "làm" | "của") {
-        // Skip the note to the next separator.
+    // The words from `next` to the next separator (or the end).
+    let to_separator = || {
         let mut j = next;
         while j + 1 < c.words.len() {
             let g = &ctx.text[c.words[j].end..c.words[j + 1].start];
@@ -723,16 +852,40 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> usize {
                 return j;
             }
         }
-        return c.words.len();
+        c.words.len()
+    };
+    if gap.is_empty() && matches!(c.lower[next].as_str(), "là" | "làm" | "của") {
+        let j = to_separator();
+        return (j, Some(Span::new(w.start, c.words[j - 1].end)));
     }
     if gap == "(" || gap.starts_with('(') {
         let mut j = next;
         while j < c.words.len() && !ctx.text[c.words[j].end..].trim_start().starts_with(')') {
             j += 1;
         }
-        return j + 1;
+        let last = j.min(c.words.len() - 1);
+        return (j + 1, Some(Span::new(w.start, c.words[last].end)));
     }
-    c.words.len()
+    if gap == "-" {
+        // "LĐLĐ quận Ba Đình - Cụm trưởng, …": a role after a dash.
+        let j = to_separator();
+        let note = Span::new(w.start, c.words[j - 1].end);
+        if note_role(ctx, note).is_some() {
+            return (j, Some(note));
+        }
+    }
+    (c.words.len(), None)
+}
+
+/// The role a list note gives its unit ("(đơn vị Cụm trưởng năm 2023)", "- Cụm phó",
+/// "(khách mời)"), from the `role.note` rules: the rule's value ("head", "deputy", "guest")
+/// and the hit.
+pub fn note_role<'p>(ctx: &Ctx<'p>, note: Span) -> Option<super::Hit<'p>> {
+    ctx.hits("role.note")
+        .iter()
+        .filter(|h| note.contains(h.span()))
+        .max_by_key(|h| h.rule.priority)
+        .cloned()
 }
 
 /// A name after a shared head ("Xây dựng", "Giao thông vận tải", "Tài nguyên và Môi

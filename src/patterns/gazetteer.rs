@@ -81,6 +81,9 @@ pub struct Gazetteers {
     /// For each name phrase: its first character in lower case and its folded characters
     /// (see [`Gazetteers::name_phrase_len`]).
     name_phrase_keys: Vec<(Option<char>, Vec<char>)>,
+    /// Kinds of a unit written after its head and shared by a list ("các trường THPT A, B",
+    /// "các trường Mầm non A, B"), keyed like the name phrases.
+    unit_type_keys: Vec<(Option<char>, Vec<char>)>,
 }
 
 struct Table<'a> {
@@ -311,13 +314,19 @@ impl Gazetteers {
 
         let t = read_table(files, "name_phrases.tsv", 1, 1, errors);
         let name_phrases: Vec<String> = t.rows.iter().map(|(_, c)| n(c[0])).collect();
-        let name_phrase_keys = name_phrases
-            .iter()
-            .map(|p| {
-                let first = p.chars().next().and_then(|c| c.to_lowercase().next());
-                (first, p.chars().map(fold_char).collect())
-            })
-            .collect();
+        let phrase_keys = |phrases: &[String]| -> Vec<(Option<char>, Vec<char>)> {
+            phrases
+                .iter()
+                .map(|p| {
+                    let first = p.chars().next().and_then(|c| c.to_lowercase().next());
+                    (first, p.chars().map(fold_char).collect())
+                })
+                .collect()
+        };
+        let name_phrase_keys = phrase_keys(&name_phrases);
+        let t = read_table(files, "unit_types.tsv", 1, 1, errors);
+        let unit_types: Vec<String> = t.rows.iter().map(|(_, c)| n(c[0])).collect();
+        let unit_type_keys = phrase_keys(&unit_types);
         errors.extend(problems);
 
         Gazetteers {
@@ -344,6 +353,7 @@ impl Gazetteers {
             stop_max_words,
             name_phrases,
             name_phrase_keys,
+            unit_type_keys,
         }
     }
 
@@ -492,22 +502,13 @@ impl Gazetteers {
     /// Byte length of the longest name phrase (`name_phrases.tsv`) that `rest` starts with:
     /// the same first letter in lower case, and the same characters once folded.
     pub fn name_phrase_len(&self, rest: &str) -> Option<usize> {
-        let first = rest.chars().next()?.to_lowercase().next()?;
-        let mut best = None;
-        for (phrase_first, folded) in &self.name_phrase_keys {
-            if *phrase_first != Some(first) {
-                continue;
-            }
-            let mut chars = rest.char_indices();
-            if folded
-                .iter()
-                .all(|&f| chars.next().is_some_and(|(_, c)| fold_char(c) == f))
-            {
-                let end = chars.next().map_or(rest.len(), |(i, _)| i);
-                best = best.max(Some(end));
-            }
-        }
-        best
+        phrase_len(&self.name_phrase_keys, rest)
+    }
+
+    /// Byte length of the longest unit kind (`unit_types.tsv`: "THPT", "Mầm non") that `rest`
+    /// starts with, compared like [`Gazetteers::name_phrase_len`].
+    pub fn unit_type_len(&self, rest: &str) -> Option<usize> {
+        phrase_len(&self.unit_type_keys, rest)
     }
 
     /// The stop kind of a folded phrase, if it ends name spans.
@@ -577,4 +578,25 @@ pub fn roman(s: &str) -> Option<u32> {
         }
     }
     u32::try_from(total).ok().filter(|&t| t > 0)
+}
+
+/// Byte length of the longest phrase of `keys` (first character in lower case, folded
+/// characters) that `rest` starts with.
+fn phrase_len(keys: &[(Option<char>, Vec<char>)], rest: &str) -> Option<usize> {
+    let first = rest.chars().next()?.to_lowercase().next()?;
+    let mut best = None;
+    for (phrase_first, folded) in keys {
+        if *phrase_first != Some(first) {
+            continue;
+        }
+        let mut chars = rest.char_indices();
+        if folded
+            .iter()
+            .all(|&f| chars.next().is_some_and(|(_, c)| fold_char(c) == f))
+        {
+            let end = chars.next().map_or(rest.len(), |(i, _)| i);
+            best = best.max(Some(end));
+        }
+    }
+    best
 }
