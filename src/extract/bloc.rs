@@ -197,14 +197,36 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let lower: Vec<String> = ws.iter().map(|w| chars::to_lowercase(w.text)).collect();
     let lower_from =
         |i: usize| -> Vec<&str> { lower[i..].iter().take(6).map(String::as_str).collect() };
+    // A mention written in capitals ("CỤM THI ĐUA SỐ 2 TỔ CHỨC …") or without marks ("Cum thi
+    // dua so 3 to chuc …"): words in capitals can be stop words, and stop words are compared
+    // without marks.
+    let keyword = &text[start..after];
+    let in_capitals = keyword
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
+    let unmarked = keyword.is_ascii();
+    let is_stop = |i: usize| -> bool {
+        if unmarked {
+            let f: Vec<&str> = folded[i..].iter().take(6).map(String::as_str).collect();
+            ctx.gaz.match_stop_folded(&f).is_some()
+        } else {
+            ctx.gaz.match_stop(&lower_from(i)).is_some()
+        }
+    };
+    let lowerish = |w: &Word| is_lower(w) || (in_capitals && w.is_all_caps());
     let mut end = after;
     // What may start a name: "các", "số", a number or Roman numeral, a capitalized word.
     let Some(first) = ws.first() else {
         return (Span::new(start, after), false);
     };
     let gap0 = text[after..first.start].trim();
-    // A rule that already matched into the name ("Khối các trường …") has started it.
-    let started = fold_str(&text[start..after]).split(' ').any(|w| w == "cac");
+    // A rule that already matched into the name ("Khối các trường …", "Cụm 7 tỉnh", "Khối
+    // 9") has started it.
+    let started = fold_str(&text[start..after])
+        .split(' ')
+        .skip(1)
+        .any(|w| !w.is_empty() && w != "thi" && w != "dua");
     let starts_name = started
         || gap0.is_empty()
             && (matches!(folded[0].as_str(), "cac" | "so")
@@ -265,7 +287,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             }
             _ => break,
         }
-        if is_lower(w) {
+        if lowerish(w) {
             if folded[i] == "nam" && ws.get(i + 1).is_some_and(|n| n.is_number()) {
                 break;
             }
@@ -288,7 +310,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                 }
             }
             let noun_use = folded[i] == "to" && i > 0 && folded[i - 1] == "cac";
-            if !noun_use && ctx.gaz.match_stop(&lower_from(i)).is_some() {
+            if !noun_use && is_stop(i) {
                 break;
             }
         }
@@ -309,7 +331,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             break;
         }
     }
-    let named = span.end > after;
+    let named = span.end > after || started;
     (span, named)
 }
 

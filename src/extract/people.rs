@@ -172,7 +172,9 @@ pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
     let mut out: Vec<Chair> = Vec::new();
     let mut ev = Vec::new();
     for hit in ctx.hits("chair").iter() {
-        let Some(who) = hit.slot("who") else { continue };
+        let Some(who) = hit.slot("who").or_else(|| hit.slot("who2")) else {
+            continue;
+        };
         let sentence = ctx.sentences[hit.sentence];
         for p in persons_in(ctx, who) {
             let name = ctx.s(p.name).to_string();

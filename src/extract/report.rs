@@ -17,17 +17,28 @@ use std::collections::BTreeSet;
 /// Sentences counted as headline and lead.
 const LEAD_SENTENCES: usize = 4;
 
+/// Priority of the `report.event` rules that name a conference ("hội nghị tổng kết").
+const CONFERENCE_PRIORITY: i32 = 30;
+
 /// Words before a bloc word that make it plural ("các khối", "8 khối thi đua").
 const PLURAL: [&str; 5] = ["cac", "nhung", "nhieu", "so", "moi"];
 
 /// Decides `is_report`, recording the deciding sentence as evidence.
 pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     // Near-misses: "lead" rules count in the headline and lead only, "anywhere" rules anywhere.
+    // A lead that names a review conference beside the sports day ("Hội nghị sơ kết, Hội
+    // diễn văn nghệ, Hội thao Cụm thi đua số 9") reports the conference.
+    let events = ctx.hits("report.event");
+    let conference_in = |sentence: usize| {
+        events
+            .iter()
+            .any(|e| e.sentence == sentence && e.rule.priority >= CONFERENCE_PRIORITY)
+    };
     let rejected = ctx
         .hits("report.reject")
         .iter()
         .any(|h| match h.rule.value_str() {
-            Some("lead") => h.sentence < LEAD_SENTENCES,
+            Some("lead") => h.sentence < LEAD_SENTENCES && !conference_in(h.sentence),
             _ => true,
         });
     if rejected {
@@ -38,7 +49,6 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
         return false;
     }
     let lead_bloc = bloc_sentences.iter().any(|&s| s < LEAD_SENTENCES);
-    let events = ctx.hits("report.event");
     let Some(event) = events
         .iter()
         .filter(|e| lead_bloc || bloc_sentences.contains(&e.sentence))

@@ -68,10 +68,9 @@ fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
         .collect()
 }
 
-/// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
-/// Priority of a role written as a note after a listed unit ("Sở X (Cụm trưởng)"): as sure
-/// as a role written in brackets in running text.
-const NOTE_PRIORITY: i32 = 55;
+/// Priority of a role written as a note after a listed unit ("Sở X (Cụm trưởng)"): below a
+/// role written out in running text ("Sở X là trưởng cụm"), which names the same unit.
+const NOTE_PRIORITY: i32 = 48;
 
 /// Roles written as notes after listed units: (is head, unit, year).
 fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Option<i32>)> {
@@ -101,6 +100,7 @@ fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Optio
     out
 }
 
+/// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
 pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
     // A role "năm Y" is for the next period when Y comes after the reviewed year (or is the
     // planned year of a meeting that reviews nothing).

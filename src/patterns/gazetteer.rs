@@ -74,6 +74,8 @@ pub struct Gazetteers {
     stops: HashMap<String, String>,
     /// First words of the stop phrases.
     stop_starts: rustc_hash::FxHashSet<String>,
+    /// The stop phrases folded (no marks), for text written without marks.
+    stops_folded: HashMap<String, String>,
     /// Longest stop phrase, in words.
     stop_max_words: usize,
     /// Names that contain commas or "và" and must not be split ("Văn hóa, Thể thao và Du lịch").
@@ -306,6 +308,10 @@ impl Gazetteers {
         };
         let head_starts = first_words(unit_head_index.keys());
         let stop_starts = first_words(stops.keys());
+        let stops_folded: HashMap<String, String> = stops
+            .iter()
+            .map(|(k, v)| (fold_str(k), v.clone()))
+            .collect();
         let stop_max_words = stops
             .keys()
             .map(|k| k.split(' ').count())
@@ -350,6 +356,7 @@ impl Gazetteers {
             awards,
             stops,
             stop_starts,
+            stops_folded,
             stop_max_words,
             name_phrases,
             name_phrase_keys,
@@ -456,6 +463,14 @@ impl Gazetteers {
         }
         longest_phrase(lower_words, self.stop_max_words, |k| {
             self.stops.get(k).map(String::as_str)
+        })
+    }
+
+    /// [`Gazetteers::match_stop`] for text written without marks: the first words folded
+    /// ("to chuc" stops a name written "Cum thi dua so 3 to chuc …").
+    pub fn match_stop_folded(&self, folded_words: &[&str]) -> Option<(usize, &str)> {
+        longest_phrase(folded_words, self.stop_max_words, |k| {
+            self.stops_folded.get(k).map(String::as_str)
         })
     }
 
