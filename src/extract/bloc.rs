@@ -86,11 +86,16 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
             BlocKind::Khoi
         };
         let sentence = ctx.sentences[hit.sentence];
+        // "các khối thi đua", "5 Khối thi đua Doanh nghiệp": several blocs, none named.
         let plural = ctx.text[sentence.start..kind_span.start]
             .trim_end()
             .rsplit(' ')
             .next()
-            .is_some_and(|w| fold_str(w) == "cac");
+            .is_some_and(|w| {
+                let w = fold_str(w);
+                matches!(w.as_str(), "cac" | "nhung" | "nhieu" | "moi")
+                    || (!w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+            });
         let (span, named) = extend_name(ctx, kind_span.start, hit.m.end, sentence.end);
         if !starts.insert(span.start) {
             continue;

@@ -1,29 +1,46 @@
 //! What the meeting did (types), which year it reviewed and which it planned, where it was
 //! held, and the emulation movements it talked about.
 
+use super::text::Span;
 use super::units::{UnitOpts, unit_starting_in};
 use super::{Ctx, Found, best, trim_span};
 use crate::record::{Meeting, MeetingType};
 
 /// Fills types, years and location.
 pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
+    let elsewhere: Vec<usize> = ctx
+        .hits("meeting.elsewhere")
+        .iter()
+        .map(|h| h.sentence)
+        .collect();
     for hit in ctx.hits("meeting.type").iter() {
         let Some(t) = hit.rule.value_str().and_then(MeetingType::parse) else {
             continue;
         };
-        if !meeting.types.contains(&t) {
-            meeting.types.push(t);
-            let span = hit.slot("kw").unwrap_or(hit.span());
-            ctx.evidence(
-                format!("meeting.types[{}]", t.as_str()),
-                span,
-                ctx.sentences[hit.sentence],
-                &hit.rule.id,
-            );
+        // What another or a later meeting will do; plans are this meeting's still.
+        if t != MeetingType::TrienKhai && elsewhere.contains(&hit.sentence) {
+            continue;
         }
+        let (span, sentence) = (
+            hit.slot("kw").unwrap_or(hit.span()),
+            ctx.sentences[hit.sentence],
+        );
+        add_type(ctx, meeting, t, span, sentence, &hit.rule.id);
     }
-    let review = year(ctx, "meeting.review_year", None);
-    let plan = year(ctx, "meeting.plan_year", review.as_ref().map(|r| r.value));
+    let review = year(ctx, "meeting.review_year", None, None);
+    // A review of the first months ("6 tháng đầu năm 2017") is interim.
+    let first_months = review.as_ref().is_some_and(|r| {
+        ctx.patterns
+            .rule(&r.rule)
+            .is_some_and(|rule| rule.value_str() == Some("interim"))
+    });
+    let interim = first_months || meeting.types.contains(&MeetingType::SoKet);
+    let plan = year(
+        ctx,
+        "meeting.plan_year",
+        review.as_ref().map(|r| r.value),
+        interim.then(|| review.as_ref().map(|r| r.value)).flatten(),
+    );
     if let Some(r) = &review {
         meeting.review_year = Some(r.value);
         ctx.evidence_for("meeting.review_year", r);
@@ -33,22 +50,70 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
     {
         meeting.plan_year = Some(p.value);
         ctx.evidence_for("meeting.plan_year", p);
+        // A year whose tasks, plans or direction the meeting set out is a launch of that
+        // period's work; a covenant's year alone is not ("ký kết giao ước thi đua năm 2024").
+        if ctx
+            .patterns
+            .rule(&p.rule)
+            .is_none_or(|r| r.value_str() != Some("covenant"))
+        {
+            add_type(
+                ctx,
+                meeting,
+                MeetingType::TrienKhai,
+                p.span,
+                p.sentence,
+                "infer.trien_khai.plan_year",
+            );
+        }
     }
     // A meeting that reviews a year's results is a year-end review unless it is interim.
     if let Some(r) = &review
         && !meeting.types.contains(&MeetingType::TongKet)
         && !meeting.types.contains(&MeetingType::SoKet)
     {
-        meeting.types.push(MeetingType::TongKet);
-        ctx.evidence(
-            "meeting.types[tong_ket]",
-            r.span,
-            r.sentence,
-            "infer.tong_ket.review_year",
-        );
+        if first_months {
+            add_type(
+                ctx,
+                meeting,
+                MeetingType::SoKet,
+                r.span,
+                r.sentence,
+                "infer.so_ket.first_months",
+            );
+        } else {
+            add_type(
+                ctx,
+                meeting,
+                MeetingType::TongKet,
+                r.span,
+                r.sentence,
+                "infer.tong_ket.review_year",
+            );
+        }
     }
     meeting.types.sort();
     meeting.location = location(ctx);
+}
+
+/// Adds a meeting type once, with its evidence.
+fn add_type(
+    ctx: &mut Ctx,
+    meeting: &mut Meeting,
+    t: MeetingType,
+    span: Span,
+    sentence: Span,
+    rule: &str,
+) {
+    if !meeting.types.contains(&t) {
+        meeting.types.push(t);
+        ctx.evidence(
+            format!("meeting.types[{}]", t.as_str()),
+            span,
+            sentence,
+            rule,
+        );
+    }
 }
 
 /// Units ranked at the meeting mean it evaluated them (binh_xet), whatever the verb.
@@ -70,13 +135,17 @@ pub fn infer_binh_xet(ctx: &mut Ctx, record: &mut crate::record::Record) {
 
 /// The best year from a field's rules. A rule valued "after_review" only counts for a year
 /// after `review` (a paragraph on "năm 2023" is about the plan only when 2022 was reviewed).
-fn year(ctx: &Ctx, field: &str, review: Option<i32>) -> Option<Found<i32>> {
+/// A hit without a year ("6 tháng cuối năm") stands for `same_year`, the year an interim
+/// review is held in, when there is one.
+fn year(ctx: &Ctx, field: &str, review: Option<i32>, same_year: Option<i32>) -> Option<Found<i32>> {
     let found: Vec<Found<i32>> = ctx
         .hits(field)
         .iter()
         .filter_map(|h| {
-            let span = h.slot("y").or_else(|| h.slot("y2"))?;
-            let y: i32 = ctx.s(span).parse().ok()?;
+            let (span, y) = match h.slot("y").or_else(|| h.slot("y2")) {
+                Some(span) => (span, ctx.s(span).parse().ok()?),
+                None => (h.slot("kw").unwrap_or(h.span()), same_year?),
+            };
             if h.rule.value_str() == Some("after_review") && review.is_none_or(|r| y <= r) {
                 return None;
             }
