@@ -7,6 +7,7 @@
 //! elected head.
 
 use super::members::Listed;
+use super::text::{Span, words};
 use super::units::{UnitOpts, UnitSpan, make_unit, note_role, unit_ending_in, unit_starting_in};
 use super::{Ctx, Found, Hit, best};
 use crate::record::{Meeting, Record};
@@ -29,31 +30,79 @@ pub fn unit_of(ctx: &Ctx, hit: &Hit) -> Option<UnitSpan> {
     if let Some(slot) = hit.slot("unit_r") {
         return unit_starting_in(ctx, slot, opts);
     }
-    hit.slot("unit")
-        .and_then(|slot| unit_ending_in(ctx, slot, opts))
-        .filter(|u| !is_venue(ctx, u))
+    let slot = hit.slot("unit")?;
+    // "… cho Sở X, cụm phó là Sở Y": the role names its holder after it.
+    if ctx.text[hit.m.end..].trim_start().starts_with("là ") {
+        return None;
+    }
+    unit_ending_in(ctx, slot, opts)
+        .or_else(|| province_ending(ctx, slot))
+        .filter(|u| next_to_role(ctx, u, slot))
+        .filter(|u| !is_venue(ctx, u, hit))
+}
+
+/// A province named alone right before a role ("Năm 2014, Bạc Liêu được chọn làm Cụm
+/// trưởng"): in a cluster of provinces the province is the unit.
+fn province_ending(ctx: &Ctx, slot: Span) -> Option<UnitSpan> {
+    let ws = words(ctx.text, slot.start, slot.end);
+    (1..=3.min(ws.len())).rev().find_map(|k| {
+        let run = &ws[ws.len() - k..];
+        let span = Span::new(run[0].start, run[k - 1].end);
+        (run.iter().all(|w| w.is_capitalized()) && ctx.gaz.province(ctx.s(span)).is_some()).then(
+            || UnitSpan {
+                span,
+                expanded: None,
+                kind: "bare_place".to_string(),
+                note: None,
+            },
+        )
+    })
+}
+
+/// The unit ends where the role phrase begins, or only a person's name comes between ("Trưởng
+/// Ban Dân vận Tỉnh ủy Lê Thị Lan Hương, trưởng khối"); not "Sở X là Cụm trưởng, Cụm phó …",
+/// where the deputy is someone else.
+fn next_to_role(ctx: &Ctx, u: &UnitSpan, slot: Span) -> bool {
+    ctx.text[u.span.end..slot.end.max(u.span.end)]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// "tại TP Hà Tĩnh, Cụm trưởng – Sở X chủ trì": a unit after "tại" and before a comma is
-/// where the meeting was held, not the holder of the role after the comma ("tại Sở Y tế
-/// (Trưởng khối)" names both).
-fn is_venue(ctx: &Ctx, u: &UnitSpan) -> bool {
+/// where the meeting was held when the role after the comma names its own holder ("–
+/// Sở X"); "tại Sở Y tế (Trưởng khối)" and "tại UBND huyện Y, đơn vị Cụm trưởng" name both.
+fn is_venue(ctx: &Ctx, u: &UnitSpan, hit: &Hit) -> bool {
     if !ctx.text[u.span.end..].trim_start().starts_with(',') {
         return false;
     }
+    let holder_follows = ctx.text[hit.m.end..]
+        .trim_start()
+        .starts_with(['-', '–', ':']);
     let before = ctx.text[..u.span.start].trim_end();
-    before
-        .rsplit(|c: char| c.is_whitespace())
-        .next()
-        .is_some_and(|w| crate::normalize::fold_str(w) == "tai")
+    holder_follows
+        && before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .is_some_and(|w| crate::normalize::fold_str(w) == "tai")
 }
 
-fn found(ctx: &Ctx, field: &str) -> Vec<(Found<UnitSpan>, Option<i32>)> {
+/// The units a field's rules name, with the year each is for. A unit that a list read too
+/// is taken as the list read it ("Yên Bái (Cụm trưởng)" in "Sở Tài chính các tỉnh: …" is
+/// Sở Tài chính tỉnh Yên Bái).
+fn found(ctx: &Ctx, field: &str, listed: &[Listed]) -> Vec<(Found<UnitSpan>, Option<i32>)> {
     ctx.hits(field)
         .iter()
         .filter_map(|h| {
             let u = unit_of(ctx, h)?;
-            let year = h.slot("year").and_then(|y| ctx.s(y).parse().ok());
+            let u = listed
+                .iter()
+                .find(|l| l.unit.span == u.span)
+                .map_or(u, |l| l.unit.clone());
+            let year = h
+                .slot("year")
+                .and_then(|y| ctx.s(y).parse().ok())
+                .or_else(|| opening_year(ctx, ctx.sentences[h.sentence]));
             Some((
                 Found {
                     span: u.span,
@@ -100,25 +149,40 @@ fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Optio
     out
 }
 
+/// The year a sentence opens with ("Năm 2023, Liên minh HTX làm Khối trưởng …", "Theo đó,
+/// năm 2023, …"): it dates what the sentence says.
+fn opening_year(ctx: &Ctx, sentence: Span) -> Option<i32> {
+    let head = &ctx.text[sentence.start..sentence.end];
+    let cut = head.char_indices().nth(24).map_or(head.len(), |(i, _)| i);
+    let folded = crate::normalize::fold_str(&head[..cut]);
+    let at = folded.find("nam ")?;
+    if at > 0 && !folded[..at].trim_end().ends_with(',') {
+        return None;
+    }
+    let rest = &folded[at + 4..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let after = rest[digits.len()..].trim_start();
+    (digits.len() == 4 && after.starts_with(',')).then(|| digits.parse().ok())?
+}
+
 /// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
 pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
-    // A role "năm Y" is for the next period when Y comes after the reviewed year (or is the
-    // planned year of a meeting that reviews nothing).
-    let is_next = |year: Option<i32>| match (year, meeting.review_year, meeting.plan_year) {
-        (Some(y), Some(r), _) => y > r,
-        (Some(y), None, Some(p)) => y == p,
+    // A role "năm Y" is for the next period when Y comes after the reviewed year; at a meeting
+    // that reviews nothing (a covenant signed for the year) it is the role of the year.
+    let is_next = |year: Option<i32>| match (year, meeting.review_year) {
+        (Some(y), Some(r)) => y > r,
         _ => false,
     };
     // Heads and deputies written in the text or as notes in a list; a year after the
     // reviewed one makes them newly elected.
     let mut written: Vec<(bool, Found<UnitSpan>, Option<i32>)> = Vec::new();
     written.extend(
-        found(ctx, "role.head")
+        found(ctx, "role.head", listed)
             .into_iter()
             .map(|(f, y)| (true, f, y)),
     );
     written.extend(
-        found(ctx, "role.deputy")
+        found(ctx, "role.deputy", listed)
             .into_iter()
             .map(|(f, y)| (false, f, y)),
     );
@@ -133,8 +197,8 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
             (false, false) => deputies.push(f),
         }
     }
-    elected_heads.extend(found(ctx, "role.elected_head"));
-    elected_deputies.extend(found(ctx, "role.elected_deputy"));
+    elected_heads.extend(found(ctx, "role.elected_head", listed));
+    elected_deputies.extend(found(ctx, "role.elected_deputy", listed));
     let pick = |v: &[(Found<UnitSpan>, Option<i32>)]| {
         let only: Vec<Found<UnitSpan>> = v.iter().map(|(f, _)| f.clone()).collect();
         let b = best(&only)?;

@@ -188,7 +188,9 @@ pub fn unit_at(ctx: &Ctx, from: usize, limit: usize, opts: UnitOpts) -> Option<U
     let c = tokens.cursor();
     let mut i = 0;
     while i < c.words.len() {
-        let n = filler_len(&c, i);
+        // Fillers ("các đơn vị"), and a person's title before the unit they lead ("Tổng
+        // Biên tập Báo Hà Tĩnh", "Hiệu trưởng trường Mầm non Hoa Sen").
+        let n = filler_len(&c, i).max(title_len(ctx, &c, i));
         if n == 0 {
             break;
         }
@@ -297,6 +299,10 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             }
             _ => break,
         }
+        // "Hội Nông dân Việt Nam và Phó khối là …", "Sở Y tế Cụm trưởng": a role ends the name.
+        if role_at(c, j) {
+            break;
+        }
         if is_lower(w) {
             if let Some((n, _)) = c.match_stop(ctx.gaz, j) {
                 let noun_use = c.folded[j] == "to" && j > 0 && c.folded[j - 1] == "cac";
@@ -373,6 +379,24 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     ))
 }
 
+/// The number of words of a person's title at word `i` ("Giám đốc", "Phó Chủ tịch", "Tổng
+/// Biên tập"; `titles.tsv`, compared in lower case), 0 when there is none.
+fn title_len(ctx: &Ctx, c: &Cursor, i: usize) -> usize {
+    let pho = usize::from(c.lower.get(i).is_some_and(|w| w == "phó"));
+    let words = &c.lower[(i + pho).min(c.lower.len())..];
+    ctx.gaz
+        .titles
+        .iter()
+        .filter_map(|t| {
+            let t = chars::to_lowercase(t);
+            let n = t.split(' ').count();
+            (words.len() >= n && words[..n].iter().map(String::as_str).eq(t.split(' ')))
+                .then_some(n)
+        })
+        .max()
+        .map_or(0, |n| n + pho)
+}
+
 /// True when the word before `i` ends a position title ("Giám đốc", "Trưởng", "Tổng"): the
 /// unit then names where a person works, and a person's name may follow it ("Trưởng Ban
 /// Dân vận Tỉnh ủy Lê Thị Lan Hương"). Schools and hospitals are often named after people
@@ -398,6 +422,17 @@ fn place_run(ctx: &Ctx, c: &Cursor, j: usize) -> String {
         return String::new();
     }
     ctx.text[c.words[j].start..c.words[end - 1].end].to_string()
+}
+
+/// A bloc role at word `j` ("Trưởng khối", "Cụm phó", "phó cụm"), or "và" before one.
+fn role_at(c: &Cursor, j: usize) -> bool {
+    let at = |k: usize| c.folded.get(k).map(String::as_str);
+    let j = if at(j) == Some("va") { j + 1 } else { j };
+    matches!(
+        (at(j), at(j + 1)),
+        (Some("truong" | "pho"), Some("khoi" | "cum"))
+            | (Some("khoi" | "cum"), Some("truong" | "pho"))
+    )
 }
 
 /// A person's name starting at word `j`: a family name and 1–3 more capitalized words,
@@ -700,8 +735,7 @@ pub fn shared_of_intro(ctx: &Ctx, intro: Span) -> Shared {
             let (hl, kind) = c.match_head(ctx.gaz, k + 1)?;
             Some((k, hl, kind))
         })
-        .filter(|&(_, _, kind)| kind != "event" && kind != "venue")
-        .next_back()
+        .rfind(|&(_, _, kind)| kind != "event" && kind != "venue")
     else {
         return Shared::none();
     };
