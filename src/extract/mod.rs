@@ -452,7 +452,7 @@ impl Extractor {
         rankings::fill(ctx, &mut record);
         meeting::infer_binh_xet(ctx, &mut record);
         members::fill(ctx, &bloc, &listed, &mut record);
-        record.bloc.province = province::decide(ctx, &bloc, &record.doc);
+        record.bloc.province = province::decide(ctx, &bloc, &record.doc, &record.members);
         record.movements = meeting::movements(ctx);
         record.evidence = ctx.take_evidence();
         record

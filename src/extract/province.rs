@@ -9,7 +9,8 @@
 use super::Ctx;
 use super::bloc::BlocInfo;
 use super::text::Span;
-use crate::record::DocInfo;
+use super::units::unit_key;
+use crate::record::{DocInfo, Unit};
 use std::collections::HashMap;
 
 /// Weight of a site tag or domain that belongs to a provincial publisher.
@@ -19,9 +20,40 @@ const SITE_WEIGHT: i64 = 5;
 type Strongest = (i64, Span, Span, String);
 
 /// Decides the province, recording the strongest mention as evidence.
-pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo) -> Option<String> {
-    if let Some(m) = bloc.chosen() {
-        let within = |field: &str| ctx.hits(field).iter().any(|h| m.span.contains(h.span()));
+pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo, members: &[Unit]) -> Option<String> {
+    // The province named as the bloc's owner ("Khối thi đua số 10 của UBND tỉnh Đồng Nai").
+    let owners = ctx.hits("province.owner");
+    if let Some(hit) = owners.first()
+        && let Some(slot) = hit.slot("p")
+        && let Some(idx) = province_index(ctx, ctx.s(slot))
+    {
+        ctx.evidence(
+            "bloc.province",
+            slot,
+            ctx.sentences[hit.sentence],
+            &hit.rule.id,
+        );
+        return Some(ctx.gaz.provinces[idx].name.clone());
+    }
+    // The text says the bloc's units are provinces ("các tỉnh trong cụm").
+    if !ctx.hits("province.spans").is_empty() {
+        return None;
+    }
+    // Members in two or more provinces ("VKSND các tỉnh: Nghệ An, Quảng Trị …", "Liên hiệp
+    // hội 6 tỉnh"), most of them named with their province: the bloc spans provinces.
+    let located: Vec<&str> = members.iter().filter_map(|u| province_of(ctx, u)).collect();
+    let distinct: std::collections::BTreeSet<&str> = located.iter().copied().collect();
+    if distinct.len() >= 2 && 2 * located.len() >= members.len() {
+        return None;
+    }
+    if bloc.chosen().is_some() {
+        // Markers in any of the bloc's named mentions ("Cụm thi đua số 3" here, "Cụm thi đua số
+        // 3, Bộ đội Biên phòng" there).
+        let within = |field: &str| {
+            ctx.hits(field)
+                .iter()
+                .any(|h| bloc.named().any(|m| m.span.contains(h.span())))
+        };
         // "Cụm thi đua các huyện miền núi tỉnh Phú Yên" names its province: a region word in
         // the name then describes places inside that province.
         let local = within("province.local") || within("province.mention");
@@ -113,4 +145,15 @@ fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)
         first,
         "province.site_domain".to_string(),
     ))
+}
+
+/// The province a member belongs to: one its name ends with ("Sở Tài chính tỉnh Yên Bái",
+/// "LĐLĐ tỉnh Nghệ An") or that it is ("Hà Tĩnh").
+fn province_of<'g>(ctx: &'g Ctx, u: &Unit) -> Option<&'g str> {
+    let (_, tail) = unit_key(ctx, u);
+    let name = tail.unwrap_or_else(|| crate::normalize::fold_str(&u.canonical));
+    let name = name
+        .trim_start_matches("tinh ")
+        .trim_start_matches("thanh pho ");
+    ctx.gaz.province(name).map(|p| p.name.as_str())
 }
