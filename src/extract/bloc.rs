@@ -18,8 +18,10 @@ const MAX_NAME_WORDS: usize = 20;
 
 /// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
 /// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp").
-const AFTER_COMMA: [&str; 19] = [
+const AFTER_COMMA: [&str; 21] = [
     "nganh",
+    "to chuc",
+    "xa hoi",
     "chi cuc",
     "thi xa",
     "thi tran",
@@ -38,6 +40,30 @@ const AFTER_COMMA: [&str; 19] = [
     "quan",
     "xa",
     "phuong",
+];
+
+/// Lower-case words that start a bloc's name after "Khối/Cụm thi đua" ("Cụm thi đua phía
+/// Nam lực lượng vũ trang", "Cụm thi đua miền núi Quảng Nam").
+const NAME_STARTS: [&str; 6] = ["phia", "mien", "khu vuc", "vung", "dong bang", "tuyen"];
+
+/// Lower-case words that go on after a bloc's number: a place or region ("Cụm thi đua số 6
+/// khu vực Tây Nguyên", "Cụm Thi đua số I tỉnh Long An", "cụm thi đua số 1 của huyện Hàm
+/// Tân").
+const AFTER_NUMBER: [&str; 14] = [
+    "tinh",
+    "huyen",
+    "thanh pho",
+    "quan",
+    "thi xa",
+    "xa",
+    "phuong",
+    "khu vuc",
+    "mien",
+    "phia",
+    "vung",
+    "nganh",
+    "luc luong",
+    "cua",
 ];
 
 /// One mention of a bloc in the text.
@@ -232,13 +258,38 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         .split(' ')
         .skip(1)
         .any(|w| !w.is_empty() && w != "thi" && w != "dua");
+    let phrase_at = |i: usize, list: &[&str]| {
+        list.iter().any(|n| {
+            let n_words = n.split(' ').count();
+            folded.len() >= i + n_words && folded[i..i + n_words].join(" ") == *n
+        })
+    };
+    // A capitalized verb or time word in a headline ("… các sở, ngành kinh tế Phát động và ký
+    // kết …", "Cụm thi đua Chủ trì Hội nghị", "… - Năm học 2017 - 2018") ends the name.
+    let title_verb = |i: usize| {
+        let w = &ws[i];
+        w.is_capitalized()
+            && !w.is_all_caps()
+            && ctx.gaz.match_stop(&lower_from(i)).is_some_and(|(n, kind)| {
+                matches!(kind, "verb" | "aspect" | "time")
+                    && (i == 0 || ws.get(i + n).is_none_or(is_lower))
+            })
+    };
     let starts_name = started
         || gap0.is_empty()
             && (matches!(folded[0].as_str(), "cac" | "so")
                 || first.is_number()
                 || first.is_capitalized()
-                || first.is_all_caps())
-            && !(folded[0] == "khen" && folded.get(1).is_some_and(|w| w == "thuong"));
+                || first.is_all_caps()
+                // "Cụm thi đua phía Nam …", "Cụm thi đua miền núi …", "Cụm thi đua quận, huyện"
+                || phrase_at(0, &NAME_STARTS)
+                || (phrase_at(0, &AFTER_COMMA)
+                    && ws.get(1).is_some_and(|_| {
+                        text[ws[0].end..ws[1].start].trim() == ","
+                            || folded.get(1).is_some_and(|w| w == "va")
+                    })))
+            && !(folded[0] == "khen" && folded.get(1).is_some_and(|w| w == "thuong"))
+            && !title_verb(0);
     if !starts_name {
         return (Span::new(start, after), false);
     }
@@ -255,19 +306,23 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             }
             continue;
         }
+        if title_verb(i) {
+            break;
+        }
+        // After the bloc's number ("Cụm thi đua số 6", "Khối thi đua VII") only a capitalized
+        // word or a place goes on ("… số 6 khu vực Tây Nguyên", "… số I tỉnh Long An"); a verb
+        // phrase does not ("… số I đẩy mạnh …").
+        if is_lower(w)
+            && i > 0
+            && (ws[i - 1].is_number() || crate::patterns::roman(ws[i - 1].text).is_some())
+            && !phrase_at(i, &AFTER_NUMBER)
+        {
+            break;
+        }
         match gap {
             "" => {}
             "," => {
-                let after_comma = AFTER_COMMA.iter().any(|n| {
-                    let n_words = n.split(' ').count();
-                    folded[i..]
-                        .iter()
-                        .take(n_words)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        == *n
-                });
+                let after_comma = phrase_at(i, &AFTER_COMMA);
                 let unit_head = w.is_capitalized() && ctx.gaz.match_head(&lower_from(i)).is_some();
                 let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
                 if !(after_comma && is_lower(w) || unit_head || abbr_list) {
@@ -330,7 +385,13 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             break;
         };
         let last = fold_str(&t[last_space + 1..]);
-        if matches!(last.as_str(), "va" | "cac" | "cua" | "-" | "tai" | "thuoc") {
+        // ("trực thuộc" is an adjective: "các đơn vị trường học trực thuộc".)
+        let adjective = last == "thuoc"
+            && t[..last_space]
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| fold_str(w) == "truc");
+        if matches!(last.as_str(), "va" | "cac" | "cua" | "-" | "tai" | "thuoc") && !adjective {
             span.end = span.start + t[..last_space].trim_end().len();
         } else {
             break;
