@@ -182,13 +182,44 @@ fn byline(ctx: &mut Ctx, doc: &mut DocInfo) {
             ctx.sentences[hit.sentence],
             &hit.rule.id,
         );
+    } else if let Some(name) = after_end_mark(ctx) {
+        doc.author = Some(ctx.s(name).to_string());
+        ctx.evidence(
+            "doc.author",
+            name,
+            ctx.sentence_span(name.start),
+            "infer.author.after_end_mark",
+        );
     }
 }
 
-/// A person's name or pen name: 2–4 capitalized syllables (or names joined by ", "), none of
-/// them a unit head, the whole not a province.
+/// A name that ends the text right after the closing mark "./." on the same line ("… năm
+/// 2021./. Ngọc Pháp"): the byline.
+fn after_end_mark(ctx: &Ctx) -> Option<Span> {
+    let text = ctx.text.trim_end();
+    let line = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
+    let at = line.rfind("./.")?;
+    let rest = &line[at + 3..];
+    let name = rest.trim();
+    let start = text.len() - line.len() + at + 3 + (rest.len() - rest.trim_start().len());
+    (!name.is_empty() && plausible_name(ctx, name)).then(|| Span::new(start, start + name.len()))
+}
+
+/// A person's name or pen name: 2–4 capitalized syllables (or names joined by ", " or a
+/// dash), none of them a unit head, the whole not a province nor words the text also writes
+/// in lower case ("HOẠT ĐỘNG", "KHEN THUONG" are headings); or initials ("M.T", "P.TRUNG").
 fn plausible_name(ctx: &Ctx, s: &str) -> bool {
-    s.split(", ").all(|part| {
+    if initials(s) {
+        return true;
+    }
+    // "Ông Nông Quang Nhất - Giám đốc …" names a speaker, not the writer.
+    if ["Ông ", "Bà ", "Đồng chí ", "Đ/c "]
+        .iter()
+        .any(|h| s.starts_with(h))
+    {
+        return false;
+    }
+    s.split([',', '–', '-']).map(str::trim).all(|part| {
         let words: Vec<&str> = part.split_whitespace().collect();
         (2..=4).contains(&words.len())
             && ctx.gaz.province(part).is_none()
@@ -199,5 +230,34 @@ fn plausible_name(ctx: &Ctx, s: &str) -> bool {
                     && w.chars().next().is_some_and(char::is_uppercase)
                     && w.chars().all(char::is_alphabetic)
             })
+            && !written_in_lower_case(ctx, part)
+    })
+}
+
+/// Initials with dots: "M.T", "V.Đ", "H.N.", "P.TRUNG" (each part capitalized, at most one
+/// longer than two letters).
+fn initials(s: &str) -> bool {
+    let parts: Vec<&str> = s
+        .split('.')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.chars().all(char::is_alphabetic) && p.chars().next().is_some_and(char::is_uppercase)
+        })
+        && parts.iter().filter(|p| p.chars().count() > 2).count() <= 1
+}
+
+/// True when the text also writes these words in lower case (so they are words, not a name).
+fn written_in_lower_case(ctx: &Ctx, words: &str) -> bool {
+    let key = crate::normalize::fold_str(words);
+    let folded = &ctx.folded.text;
+    folded.match_indices(key.as_str()).any(|(at, _)| {
+        let original = ctx.folded.to_original(at);
+        ctx.text[original..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
     })
 }

@@ -54,9 +54,24 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo, members: &[Unit]) -
                 .iter()
                 .any(|h| bloc.named().any(|m| m.span.contains(h.span())))
         };
-        // "Cụm thi đua các huyện miền núi tỉnh Phú Yên" names its province: a region word in
-        // the name then describes places inside that province.
-        let local = within("province.local") || within("province.mention");
+        // "Cụm thi đua các huyện miền núi tỉnh Phú Yên", "Cụm thi đua miền núi Quảng Nam" name
+        // their province: a region word in the name then describes places inside it.
+        // (One province only: "… Long An – Vĩnh Long" spans two.)
+        let ends_with_province = bloc.chosen().is_some_and(|m| {
+            let name = ctx.s(m.span);
+            let words: Vec<&str> = name.split_whitespace().collect();
+            let named = ctx
+                .gaz
+                .find_provinces(&crate::normalize::fold_str(name))
+                .len();
+            named == 1
+                && (1..=3.min(words.len())).any(|k| {
+                    let tail = words[words.len() - k..].join(" ");
+                    tail.chars().next().is_some_and(char::is_uppercase)
+                        && ctx.gaz.province(&tail).is_some()
+                })
+        });
+        let local = within("province.local") || within("province.mention") || ends_with_province;
         if within("province.regional") && !local {
             return None;
         }
