@@ -173,6 +173,14 @@ impl Rule {
         for caps in self.regex.captures_iter(&hay[from..to]) {
             let whole = caps.get(0).expect("group 0 always matches");
             let (ws, we) = (from + whole.start(), from + whole.end());
+            // A line rule ("(?m)^…") matches where a line starts, not where a sentence starts
+            // inside a line: the same matches its line-start scan finds.
+            if self.prefilter_at_line_starts {
+                let before = hay[..ws].trim_end_matches([' ', '\t']);
+                if !(before.is_empty() || before.ends_with('\n')) {
+                    continue;
+                }
+            }
             if let Some(not_after) = &self.not_after {
                 let mut back = ws.saturating_sub(LOOK_BEHIND);
                 while !hay.is_char_boundary(back) {
