@@ -110,6 +110,12 @@ fn count(ctx: &mut Ctx, listed: usize) -> Option<u32> {
             if h.rule.value_str() == Some("if_list") && n as usize != listed {
                 return None;
             }
+            // "6/6 đơn vị": a fraction counts the bloc only when it is the whole.
+            if let Some(n2) = h.slot("n2")
+                && ctx.gaz.number(ctx.s(n2)) != Some(n)
+            {
+                return None;
+            }
             Some(Found {
                 value: n,
                 span,
