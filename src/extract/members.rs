@@ -31,6 +31,17 @@ pub fn lists(ctx: &Ctx) -> Vec<Listed> {
             continue;
         };
         let shared = match hit.slot("intro") {
+            // "09 Sở, ngành thuộc Khối, gồm: Y tế, …" shares "Sở"; "các tỉnh trong cụm:" is
+            // no head to share.
+            Some(intro) if hit.rule.value_str() == Some("unit_heads_only") => {
+                let s = shared_of_intro(ctx, intro);
+                let place = s
+                    .kind
+                    .as_deref()
+                    .and_then(|k| ctx.gaz.unit_head_kind(k))
+                    .is_some_and(|k| k == "place");
+                if place { Shared::none() } else { s }
+            }
             Some(intro) => shared_of_intro(ctx, intro),
             None => Shared {
                 prefix: hit.slot("prefix").map(|p| ctx.s(p).to_string()),

@@ -624,6 +624,29 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             i = after;
             continue;
         }
+        // "Hải đoàn 18, 28 và 48", "Quận ủy 1, 3, 5": numbers after a unit named by its
+        // number share its head.
+        if c.words[i].is_number()
+            && let Some(prev) = items.last()
+            && prev.kind != "bare_place"
+            && let Some(head) = numbered_head(prev.expanded.as_deref().unwrap_or(ctx.s(prev.span)))
+        {
+            let head = head.to_string();
+            let span = Span::new(c.words[i].start, c.words[i].end);
+            let (after, note) = skip_note(ctx, c, i + 1, semicolons);
+            items.push(UnitSpan {
+                span,
+                expanded: Some(format!("{head} {}", ctx.s(span))),
+                kind: "shared".to_string(),
+                note,
+            });
+            // "Quận ủy 1, 3, Tân Bình": names after the numbers share the head too.
+            if shared.prefix.is_none() && shared.kind.is_none() {
+                shared.prefix = Some(head);
+            }
+            i = after;
+            continue;
+        }
         // "Hội Khuyến học các quận 4, 6, Bình Thạnh": numbered districts and wards.
         let numbered = c.words[i].is_number()
             && shared
@@ -716,6 +739,14 @@ fn distributed_head(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(usize, Shared)> 
         k += 1;
     }
     None
+}
+
+/// The head of a unit named by its number ("Hải đoàn 18" → "Hải đoàn", "Quận ủy 1" →
+/// "Quận ủy").
+fn numbered_head(name: &str) -> Option<&str> {
+    let (head, number) = name.rsplit_once(' ')?;
+    (!head.is_empty() && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(head)
 }
 
 /// What the introduction of a list says its items share: the last quantifier ("các", a
@@ -954,6 +985,15 @@ fn shared_name_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
 /// For a bare place in a list: the full name it stands for when the list shares a prefix.
 fn expand_shared(ctx: &Ctx, items: &[UnitSpan], shared: &Shared, place: Span) -> Option<String> {
     let place_text = ctx.s(place);
+    // "các địa phương: Đức Trọng, Di Linh": a noun that is no unit head names no unit.
+    if shared.prefix.is_none()
+        && shared
+            .kind
+            .as_deref()
+            .is_some_and(|k| ctx.gaz.unit_head_kind(k).is_none())
+    {
+        return None;
+    }
     if shared.is_some() {
         let parts: Vec<String> = [
             shared.prefix.clone(),
