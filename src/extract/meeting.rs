@@ -27,7 +27,19 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         );
         add_type(ctx, meeting, t, span, sentence, &hit.rule.id);
     }
-    let review = year(ctx, "meeting.review_year", None, None);
+    let review = year(ctx, "meeting.review_year", None, None, &elsewhere);
+    // A covenant meeting that names no review recalls last year's results ("Năm 2023, các
+    // đơn vị đã …") without reviewing them.
+    let covenant_only = meeting.types.contains(&MeetingType::KyKet)
+        && !meeting.types.contains(&MeetingType::TongKet)
+        && !meeting.types.contains(&MeetingType::SoKet);
+    let review = review.filter(|r| {
+        !covenant_only
+            || ctx
+                .patterns
+                .rule(&r.rule)
+                .is_none_or(|rule| rule.value_str() != Some("weak"))
+    });
     // A review of the first months ("6 tháng đầu năm 2017") is interim.
     let first_months = review.as_ref().is_some_and(|r| {
         ctx.patterns
@@ -40,7 +52,17 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         "meeting.plan_year",
         review.as_ref().map(|r| r.value),
         interim.then(|| review.as_ref().map(|r| r.value)).flatten(),
+        &elsewhere,
     );
+    // An interim review reviews the year it plans the rest of ("Từ đầu năm đến nay …; 6 tháng
+    // cuối năm 2024, …").
+    let review = match (review, &plan) {
+        (None, Some(p)) if interim => Some(Found {
+            rule: "infer.review_year.interim".to_string(),
+            ..p.clone()
+        }),
+        (review, _) => review,
+    };
     if let Some(r) = &review {
         meeting.review_year = Some(r.value);
         ctx.evidence_for("meeting.review_year", r);
@@ -52,11 +74,15 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         ctx.evidence_for("meeting.plan_year", p);
         // A year whose tasks, plans or direction the meeting set out is a launch of that
         // period's work; a covenant's year alone is not ("ký kết giao ước thi đua năm 2024").
-        if ctx
-            .patterns
-            .rule(&p.rule)
-            .is_none_or(|r| r.value_str() != Some("covenant"))
-        {
+        let launched = p.rule.starts_with("infer.")
+            || ctx.hits("meeting.plan_year").iter().any(|h| {
+                h.rule.value_str() != Some("covenant")
+                    && !elsewhere.contains(&h.sentence)
+                    && h.slot("y")
+                        .or_else(|| h.slot("y2"))
+                        .is_none_or(|y| ctx.s(y).parse() == Ok(p.value))
+            });
+        if launched {
             add_type(
                 ctx,
                 meeting,
@@ -94,6 +120,31 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
     }
     meeting.types.sort();
     meeting.location = location(ctx);
+}
+
+/// An interim review whose year the text does not write ("sơ kết … 6 tháng đầu năm") reviews
+/// the year it is held in: the year of the meeting date.
+pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
+    if meeting.review_year.is_some() || !meeting.types.contains(&MeetingType::SoKet) {
+        return;
+    }
+    let Some(year) = meeting
+        .date
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse().ok())
+    else {
+        return;
+    };
+    if let Some((span, sentence, _)) = ctx.find_evidence("meeting.date") {
+        meeting.review_year = Some(year);
+        ctx.evidence(
+            "meeting.review_year",
+            span,
+            sentence,
+            "infer.review_year.interim_date",
+        );
+    }
 }
 
 /// Adds a meeting type once, with its evidence.
@@ -134,20 +185,34 @@ pub fn infer_binh_xet(ctx: &mut Ctx, record: &mut crate::record::Record) {
 }
 
 /// The best year from a field's rules. A rule valued "after_review" only counts for a year
-/// after `review` (a paragraph on "năm 2023" is about the plan only when 2022 was reviewed).
+/// after `review` (a paragraph on "năm 2023" is about the plan only when 2022 was reviewed);
+/// one valued "unless_reviewed" counts unless its year is the reviewed one or earlier (a plan
+/// for a year).
 /// A hit without a year ("6 tháng cuối năm") stands for `same_year`, the year an interim
 /// review is held in, when there is one.
-fn year(ctx: &Ctx, field: &str, review: Option<i32>, same_year: Option<i32>) -> Option<Found<i32>> {
+fn year(
+    ctx: &Ctx,
+    field: &str,
+    review: Option<i32>,
+    same_year: Option<i32>,
+    elsewhere: &[usize],
+) -> Option<Found<i32>> {
     let found: Vec<Found<i32>> = ctx
         .hits(field)
         .iter()
+        // Years of another or a later meeting are not this one's.
+        .filter(|h| !elsewhere.contains(&h.sentence))
         .filter_map(|h| {
             let (span, y) = match h.slot("y").or_else(|| h.slot("y2")) {
                 Some(span) => (span, ctx.s(span).parse().ok()?),
                 None => (h.slot("kw").unwrap_or(h.span()), same_year?),
             };
-            if h.rule.value_str() == Some("after_review") && review.is_none_or(|r| y <= r) {
-                return None;
+            // "after_review": only a year after the reviewed one; "unless_reviewed": any year
+            // but the reviewed one or an earlier one.
+            match h.rule.value_str() {
+                Some("after_review") if review.is_none_or(|r| y <= r) => return None,
+                Some("unless_reviewed") if review.is_some_and(|r| y <= r) => return None,
+                _ => {}
             }
             (1945..=2100).contains(&y).then(|| Found {
                 value: y,

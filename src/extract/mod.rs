@@ -445,6 +445,7 @@ impl Extractor {
         bloc::fill(ctx, &bloc, &mut record.bloc);
         meeting::fill(ctx, &mut record.meeting);
         record.meeting.date = dates::meeting_date(ctx, &record.meeting, &stamps);
+        meeting::review_year_from_date(ctx, &mut record.meeting);
         record.chairs = people::chairs(ctx);
         let listed = members::lists(ctx);
         let roles = roles::read(ctx, &record.meeting, &listed);
