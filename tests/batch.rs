@@ -102,7 +102,9 @@ fn generated_pages_are_deterministic_and_read_like_their_articles() {
     assert_ne!(a, c, "another seed, other pages");
 
     // The pages go through the whole HTML path: every page gives a record, and the bloc
-    // names match those of the text articles the pages wrap.
+    // names match those of the text articles the pages wrap (when the text is a report: the
+    // portal's photo caption "Quang cảnh hội nghị" can show a meeting that a text cut off
+    // mid-article does not).
     let out = util::thidua(&["extract", dir_a.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let records = util::jsonl(&out.stdout);
@@ -112,18 +114,17 @@ fn generated_pages_are_deterministic_and_read_like_their_articles() {
         texts
             .iter()
             .find(|r| r["doc"]["id"] == id)
-            .map(|r| r["bloc"]["name"].clone())
+            .map(|r| (r["is_report"] == true, r["bloc"]["name"].clone()))
     };
     let canonical = regex::Regex::new(r"/tin-tuc/([a-z0-9]+)-\d+\.html").unwrap();
     let mut matched = 0;
     for (record, (_, html)) in records.iter().zip(&a) {
         let html = String::from_utf8_lossy(html);
         let article = &canonical.captures(&html).expect("canonical URL")[1];
-        assert_eq!(
-            Some(record["bloc"]["name"].clone()),
-            bloc_of(article),
-            "{article}"
-        );
+        let (report, bloc) = bloc_of(article).expect("the page's article is in the corpus");
+        if report {
+            assert_eq!(record["bloc"]["name"], bloc, "{article}");
+        }
         matched += 1;
     }
     assert_eq!(matched, 40);

@@ -188,21 +188,24 @@ fn evidence_points_at_the_value_in_its_sentence() {
 
 #[test]
 fn dev_set_score_stays_high() {
-    // The shipped corpus is the dev set with its gold annotations; this guards every field.
+    // The shipped corpus is the dev set (149 real articles) with its gold annotations; this
+    // guards every field against regressions. The floors sit a little under the measured
+    // numbers (README, "Measured"): dev is what the rules were written from, so these say
+    // nothing about unseen articles.
     let out = util::thidua(&["extract", "corpus/"], None);
     let preds = util::jsonl(&out.stdout);
     let gold = thidua::eval::read_jsonl(&util::path("corpus/gold.jsonl")).unwrap();
     let score = thidua::eval::score(&gold, &preds);
     let (p, r, f) = score.micro().prf();
     assert!(
-        f >= 0.95 && p >= 0.97,
+        f >= 0.92 && p >= 0.96,
         "micro P {p:.3} R {r:.3} F1 {f:.3}\n{}",
         score.report(true)
     );
     for (field, c) in &score.fields {
         if c.tp + c.fn_ >= 5 {
             assert!(
-                c.prf().2 >= 0.8,
+                c.prf().2 >= 0.85,
                 "{field}: F1 {:.3}\n{}",
                 c.prf().2,
                 score.report(true)
@@ -229,10 +232,12 @@ fn heldout_score_stays_high() {
 
 #[test]
 fn eval_prints_what_score_py_prints() {
+    // tests/data/eval: gold.jsonl is the gold of the 29 articles the corpus held when
+    // pred.jsonl was made; score_py.txt is what ../shared/tools/score.py printed for them.
     let out = util::thidua(
         &[
             "eval",
-            "corpus/gold.jsonl",
+            "tests/data/eval/gold.jsonl",
             "tests/data/eval/pred.jsonl",
             "--show-errors",
         ],

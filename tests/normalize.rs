@@ -355,7 +355,12 @@ fn corpus_round_trips_through_legacy_encodings() {
             assert!(got.warnings[0].contains(enc.name()), "{:?}", got.warnings);
             assert_eq!(got.text.lines().count(), want.text.lines().count());
             let escaped = viqr && encoded.contains('\\') && !original.contains('\\');
+            let originals: Vec<&str> = original.lines().collect();
             for (i, (g, w)) in got.text.lines().zip(want.text.lines()).enumerate() {
+                // A misspelt word with two tones ("đạọ") has no encoding to read back.
+                if originals.get(i).is_some_and(|o| double_tone(o)) {
+                    continue;
+                }
                 if viqr && !escaped {
                     heuristic_lines += 1;
                     heuristic_misses += usize::from(g != w);
@@ -717,4 +722,15 @@ proptest! {
         }
         prop_assert_eq!(f.to_original(f.text.len()), text.len());
     }
+}
+
+/// True when a word of the line carries two tone marks ("chỉ đạọ" for "chỉ đạo").
+fn double_tone(line: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    line.split_whitespace().any(|word| {
+        word.nfd()
+            .filter(|c| matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'))
+            .count()
+            > 1
+    })
 }

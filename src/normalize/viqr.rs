@@ -107,9 +107,10 @@ fn is_mark(b: u8) -> bool {
     )
 }
 
+/// A word starts at a letter that no letter precedes ("2.407vie^.c": a word glued to a
+/// number starts after its digits).
 fn starts_word(b: &[u8], i: usize) -> bool {
-    b[i].is_ascii_alphabetic()
-        && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80))
+    b[i].is_ascii_alphabetic() && (i == 0 || !(b[i - 1].is_ascii_alphabetic() || b[i - 1] >= 0x80))
 }
 
 /// Converts one line (no newline inside), appending to `out` when given, counting into
