@@ -34,7 +34,7 @@ pub fn lists(ctx: &Ctx) -> Vec<Listed> {
             // "09 Sở, ngành thuộc Khối, gồm: Y tế, …" shares "Sở"; "các tỉnh trong cụm:" is
             // no head to share.
             Some(intro) if hit.rule.value_str() == Some("unit_heads_only") => {
-                let s = shared_of_intro(ctx, intro);
+                let s = shared_of_intro(ctx, clause_before(ctx, intro));
                 let place = s
                     .kind
                     .as_deref()
@@ -42,7 +42,7 @@ pub fn lists(ctx: &Ctx) -> Vec<Listed> {
                     .is_some_and(|k| k == "place");
                 if place { Shared::none() } else { s }
             }
-            Some(intro) => shared_of_intro(ctx, intro),
+            Some(intro) => shared_of_intro(ctx, clause_before(ctx, intro)),
             None => Shared {
                 prefix: hit.slot("prefix").map(|p| ctx.s(p).to_string()),
                 kind: hit.slot("kind").map(|k| ctx.s(k).to_string()),
@@ -68,6 +68,20 @@ pub fn lists(ctx: &Ctx) -> Vec<Listed> {
         }
     }
     out
+}
+
+/// A list's introduction ("6 tỉnh") with the words of its clause before it ("Liên hiệp các
+/// Hội KH-KT 6 tỉnh"): where a shared head is written. The clause starts after a separator,
+/// "gồm", "có" or a bracket.
+fn clause_before(ctx: &Ctx, intro: Span) -> Span {
+    let sentence = ctx.sentence_span(intro.start);
+    let before = &ctx.text[sentence.start..intro.start];
+    let cut = [",", ";", ":", "(", " gồm ", " có ", " Gồm ", " Có "]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    Span::new(sentence.start + cut, intro.end)
 }
 
 /// Fills `members` and `member_count` from the lists and the units named in roles and

@@ -235,17 +235,37 @@ impl<'a> Ctx<'a> {
         if !rule.context_ok(self.text, &self.folded, sentence.start, sentence.end) {
             return Vec::new();
         }
-        let found = rule.find_in(self.text, &self.folded, sentence.start, sentence.end);
+        self.span_matches(rule, sentence)
+    }
+
+    /// The matches of a rule inside a span (a sentence, or a short phrase such as a note
+    /// after a listed unit), without its sentence conditions.
+    fn span_matches(&self, rule: &Rule, span: Span) -> Vec<RuleMatch> {
+        let found = rule.find_in(self.text, &self.folded, span.start, span.end);
         // The word boundaries a text rule's regex leaves out are checked by its prefilter,
         // only where the regex found something: most candidate sentences hold no match, and
         // scanning them twice (prefilter, then regex) cost more than it spared.
         if found.is_empty()
             || (rule.boundaries_in_prefilter
-                && !rule.prefilter_matches(&self.folded, sentence.start, sentence.end))
+                && !rule.prefilter_matches(&self.folded, span.start, span.end))
         {
             return Vec::new();
         }
         found
+    }
+
+    /// Hits of a field's rules inside a short span only (a field read in a few places, such
+    /// as the notes after listed units, is not searched for in the whole text).
+    pub fn hits_in(&self, field: &str, span: Span) -> Vec<Hit<'a>> {
+        let sentence = self.sentence_of(span.start);
+        self.patterns
+            .rules_for(field)
+            .flat_map(|rule| {
+                self.span_matches(rule, span)
+                    .into_iter()
+                    .map(move |m| Hit { rule, m, sentence })
+            })
+            .collect()
     }
 
     /// The sentence holding a byte offset, or the next one when the offset falls between
@@ -470,9 +490,20 @@ const FIRST_FIELDS: &[&str] = &[
 ];
 
 /// Fields read before the report decision for some texts only, found when asked: the byline
-/// when the page names no author; events, bloc references and dates once a bloc is named.
-/// Finding them ahead for every text would cost more than it saves.
-const ON_DEMAND_FIELDS: &[&str] = &["meta.author", "report.event", "report.bloc", "meeting.date"];
+/// when the page names no author; events, bloc references and dates once a bloc is named;
+/// the notes after listed units, read in those notes only (`Ctx::hits_in`); the markers of a
+/// bloc that spans provinces, asked only when a province would be chosen. Finding them ahead
+/// for every text would cost more than it saves.
+const ON_DEMAND_FIELDS: &[&str] = &[
+    "meta.author",
+    "report.event",
+    "report.bloc",
+    "meeting.date",
+    "role.note",
+    "province.spans",
+    "province.regional",
+    "province.local",
+];
 
 /// Crash drill for the tests: `THIDUA_TEST_PANIC_INPUT=NAME` makes the extraction of the
 /// input NAME panic, to show that one bad input fails alone.

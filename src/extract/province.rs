@@ -35,47 +35,6 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo, members: &[Unit]) -
         );
         return Some(ctx.gaz.provinces[idx].name.clone());
     }
-    // The text says the bloc's units are provinces ("các tỉnh trong cụm").
-    if !ctx.hits("province.spans").is_empty() {
-        return None;
-    }
-    // Members in two or more provinces ("VKSND các tỉnh: Nghệ An, Quảng Trị …", "Liên hiệp
-    // hội 6 tỉnh"), most of them named with their province: the bloc spans provinces.
-    let located: Vec<&str> = members.iter().filter_map(|u| province_of(ctx, u)).collect();
-    let distinct: std::collections::BTreeSet<&str> = located.iter().copied().collect();
-    if distinct.len() >= 2 && 2 * located.len() >= members.len() {
-        return None;
-    }
-    if bloc.chosen().is_some() {
-        // Markers in any of the bloc's named mentions ("Cụm thi đua số 3" here, "Cụm thi đua số
-        // 3, Bộ đội Biên phòng" there).
-        let within = |field: &str| {
-            ctx.hits(field)
-                .iter()
-                .any(|h| bloc.named().any(|m| m.span.contains(h.span())))
-        };
-        // "Cụm thi đua các huyện miền núi tỉnh Phú Yên", "Cụm thi đua miền núi Quảng Nam" name
-        // their province: a region word in the name then describes places inside it.
-        // (One province only: "… Long An – Vĩnh Long" spans two.)
-        let ends_with_province = bloc.chosen().is_some_and(|m| {
-            let name = ctx.s(m.span);
-            let words: Vec<&str> = name.split_whitespace().collect();
-            let named = ctx
-                .gaz
-                .find_provinces(&crate::normalize::fold_str(name))
-                .len();
-            named == 1
-                && (1..=3.min(words.len())).any(|k| {
-                    let tail = words[words.len() - k..].join(" ");
-                    tail.chars().next().is_some_and(char::is_uppercase)
-                        && ctx.gaz.province(&tail).is_some()
-                })
-        });
-        let local = within("province.local") || within("province.mention") || ends_with_province;
-        if within("province.regional") && !local {
-            return None;
-        }
-    }
     let mut score: HashMap<usize, (i64, Strongest)> = HashMap::new();
     let mut add = |p: usize, w: i64, span: Span, sentence: Span, rule: &str| {
         let e = score
@@ -125,12 +84,74 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo, members: &[Unit]) -
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let (winner, w) = *ranked.first()?;
     let runner_up = ranked.get(1).map_or(0, |r| r.1);
-    if w < 2 * runner_up.max(1) && runner_up > 0 {
+    if (w < 2 * runner_up.max(1) && runner_up > 0) || spans_provinces(ctx, bloc, members) {
         return None;
     }
     let (_, (_, span, sentence, rule)) = score.remove(&winner)?;
     ctx.evidence("bloc.province", span, sentence, &rule);
     Some(ctx.gaz.provinces[winner].name.clone())
+}
+
+/// True when the bloc spans provinces or is national, whatever province the text names most:
+/// the text says its units are provinces ("các tỉnh trong cụm"), most members are named in two
+/// or more provinces, or a bloc mention carries a regional or national marker and no province
+/// of its own ("Cụm thi đua các tỉnh Tây Nam Bộ", "Cụm thi đua số 4 Kho bạc Nhà nước") or two
+/// provinces ("… Long An – Vĩnh Long"). Asked only when a province would be chosen.
+fn spans_provinces(ctx: &Ctx, bloc: &BlocInfo, members: &[Unit]) -> bool {
+    // The text says the bloc's units are provinces ("các tỉnh trong cụm").
+    if !ctx.hits("province.spans").is_empty() {
+        return true;
+    }
+    // Members in two or more provinces ("VKSND các tỉnh: Nghệ An, Quảng Trị …", "Liên hiệp
+    // hội 6 tỉnh"), most of them named with their province: the bloc spans provinces.
+    let located: Vec<&str> = members.iter().filter_map(|u| province_of(ctx, u)).collect();
+    let distinct: std::collections::BTreeSet<&str> = located.iter().copied().collect();
+    if distinct.len() >= 2 && 2 * located.len() >= members.len() {
+        return true;
+    }
+    if bloc.chosen().is_some() {
+        // Markers in any of the bloc's named mentions ("Cụm thi đua số 3" here, "Cụm thi đua số
+        // 3, Bộ đội Biên phòng" there).
+        let within = |field: &str| {
+            ctx.hits(field)
+                .iter()
+                .any(|h| bloc.named().any(|m| m.span.contains(h.span())))
+        };
+        // "Cụm thi đua các huyện miền núi tỉnh Phú Yên", "Cụm thi đua miền núi Quảng Nam" name
+        // their province: a region word in the name then describes places inside it.
+        // (One province only: "… Long An – Vĩnh Long" spans two.)
+        let ends_with_province = bloc.chosen().is_some_and(|m| {
+            let name = ctx.s(m.span);
+            let words: Vec<&str> = name.split_whitespace().collect();
+            let named = ctx
+                .gaz
+                .find_provinces(&crate::normalize::fold_str(name))
+                .len();
+            named == 1
+                && (1..=3.min(words.len())).any(|k| {
+                    let tail = words[words.len() - k..].join(" ");
+                    tail.chars().next().is_some_and(char::is_uppercase)
+                        && ctx.gaz.province(&tail).is_some()
+                })
+        });
+        let local = within("province.local") || within("province.mention") || ends_with_province;
+        // "Khối thi đua các Chi cục Thi hành án dân sự Long An – Vĩnh Long": two provinces.
+        let two_provinces = bloc.named().any(|m| {
+            let mut named: Vec<usize> = ctx
+                .gaz
+                .find_provinces(&crate::normalize::fold_str(ctx.s(m.span)))
+                .into_iter()
+                .map(|(_, _, p)| p)
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            named.len() >= 2
+        });
+        if (within("province.regional") && !local) || two_provinces {
+            return true;
+        }
+    }
+    false
 }
 
 fn province_index(ctx: &Ctx, name: &str) -> Option<usize> {

@@ -10,7 +10,7 @@ use super::members::Listed;
 use super::text::{Span, words};
 use super::units::{UnitOpts, UnitSpan, make_unit, note_role, unit_ending_in, unit_starting_in};
 use super::{Ctx, Found, Hit, best};
-use crate::record::{Meeting, Record};
+use crate::record::{Meeting, MeetingType, Record};
 
 /// Units found for each role.
 #[derive(Debug, Default)]
@@ -246,6 +246,18 @@ pub fn fill(ctx: &mut Ctx, roles: &Roles, record: &mut Record) {
         .as_ref()
         .or(roles.elected_deputy.as_ref())
     {
+        // Choosing or handing over the next head or deputy is an election (GOLD_FORMAT:
+        // bau_khoi whenever the meeting chose the next period's head or deputy).
+        if !record.meeting.types.contains(&MeetingType::BauKhoi) {
+            record.meeting.types.push(MeetingType::BauKhoi);
+            record.meeting.types.sort();
+            ctx.evidence(
+                "meeting.types[bau_khoi]",
+                f.span,
+                f.sentence,
+                "infer.bau_khoi.elected",
+            );
+        }
         record.elected.year = roles.elected_year.or(record.meeting.plan_year);
         if record.elected.year.is_some() {
             ctx.evidence_for("elected.year", f);

@@ -946,11 +946,9 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> (usize, Op
 /// "(khách mời)"), from the `role.note` rules: the rule's value ("head", "deputy", "guest")
 /// and the hit.
 pub fn note_role<'p>(ctx: &Ctx<'p>, note: Span) -> Option<super::Hit<'p>> {
-    ctx.hits("role.note")
-        .iter()
-        .filter(|h| note.contains(h.span()))
+    ctx.hits_in("role.note", note)
+        .into_iter()
         .max_by_key(|h| h.rule.priority)
-        .cloned()
 }
 
 /// A name after a shared head ("Xây dựng", "Giao thông vận tải", "Tài nguyên và Môi
