@@ -242,6 +242,10 @@ enum Command {
         /// (as if every rule ran on every document), candidate sentences, hits.
         #[arg(long, value_name = "N")]
         rules: Option<usize>,
+        /// Read the rules and gazetteers from DIR instead of the built-in copy (to measure a
+        /// rule change without rebuilding).
+        #[arg(long, value_name = "DIR")]
+        patterns: Option<PathBuf>,
     },
     /// Normalize text from stdin to stdout, line by line (same number of lines): legacy
     /// encodings to Unicode, NFC, spaces, dashes, quotes, tone marks. Warnings go to stderr.
@@ -319,7 +323,14 @@ fn main() -> ExitCode {
             jobs,
             repeat,
             rules,
-        } => bench(&inputs, jobs.map(usize::from), repeat.max(1), rules),
+            patterns,
+        } => bench(
+            &inputs,
+            jobs.map(usize::from),
+            repeat.max(1),
+            rules,
+            patterns,
+        ),
     }
 }
 
@@ -367,9 +378,19 @@ fn gen_pages(from: &[PathBuf], pages: usize, seed: u64, out: &std::path::Path) -
     ExitCode::SUCCESS
 }
 
-fn bench(inputs: &[String], jobs: Option<usize>, repeat: usize, rules: Option<usize>) -> ExitCode {
+fn bench(
+    inputs: &[String],
+    jobs: Option<usize>,
+    repeat: usize,
+    rules: Option<usize>,
+    patterns: Option<PathBuf>,
+) -> ExitCode {
     use rayon::prelude::*;
-    let pipeline = match Pipeline::builder().build() {
+    let mut builder = Pipeline::builder();
+    if let Some(dir) = patterns {
+        builder = builder.patterns_dir(dir);
+    }
+    let pipeline = match builder.build() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("thidua: {e}");

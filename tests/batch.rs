@@ -166,6 +166,72 @@ fn bench_lists_the_costliest_rules() {
 }
 
 #[test]
+fn bench_reads_rules_from_a_patterns_directory() {
+    // A copy of the patterns without one rule: the rule table no longer lists it.
+    let dir = util::tempdir();
+    let copy = dir.path().join("patterns");
+    copy_dir(&util::path("patterns"), &copy);
+    let members = copy.join("rules/members.toml");
+    let text = util::read(&members);
+    let start = text
+        .find("[[rule]]\nid = \"members.gom_colon\"")
+        .expect("members.gom_colon in members.toml");
+    let end = text[start + 1..]
+        .find("[[rule]]")
+        .map_or(text.len(), |i| start + 1 + i);
+    std::fs::write(&members, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let out = util::thidua(
+        &[
+            "bench",
+            "corpus/s001.txt",
+            "--repeat",
+            "1",
+            "-j",
+            "1",
+            "--rules",
+            "1000",
+            "--patterns",
+            copy.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("members.gom_shared"), "{table}");
+    assert!(!table.contains("members.gom_colon "), "{table}");
+    // A broken copy stops the benchmark with the file and line.
+    std::fs::write(&members, "[[rule]]\nid = \"broken\"\n").unwrap();
+    let out = util::thidua(
+        &[
+            "bench",
+            "corpus/s001.txt",
+            "--patterns",
+            copy.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("rules/members.toml:1"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
 fn rule_costs_count_the_hits_that_explain_shows() {
     let pipeline = util::pipeline();
     let docs: Vec<thidua::Document> = ["corpus/s001.txt", "corpus/b016.txt", "corpus/a024.txt"]

@@ -221,12 +221,28 @@ impl<'a> Ctx<'a> {
         }
         for &si in self.candidate_sentences(rule).iter() {
             let si = si as usize;
+            // A line rule ("(?m)^…") can only match in a sentence that starts a line or holds
+            // a line break.
+            if rule.prefilter_at_line_starts && !self.holds_line_start(si) {
+                continue;
+            }
             out.extend(self.sentence_matches(rule, si).into_iter().map(|m| Hit {
                 rule,
                 m,
                 sentence: si,
             }));
         }
+    }
+
+    /// True when a sentence starts a line (after spaces and tabs) or holds a line break.
+    fn holds_line_start(&self, si: usize) -> bool {
+        let sentence = self.sentences[si];
+        self.text[..sentence.start]
+            .trim_end_matches([' ', '\t'])
+            .chars()
+            .next_back()
+            .is_none_or(|c| c == '\n')
+            || self.text[sentence.start..sentence.end].contains('\n')
     }
 
     /// The matches of a rule in one sentence that satisfy its conditions.

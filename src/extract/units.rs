@@ -779,6 +779,12 @@ pub fn shared_of_intro(ctx: &Ctx, intro: Span) -> Shared {
                 && c.match_head(ctx.gaz, i)
                     .is_some_and(|(_, kd)| !matches!(kd, "place" | "event" | "venue"))
                 && !text[c.words[i].end..c.words[k].start].contains([',', ';', ':'])
+                // "Bí thư Đảng ủy xã và đại diện 05 xã": a "và" or the people sent
+                // ("đại diện", "lãnh đạo") end the unit before the places.
+                && !(i + 1..k).any(|j| {
+                    let w = c.folded[j].as_str();
+                    w == "va" || (matches!(w, "dai" | "lanh") && matches!(c.folded.get(j + 1).map(String::as_str), Some("dien" | "dao")))
+                })
         })
         .map(|i| text[c.words[i].start..c.words[k - 1].end].to_string())
         .next();

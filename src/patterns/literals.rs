@@ -47,10 +47,22 @@ pub fn combine(marked: Vec<Vec<String>>, folded: Vec<Vec<String>>) -> Vec<Vec<Li
             );
         }
     }
+    // A set of short single words ("của", "họp", "kiêm") is found all over a text and adds
+    // little to a rule that has a longer literal to require: leave it to the regex.
+    let weak = |set: &Vec<Literal>| {
+        set.iter()
+            .all(|l| l.folded.len() <= WEAK_LEN && !l.folded.contains(' '))
+    };
+    if out.iter().any(|set| !weak(set)) {
+        out.retain(|set| !weak(set));
+    }
     // The index tracks the sets of a rule in eight bits.
     out.truncate(8);
     out
 }
+
+/// Single words up to this many bytes (folded) are weak literals.
+const WEAK_LEN: usize = 5;
 
 /// The required literal sets of `pattern` (a folded prefilter pattern or a rule's pattern
 /// with its marks), lower case, most

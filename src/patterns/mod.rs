@@ -130,13 +130,36 @@ impl LiteralIndex {
         };
         // For each rule, (sentence, sets found there) in text order.
         let mut rows: Vec<Vec<(u32, u8)>> = vec![Vec::new(); rules.len()];
+        // A literal seen again in the same sentence adds nothing: per literal, the sentence
+        // it was last counted in and which of its owner groups were counted there ("khối",
+        // "năm" come several times a sentence and belong to a dozen rules each).
+        let mut counted: Vec<(u32, u64)> = vec![(u32::MAX, 0); self.owners.len()];
         for m in ac.find_overlapping_iter(folded.text.as_str()) {
             let si = sentence_of(m.start()) as u32;
+            let pattern = m.pattern().as_usize();
+            let groups = &self.owners[pattern];
+            let seen = &mut counted[pattern];
+            if seen.0 != si {
+                *seen = (si, 0);
+            }
+            let all_groups = if groups.len() >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << groups.len()) - 1
+            };
+            if seen.1 == all_groups {
+                continue;
+            }
             let shown = &original[folded.to_original(m.start())..folded.to_original(m.end())];
-            for (check, pairs) in &self.owners[m.pattern().as_usize()] {
+            for (g, (check, pairs)) in groups.iter().enumerate() {
+                let bit = 1u64 << g.min(63);
+                if seen.1 & bit != 0 {
+                    continue;
+                }
                 if check.as_ref().is_some_and(|lit| !lit.shows_in(shown)) {
                     continue;
                 }
+                seen.1 |= bit;
                 for &(rule, set) in pairs {
                     let row = &mut rows[rule as usize];
                     match row.last_mut() {
