@@ -223,7 +223,7 @@ impl<'a> Ctx<'a> {
             let si = si as usize;
             // A line rule ("(?m)^…") can only match in a sentence that starts a line or holds
             // a line break.
-            if rule.prefilter_at_line_starts && !self.holds_line_start(si) {
+            if rule.prefilter_at_line_starts() && !self.holds_line_start(si) {
                 continue;
             }
             out.extend(self.sentence_matches(rule, si).into_iter().map(|m| Hit {

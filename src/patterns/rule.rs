@@ -6,7 +6,7 @@ use crate::normalize::{Folded, Normalizer, fold_char};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use toml::Spanned;
 
 /// Which text a rule's regex runs on.
@@ -30,35 +30,31 @@ pub struct Rule {
     pub priority: i32,
     /// Which text the regex runs on.
     pub on: MatchOn,
-    /// The compiled pattern.
-    pub regex: Regex,
+    /// The pattern, compiled when first used (see [`Lazy`]).
+    regex: Lazy<Regex>,
     /// A folded, ASCII-boundary version of the pattern that runs on the folded text to find
     /// the sentences worth trying (a superset of the real matches). Unicode word boundaries
     /// make the regex engine fall back to its slowest engine on non-ASCII text, so whole
     /// documents are scanned only by this prefilter and the real pattern runs on candidate
-    /// sentences.
-    pub prefilter: ByteRegex,
-    /// Every match of the prefilter starts a line (`(?m)^…`): a whole text is scanned by
-    /// trying it only at line starts (see [`Rule::prefilter_scan`]).
-    pub prefilter_at_line_starts: bool,
+    /// sentences. With it: whether every match starts a line (`(?m)^…`), so that a whole
+    /// text is scanned by trying it only at line starts (see [`Rule::prefilter_scan`]).
+    prefilter: Lazy<(ByteRegex, bool)>,
     /// The pattern's word boundaries are left out of `regex` (a text rule; see
     /// `without_unicode_boundaries`) and only the prefilter checks them: a sentence where
     /// the regex matches must also pass the prefilter.
     pub boundaries_in_prefilter: bool,
-    /// Names of the capture groups, by group index.
-    slot_names: Vec<Option<Arc<str>>>,
     /// Sets of literals: every match contains one literal of each set. Empty when the
     /// pattern has none and the prefilter must scan the text.
     pub required: Vec<Vec<Literal>>,
     /// Position in the loaded rule set.
     pub index: usize,
     /// The sentence must also match this (same text form as `on`).
-    pub context: Option<Regex>,
+    context: Option<Lazy<Regex>>,
     /// The sentence must not match this.
-    pub not_context: Option<Regex>,
+    not_context: Option<Lazy<Regex>>,
     /// The text just before the match must not match this (anchored at its end with `$`):
     /// a look-behind, e.g. "đăng\s+$" so that "ký giao ước" does not fire inside "đăng ký".
-    pub not_after: Option<Regex>,
+    not_after: Option<Lazy<Regex>>,
     /// A constant the rule contributes (a meeting type, a rank, a weight …).
     pub value: Option<toml::Value>,
     /// Sentences the rule must match.
@@ -118,6 +114,56 @@ impl Literal {
     }
 }
 
+/// A regex compiled when first used. Compiling every rule's automata was most of the
+/// start-up time (parsing and NFA construction), and a document needs only the rules whose
+/// literals it holds: the embedded rules, whose every pattern the test suite compiles and
+/// checks, start without compiling any; rules read from a directory are compiled (and their
+/// examples run) while loading, so their errors still name file and line at once.
+#[derive(Debug, Clone)]
+struct Lazy<T> {
+    source: Arc<str>,
+    options: u8,
+    compile: fn(&str, u8) -> Result<T, String>,
+    cell: OnceLock<T>,
+}
+
+impl<T> Lazy<T> {
+    fn new(source: String, options: u8, compile: fn(&str, u8) -> Result<T, String>) -> Lazy<T> {
+        Lazy {
+            source: source.into(),
+            options,
+            compile,
+            cell: OnceLock::new(),
+        }
+    }
+
+    /// The compiled value, compiling it now when needed.
+    fn try_get(&self) -> Result<&T, String> {
+        if let Some(v) = self.cell.get() {
+            return Ok(v);
+        }
+        let v = (self.compile)(&self.source, self.options)?;
+        Ok(self.cell.get_or_init(|| v))
+    }
+
+    /// The compiled value. Only sources that compiled once (the embedded rules, compiled
+    /// by the test suite) are ever left to compile here.
+    fn get(&self) -> &T {
+        match self.try_get() {
+            Ok(v) => v,
+            Err(e) => panic!("a rule pattern that compiled before does not: {e}"),
+        }
+    }
+}
+
+fn compile_lazy(source: &str, case_insensitive: u8) -> Result<Regex, String> {
+    compile(source, case_insensitive != 0)
+}
+
+fn compile_prefilter_lazy(source: &str, sentences_only: u8) -> Result<(ByteRegex, bool), String> {
+    compile_prefilter(source, sentences_only != 0)
+}
+
 /// How far back (bytes) `not_after` looks.
 const LOOK_BEHIND: usize = 48;
 
@@ -141,6 +187,35 @@ impl RuleMatch {
 }
 
 impl Rule {
+    /// The compiled pattern.
+    pub fn regex(&self) -> &Regex {
+        self.regex.get()
+    }
+
+    /// The compiled prefilter (see [`Rule::prefilter_scan`]).
+    pub fn prefilter(&self) -> &ByteRegex {
+        &self.prefilter.get().0
+    }
+
+    /// Every match of the prefilter starts a line (`(?m)^…`).
+    pub fn prefilter_at_line_starts(&self) -> bool {
+        self.prefilter.get().1
+    }
+
+    /// Compiles every regex of the rule now (a test compiles the embedded rules this way,
+    /// since they otherwise compile when first used).
+    pub fn compile_all(&self) -> Result<(), String> {
+        self.regex.try_get()?;
+        self.prefilter.try_get()?;
+        for r in [&self.context, &self.not_context, &self.not_after]
+            .into_iter()
+            .flatten()
+        {
+            r.try_get()?;
+        }
+        Ok(())
+    }
+
     /// The rule's value as a string.
     pub fn value_str(&self) -> Option<&str> {
         self.value.as_ref().and_then(|v| v.as_str())
@@ -170,18 +245,20 @@ impl Rule {
         };
         let to_text = |i: usize| map.map_or(i, |f| f.to_original(i));
         let mut out = Vec::new();
-        for caps in self.regex.captures_iter(&hay[from..to]) {
+        let regex = self.regex.get();
+        let mut slot_names = None;
+        for caps in regex.captures_iter(&hay[from..to]) {
             let whole = caps.get(0).expect("group 0 always matches");
             let (ws, we) = (from + whole.start(), from + whole.end());
             // A line rule ("(?m)^…") matches where a line starts, not where a sentence starts
             // inside a line: the same matches its line-start scan finds.
-            if self.prefilter_at_line_starts {
+            if self.prefilter_at_line_starts() {
                 let before = hay[..ws].trim_end_matches([' ', '\t']);
                 if !(before.is_empty() || before.ends_with('\n')) {
                     continue;
                 }
             }
-            if let Some(not_after) = &self.not_after {
+            if let Some(not_after) = self.not_after.as_ref().map(Lazy::get) {
                 let mut back = ws.saturating_sub(LOOK_BEHIND);
                 while !hay.is_char_boundary(back) {
                     back += 1;
@@ -191,7 +268,9 @@ impl Rule {
                 }
             }
             let mut slots = Vec::new();
-            for (i, name) in self.slot_names.iter().enumerate() {
+            let names: &Vec<Option<Arc<str>>> = slot_names
+                .get_or_insert_with(|| regex.capture_names().map(|n| n.map(Arc::from)).collect());
+            for (i, name) in names.iter().enumerate() {
                 if let (Some(name), Some(m)) = (name, caps.get(i)) {
                     slots.push((
                         name.clone(),
@@ -213,7 +292,7 @@ impl Rule {
     /// folded text is ASCII, so the fast engines run).
     pub fn prefilter_matches(&self, folded: &Folded, start: usize, end: usize) -> bool {
         let (fs, fe) = (folded.from_original(start), folded.from_original(end));
-        self.prefilter.is_match(&folded.text.as_bytes()[fs..fe])
+        self.prefilter().is_match(&folded.text.as_bytes()[fs..fe])
     }
 
     /// Byte ranges of the text (offsets into `text`) where the prefilter matches: only the
@@ -245,7 +324,8 @@ impl Rule {
         hay: &'h [u8],
     ) -> impl Iterator<Item = regex_automata::Match> + 'h {
         use regex_automata::{Anchored, Input};
-        let mut every = (!self.prefilter_at_line_starts).then(|| self.prefilter.find_iter(hay));
+        let (prefilter, at_line_starts) = self.prefilter.get();
+        let mut every = (!*at_line_starts).then(|| prefilter.find_iter(hay));
         let mut line = Some(0);
         // Where the next match may start, and where the last one ended: an empty match
         // there is skipped, as `find_iter` does.
@@ -260,7 +340,7 @@ impl Rule {
                     continue;
                 }
                 let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
-                let Some(m) = self.prefilter.search(&input) else {
+                let Some(m) = prefilter.search(&input) else {
                     continue;
                 };
                 if m.is_empty() && last_end == Some(m.end()) {
@@ -287,8 +367,11 @@ impl Rule {
                 &folded.text[fs..fe]
             }
         };
-        self.context.as_ref().is_none_or(|c| c.is_match(hay))
-            && !self.not_context.as_ref().is_some_and(|c| c.is_match(hay))
+        self.context.as_ref().is_none_or(|c| c.get().is_match(hay))
+            && !self
+                .not_context
+                .as_ref()
+                .is_some_and(|c| c.get().is_match(hay))
     }
 
     /// Runs the rule on one example sentence (normalized first): the matches that satisfy
@@ -764,13 +847,20 @@ fn build_rule(
             return Err(errors);
         }
     };
-    let build = |src: &str| -> Result<Regex, String> {
+    // Patterns are expanded and checked now; they compile when first used, or now when the
+    // rules come from a directory (`check_examples`: their errors are reported at load).
+    let build = |src: &str| -> Result<Lazy<Regex>, String> {
         let expanded = macros.expand(src)?;
         check_counted_repetitions(&expanded)?;
-        compile(
-            &without_unicode_boundaries(&prepare(&expanded, on, normalizer), on),
-            case_insensitive,
-        )
+        let lazy = Lazy::new(
+            without_unicode_boundaries(&prepare(&expanded, on, normalizer), on),
+            u8::from(case_insensitive),
+            compile_lazy,
+        );
+        if check_examples {
+            lazy.try_get()?;
+        }
+        Ok(lazy)
     };
     let regex = match build(raw.pattern.get_ref()) {
         Ok(r) => r,
@@ -805,18 +895,22 @@ fn build_rule(
     let required = super::literals::combine(marked_sets, folded_sets);
     // A rule with required literals finds its candidate sentences through them, so its
     // prefilter only ever checks one sentence.
-    let (prefilter, prefilter_at_line_starts) = match prefilter_src
-        .as_deref()
-        .map_err(Clone::clone)
-        .and_then(|src| compile_prefilter(src, !required.is_empty()))
+    let prefilter = match prefilter_src
+        .map(|src| Lazy::new(src, u8::from(!required.is_empty()), compile_prefilter_lazy))
     {
-        Ok(r) => r,
+        Ok(lazy) if !check_examples => lazy,
+        Ok(lazy) => match lazy.try_get() {
+            Ok(_) => lazy,
+            Err(e) => {
+                err(pattern_line, format!("pattern (folded prefilter): {e}"));
+                return Err(errors);
+            }
+        },
         Err(e) => {
             err(pattern_line, format!("pattern (folded prefilter): {e}"));
             return Err(errors);
         }
     };
-    let slot_names = regex.capture_names().map(|n| n.map(Arc::from)).collect();
     let mut compile_opt = |field: &Option<Spanned<String>>, what: &str| match field {
         None => Ok(None),
         Some(s) => build(s.get_ref()).map(Some).map_err(|e| {
@@ -843,9 +937,7 @@ fn build_rule(
         on,
         regex,
         prefilter,
-        prefilter_at_line_starts,
         boundaries_in_prefilter,
-        slot_names,
         required,
         index: 0,
         context,
@@ -955,6 +1047,29 @@ mod tests {
 }
 
 #[cfg(test)]
+mod lazy_tests {
+    use crate::normalize::Normalizer;
+    use crate::patterns::{PatternFiles, Patterns};
+
+    #[test]
+    fn embedded_rules_compile_when_first_used_and_directories_at_once() {
+        let normalizer = Normalizer::default();
+        let embedded = Patterns::embedded(&normalizer).expect("patterns load");
+        let rule = &embedded.rules()[0];
+        assert!(rule.regex.cell.get().is_none() && rule.prefilter.cell.get().is_none());
+        assert!(rule.compile_all().is_ok());
+        assert!(rule.regex.cell.get().is_some() && rule.prefilter.cell.get().is_some());
+        // Files read from a directory (here: the embedded ones, checked) compile at load,
+        // so that a broken pattern is reported with its file and line before any text.
+        let checked = PatternFiles::embedded().with_example_checks(true);
+        let loaded = Patterns::load(&checked, &normalizer).expect("patterns load");
+        assert!(loaded.rules().iter().all(|r| r.regex.cell.get().is_some()
+            && r.prefilter.cell.get().is_some()
+            && r.context.as_ref().is_none_or(|c| c.cell.get().is_some())));
+    }
+}
+
+#[cfg(test)]
 mod line_start_tests {
     use crate::normalize::{Folded, Normalizer};
     use crate::patterns::Patterns;
@@ -967,14 +1082,17 @@ mod line_start_tests {
         let line_rules: Vec<_> = patterns
             .rules()
             .iter()
-            .filter(|r| r.regex.as_str().starts_with("(?m)^"))
+            .filter(|r| r.regex().as_str().starts_with("(?m)^"))
             .collect();
         assert!(line_rules.len() >= 10, "the page leftovers and bylines");
         for r in &line_rules {
-            assert!(r.prefilter_at_line_starts, "{} starts a line", r.id);
+            assert!(r.prefilter_at_line_starts(), "{} starts a line", r.id);
         }
         assert!(
-            patterns.rules().iter().any(|r| !r.prefilter_at_line_starts),
+            patterns
+                .rules()
+                .iter()
+                .any(|r| !r.prefilter_at_line_starts()),
             "other rules scan every byte"
         );
         // Line starts give the matches `find_iter` gives: on every example, on lines that
@@ -1003,7 +1121,7 @@ mod line_start_tests {
             let hay = folded.text.as_bytes();
             for r in &line_rules {
                 let scanned: Vec<_> = r.prefilter_scan(hay).collect();
-                let every: Vec<_> = r.prefilter.find_iter(hay).collect();
+                let every: Vec<_> = r.prefilter().find_iter(hay).collect();
                 assert_eq!(scanned, every, "{} on {text:?}", r.id);
                 matched += every.len();
             }
