@@ -720,14 +720,20 @@ fn extract(
     };
     let result = match &output {
         Some(path) if format != Format::Jsonl => {
-            let (mut sink, done) =
-                match dataset_sink(format, path, patterns.as_deref(), include_text, run.resume) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("thidua: {e}");
-                        return ExitCode::from(2);
-                    }
-                };
+            let (mut sink, done) = match dataset_sink(
+                format,
+                path,
+                patterns.as_deref(),
+                style,
+                include_text,
+                run.resume,
+            ) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("thidua: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             batch(&mut |r| sink.write(r), &done).and_then(|s| {
                 let written = sink.finish().map_err(std::io::Error::other)?;
                 eprintln!("thidua: {}: {written}", path.display());
@@ -798,10 +804,11 @@ fn dataset_sink(
     format: Format,
     path: &std::path::Path,
     patterns: Option<&std::path::Path>,
+    style: ToneStyle,
     include_text: bool,
     resume: bool,
 ) -> thidua::Result<(Box<dyn RecordSink>, std::collections::HashSet<String>)> {
-    let lex = thidua::dataset::Lexicon::load(patterns)?;
+    let lex = thidua::dataset::Lexicon::load(patterns)?.with_style(style);
     Ok(match format {
         Format::Csv => (
             Box::new(CsvSink::create(path, lex, include_text)?),

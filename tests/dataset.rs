@@ -446,3 +446,76 @@ fn dataset_formats_need_an_output_and_history_a_database() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a database written by thidua"));
 }
+
+/// One run writes names one way: the JSON records, the SQLite rows and `history` follow the
+/// run's `--style` ("Thanh Hóa" traditional, "Thanh Hoá" modern), and a query typed in either
+/// style finds the unit.
+#[test]
+fn one_run_writes_names_in_its_own_tone_style() {
+    let dir = util::tempdir();
+    let inputs = [util::path("corpus/s003.txt"), util::path("corpus/a017.txt")];
+    for (style, hoa, uy) in [("traditional", "Hòa", "Ủy"), ("modern", "Hoà", "Uỷ")] {
+        let db = dir.path().join(format!("{style}.db"));
+        let mut args = vec!["extract", "--style", style];
+        args.extend(inputs.iter().map(|p| s(p)));
+        let json = run(&args);
+        args.extend(["--format", "sqlite", "-o", s(&db)]);
+        run(&args);
+        let (other_hoa, other_uy) = if style == "modern" {
+            ("Hòa", "Ủy")
+        } else {
+            ("Hoà", "Uỷ")
+        };
+        let text = String::from_utf8_lossy(&json.stdout).to_string();
+        for r in util::jsonl(&json.stdout) {
+            for m in r["members"].as_array().unwrap() {
+                let canonical = m["canonical"].as_str().unwrap();
+                assert!(
+                    !canonical.contains(other_uy) && !canonical.contains(other_hoa),
+                    "{style}: {canonical}"
+                );
+            }
+        }
+        assert!(text.contains(uy), "{style}: the records name a {uy}y ban");
+        let conn = Connection::open(&db).unwrap();
+        let mut names: Vec<String> = Vec::new();
+        for sql in [
+            "SELECT qualified FROM members",
+            "SELECT canonical FROM members",
+            "SELECT COALESCE(province, '') FROM documents",
+            "SELECT COALESCE(unit_province, '') FROM members",
+            "SELECT COALESCE(award_canonical, '') FROM rankings",
+        ] {
+            let mut st = conn.prepare(sql).unwrap();
+            names.extend(
+                st.query_map([], |r| r.get::<_, String>(0))
+                    .unwrap()
+                    .map(Result::unwrap),
+            );
+        }
+        assert!(names.iter().any(|n| n.contains(uy)), "{style}: {names:?}");
+        for n in &names {
+            assert!(
+                !n.contains(other_uy) && !n.contains(other_hoa),
+                "{style}: {n}"
+            );
+        }
+        let info: String = conn
+            .query_row(
+                "SELECT value FROM dataset_info WHERE key = 'style'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(info, style);
+        // Either spelling of a query finds the same unit.
+        for q in [
+            format!("{uy} ban MTTQ tỉnh {hoa} Bình"),
+            format!("{other_uy} ban MTTQ tỉnh {other_hoa} Bình"),
+        ] {
+            let h = run(&["history", &q, "--db", s(&db), "--json"]);
+            let v: Value = serde_json::from_slice(&h.stdout).unwrap();
+            assert!(v.to_string().contains(uy), "{style} {q}: {v}");
+        }
+    }
+}

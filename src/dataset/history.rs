@@ -74,6 +74,17 @@ pub fn history(db: &Path, lex: &Lexicon, unit: &str, province: Option<&str>) -> 
     }
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| db_error(db, e))?;
+    // Names in the database are in the style of the run that wrote it (databases from
+    // before the style was recorded hold modern marks); the query may be typed in either.
+    let style = conn
+        .query_row(
+            "SELECT value FROM dataset_info WHERE key = 'style'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(crate::ToneStyle::Modern);
     let (key, own_province) = lex.query(unit);
     let province = match province {
         Some(p) => Some(
@@ -81,7 +92,8 @@ pub fn history(db: &Path, lex: &Lexicon, unit: &str, province: Option<&str>) -> 
                 .ok_or_else(|| Error::Usage(format!("unknown province {p:?}")))?,
         ),
         None => own_province,
-    };
+    }
+    .map(|p| crate::normalize::to_style(&p, style));
     let mut out = History {
         query: unit.to_string(),
         key: key.clone(),

@@ -10,7 +10,7 @@
 
 use crate::ToneStyle;
 use crate::error::{Error, PatternError, PatternErrors, Result};
-use crate::normalize::{Normalizer, fold_str, is_vietnamese_syllable, to_modern_style};
+use crate::normalize::{Normalizer, fold_str, is_vietnamese_syllable, to_style};
 use crate::patterns::{Gazetteers, PatternFiles};
 use crate::record::Unit;
 use std::collections::HashMap;
@@ -38,6 +38,9 @@ pub struct Lexicon {
     /// Changes when any table the keys depend on changes (stored with each document in SQLite,
     /// so a re-run with new aliases recomputes the keys).
     version: String,
+    /// The tone-mark style of the names it writes (the run's `--style`); keys are folded and
+    /// do not depend on it, so a query in either style finds the same units.
+    style: ToneStyle,
 }
 
 /// A unit's identity in the dataset.
@@ -87,6 +90,7 @@ impl Lexicon {
             phrases: HashMap::new(),
             longest_phrase: 0,
             version: String::new(),
+            style: ToneStyle::default(),
         };
         let aliases = files.get(ALIASES_FILE).unwrap_or("");
         lex.load_aliases(aliases, &normalizer, &mut errors);
@@ -188,6 +192,21 @@ impl Lexicon {
         &self.gaz
     }
 
+    /// Writes names in `style` (default: the traditional style, as the pipeline's default).
+    pub fn with_style(mut self, style: ToneStyle) -> Lexicon {
+        self.style = style;
+        self
+    }
+
+    /// The tone-mark style of the names it writes.
+    pub fn style(&self) -> ToneStyle {
+        self.style
+    }
+
+    fn styled(&self, s: &str) -> String {
+        to_style(s, self.style)
+    }
+
     /// A hash of the tables identity keys depend on.
     pub fn version(&self) -> &str {
         &self.version
@@ -196,7 +215,7 @@ impl Lexicon {
     /// Expands abbreviations token by token (`abbreviations.tsv`): exact tokens always, and a
     /// token that is not a Vietnamese syllable also case- and mark-insensitively ("htx",
     /// "gd&dt" as typed in a query; "Tư" in "Sở Tư pháp" is a word, never "TƯ"); "&" → "và";
-    /// single spaces; modern tone marks (the style of the records' canonical forms).
+    /// single spaces; the lexicon's tone-mark style.
     pub fn expand(&self, name: &str) -> String {
         let mut out: Vec<String> = Vec::new();
         for token in name.split_whitespace() {
@@ -218,7 +237,7 @@ impl Lexicon {
             }
         }
         let joined = out.join(" ");
-        to_modern_style(&joined.split_whitespace().collect::<Vec<_>>().join(" "))
+        self.styled(&joined.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
     /// Rewrites aliases in a name (whole words, longest first); a canonical name found whole
@@ -279,10 +298,10 @@ impl Lexicon {
         UnitId {
             name: unit.name.clone(),
             canonical: unit.canonical.clone(),
-            qualified: to_modern_style(&qualified),
+            qualified: self.styled(&qualified),
             key: key_of(&base, province.as_deref()),
             base,
-            province: province.map(|p| to_modern_style(&p)),
+            province: province.map(|p| self.styled(&p)),
         }
     }
 
@@ -292,18 +311,18 @@ impl Lexicon {
         let normalizer = Normalizer::new(ToneStyle::Traditional);
         let name = self.apply_aliases(&self.expand(&normalizer.normalize_str(text)));
         let (base, province) = self.split_province(&name);
-        (base, province.map(|p| to_modern_style(&p)))
+        (base, province.map(|p| self.styled(&p)))
     }
 
     /// A province as a user types it, by its name or an alias ("Quang Nam", "TP.HCM").
     pub fn province(&self, text: &str) -> Option<String> {
-        self.gaz.province(text).map(|p| to_modern_style(&p.name))
+        self.gaz.province(text).map(|p| self.styled(&p.name))
     }
 
     /// The award's place in the taxonomy, when the text names a known award.
     pub fn award(&self, text: &str) -> Option<AwardClass> {
         self.gaz.award(text).map(|a| AwardClass {
-            canonical: to_modern_style(&a.canonical),
+            canonical: self.styled(&a.canonical),
             level: a.level.clone(),
         })
     }

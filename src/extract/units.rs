@@ -1064,7 +1064,8 @@ fn capitalize_head(head: &str) -> String {
 }
 
 /// The canonical form of a unit name: abbreviations expanded (`abbreviations.tsv`),
-/// "&" → "và", modern tone-mark placement, single spaces.
+/// "&" → "và", the run's tone-mark style (`--style`: every output of a run writes names one
+/// way), single spaces.
 pub fn canonical(ctx: &Ctx, name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 16);
     let mut rest = name;
@@ -1090,7 +1091,7 @@ pub fn canonical(ctx: &Ctx, name: &str) -> String {
         out.push_str(tail);
     }
     let spaced: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    crate::normalize::to_modern_style(&spaced)
+    crate::normalize::to_style(&spaced, ctx.normalizer.style())
 }
 
 fn split_trailing_punct(token: &str) -> (&str, &str) {

@@ -202,9 +202,14 @@ impl Normalizer {
     }
 }
 
-/// Rewrites tone marks in the modern style (the style of units' canonical forms).
+/// Rewrites tone marks in the modern style.
 pub fn to_modern_style(s: &str) -> String {
     tone::apply(s, ToneStyle::Modern)
+}
+
+/// Rewrites tone marks in `style` (a run's canonical names follow its `--style`).
+pub fn to_style(s: &str, style: ToneStyle) -> String {
+    tone::apply(s, style)
 }
 
 /// Whether a word is one well-formed Vietnamese syllable (known onset and rhyme, at most one

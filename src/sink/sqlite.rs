@@ -59,6 +59,13 @@ pub struct SqliteSink {
     summary: DatasetSummary,
 }
 
+fn style_name(style: crate::ToneStyle) -> &'static str {
+    match style {
+        crate::ToneStyle::Traditional => "traditional",
+        crate::ToneStyle::Modern => "modern",
+    }
+}
+
 fn db_err(path: &Path, e: rusqlite::Error) -> Error {
     Error::io(path.display().to_string(), std::io::Error::other(e))
 }
@@ -205,6 +212,7 @@ impl SqliteSink {
         };
         sink.init().map_err(|e| db_err(path, e))?;
         sink.check_format()?;
+        sink.check_style()?;
         Ok(sink)
     }
 
@@ -234,6 +242,32 @@ impl SqliteSink {
             "INSERT OR IGNORE INTO dataset_info (key, value) VALUES ('format', ?1)",
             params![DATASET_FORMAT],
         )?;
+        c.execute(
+            "INSERT OR IGNORE INTO dataset_info (key, value) VALUES ('style', ?1)",
+            params![style_name(self.lex.style())],
+        )?;
+        Ok(())
+    }
+
+    /// A database holds names in one tone-mark style: a run in the other style would mix
+    /// "Thanh Hóa" and "Thanh Hoá" rows.
+    fn check_style(&self) -> Result<()> {
+        let found: String = self
+            .conn()
+            .query_row(
+                "SELECT value FROM dataset_info WHERE key = 'style'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| db_err(&self.path, e))?;
+        let want = style_name(self.lex.style());
+        if found != want {
+            return Err(Error::Usage(format!(
+                "{}: its names are written in the {found} tone-mark style; run with --style {found} \
+                 (this run writes {want})",
+                self.path.display()
+            )));
+        }
         Ok(())
     }
 
