@@ -25,6 +25,10 @@ pub enum Error {
     /// A usage problem (bad option value, unreadable gold file …).
     #[error("{0}")]
     Usage(String),
+    /// A file a directory walk left out (neither by name nor by content an article or a WARC
+    /// archive): reported and counted, not a failure.
+    #[error("{input}: skipped: {reason}")]
+    Skipped { input: String, reason: String },
 }
 
 impl Error {
@@ -42,6 +46,11 @@ impl Error {
             input: input.into(),
             source,
         }
+    }
+
+    /// True for a file a directory walk left out ([`Error::Skipped`]).
+    pub fn is_skipped(&self) -> bool {
+        matches!(self, Error::Skipped { .. })
     }
 
     /// True when the error is about the configuration (patterns, options) rather than one input.

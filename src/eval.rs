@@ -573,19 +573,79 @@ pub fn score(gold_rows: &[Value], preds: &[Value]) -> Score {
 
 /// Reads a JSON Lines file (blank lines skipped); errors name the file and line.
 pub fn read_jsonl(path: &std::path::Path) -> Result<Vec<Value>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
-        })
-        .collect()
+    read_jsonl_capped(path, MAX_EVAL_FILE, MAX_EVAL_LINE)
+}
+
+/// Largest gold or prediction file `eval` reads (a record is a few KB: a million of them).
+pub const MAX_EVAL_FILE: u64 = 4 << 30;
+/// Longest line `eval` reads (a record with `--include-text` of a 64 MiB input, and more).
+pub const MAX_EVAL_LINE: u64 = 256 << 20;
+
+/// [`read_jsonl`] with caps: reading stops with an error past `max_file` bytes in all or
+/// `max_line` bytes in one line (`eval GOLD /dev/zero` ends at once instead of growing).
+pub fn read_jsonl_capped(
+    path: &std::path::Path,
+    max_file: u64,
+    max_line: u64,
+) -> Result<Vec<Value>, String> {
+    use std::io::{BufRead, Read};
+    let name = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let mut reader = std::io::BufReader::new(file.take(max_file.saturating_add(1)));
+    let (mut out, mut line, mut total, mut n) = (Vec::new(), Vec::new(), 0u64, 0usize);
+    loop {
+        line.clear();
+        let got = (&mut reader)
+            .take(max_line.saturating_add(1))
+            .read_until(b'\n', &mut line)
+            .map_err(|e| format!("{name}: {e}"))?;
+        if got == 0 {
+            return Ok(out);
+        }
+        n += 1;
+        total += got as u64;
+        if total > max_file {
+            return Err(format!(
+                "{name}: larger than the {max_file}-byte limit of eval"
+            ));
+        }
+        if got as u64 > max_line {
+            return Err(format!(
+                "{name}:{n}: line longer than the {max_line}-byte limit of eval"
+            ));
+        }
+        let text = std::str::from_utf8(&line).map_err(|e| format!("{name}:{n}: {e}"))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        out.push(serde_json::from_str(text).map_err(|e| format!("{name}:{n}: {e}"))?);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_is_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.jsonl");
+        std::fs::write(&p, "{\"a\": 1}\n\n{\"b\": 2}\n").unwrap();
+        assert_eq!(read_jsonl(&p).unwrap().len(), 2);
+        assert!(
+            read_jsonl_capped(&p, 1 << 20, 5)
+                .unwrap_err()
+                .contains(":1: line longer")
+        );
+        assert!(
+            read_jsonl_capped(&p, 12, 100)
+                .unwrap_err()
+                .contains("larger than")
+        );
+        // An endless input without a line end stops at the cap.
+        let err = read_jsonl_capped(std::path::Path::new("/dev/zero"), 1 << 20, 1 << 16);
+        assert!(err.unwrap_err().contains("line longer"));
+    }
 
     #[test]
     fn folding_matches_score_py() {

@@ -32,6 +32,7 @@ pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod html;
+pub mod ids;
 pub mod normalize;
 pub mod pagegen;
 pub mod patterns;
@@ -100,7 +101,25 @@ impl PipelineBuilder {
     pub fn build(self) -> Result<Pipeline> {
         let normalizer = Normalizer::new(self.style);
         let files = match &self.patterns_dir {
-            Some(dir) => PatternFiles::from_dir(dir)?,
+            Some(dir) => {
+                let files = PatternFiles::from_dir(dir)?;
+                // A file left out of the directory would run silently with fewer rules.
+                let embedded = PatternFiles::embedded();
+                let missing: Vec<&str> = embedded
+                    .under("", "")
+                    .map(|(name, _)| name)
+                    .filter(|name| files.get(name).is_none())
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "{}: pattern files missing: {} (a --patterns directory needs every \
+                         file of patterns/)",
+                        dir.display(),
+                        missing.join(", ")
+                    )));
+                }
+                files
+            }
             None => PatternFiles::embedded(),
         };
         let patterns = Arc::new(Patterns::load(&files, &normalizer)?);
@@ -366,6 +385,8 @@ pub struct Summary {
     pub failures: Vec<String>,
     /// Inputs skipped because the output already holds their record (`--resume`).
     pub skipped: usize,
+    /// Files a directory walk left out (not articles by name or content), each reported.
+    pub unread: usize,
     /// Bytes of input read (documents as read, before decoding).
     pub bytes: u64,
     /// Wall-clock time of the run, in seconds.
@@ -375,7 +396,7 @@ pub struct Summary {
 impl Summary {
     /// Inputs done: records and failures.
     pub fn documents(&self) -> usize {
-        self.records + self.failures.len() + self.skipped
+        self.records + self.failures.len() + self.skipped + self.unread
     }
 
     /// The one-line summary printed at the end of a run:
@@ -387,8 +408,17 @@ impl Summary {
         } else {
             String::new()
         };
+        let unread = if self.unread > 0 {
+            format!(
+                ", {} file{} skipped (not articles)",
+                self.unread,
+                if self.unread == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{} records ({} reports){skipped}, {} failed in {:.2} s ({:.0} docs/s, {:.1} MB/s)",
+            "{} records ({} reports){skipped}, {} failed{unread} in {:.2} s ({:.0} docs/s, {:.1} MB/s)",
             self.records,
             self.reports,
             self.failures.len(),
@@ -414,6 +444,10 @@ pub struct BatchOptions<'a> {
     /// record: the `doc.input` of their record); asked before anything is read or fetched.
     /// Standard input is never skipped.
     pub skip: Option<&'a dyn Fn(&str) -> bool>,
+    /// The ids the output already holds (see [`ids::DocIds`]); every record's `doc.id` is
+    /// made unique against them and the run's earlier records. Without, the run's own ids
+    /// only.
+    pub ids: Option<&'a mut ids::DocIds>,
 }
 
 /// Runs the pipeline over inputs, calling `emit` with each record in input order and
@@ -489,7 +523,13 @@ pub fn run_batch_opts(
         jobs,
         mut progress,
         skip,
+        ids,
     } = options;
+    let mut own_ids = ids::DocIds::new();
+    let ids = match ids {
+        Some(ids) => ids,
+        None => &mut own_ids,
+    };
     let skipped = std::cell::Cell::new(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
@@ -588,10 +628,15 @@ pub fn run_batch_opts(
         for (result, bytes) in done {
             summary.bytes += bytes;
             match result {
-                Ok(record) => {
+                Ok(mut record) => {
+                    record.doc.id = ids.assign(&record.doc.id, &record.doc.input);
                     emit(&record)?;
                     summary.records += 1;
                     summary.reports += record.is_report as usize;
+                }
+                Err(e) if e.is_skipped() => {
+                    fail(&e);
+                    summary.unread += 1;
                 }
                 Err(e) => {
                     fail(&e);
@@ -696,5 +741,5 @@ fn fetch_urls(
             Err(e) => Item::Failed(e),
         };
     }
-    Ok(())
+    fetcher.flush_archive().map_err(std::io::Error::other)
 }

@@ -1,13 +1,79 @@
 //! The `thidua` command line: arguments, error printing, exit codes.
 //! Exit code 0: all inputs gave records; 1: some inputs failed (each reported on stderr);
-//! 2: usage or configuration error (bad option, broken pattern file).
+//! 2: usage or configuration error (bad option, broken pattern file, an output that would be
+//! destroyed); 3: the output could not be written (nothing replaced; the summary line says
+//! how far the run got). Every message has its control characters escaped.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use thidua::sink::{AtomicFile, CsvSink, JsonlSink, RecordSink, SqliteSink};
+use thidua::sink::{AtomicFile, CsvSink, JsonlSink, RecordSink, SqliteSink, Target};
 use thidua::{Pipeline, ToneStyle, eval, source};
+
+/// Exit code of a run whose output could not be written (a full disk, a lost device):
+/// nothing was replaced, what the output held before is intact.
+const EXIT_OUTPUT: u8 = 3;
+
+/// Writes one line to stderr with its control characters escaped (see [`escape_controls`]);
+/// a closed or full stderr is not an error worth dying for: the output still gets written.
+fn say_line(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", escape_controls(line));
+}
+
+/// `say!("…", args)`: [`say_line`] with `format!` arguments.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        say_line(&format!($($arg)*))
+    };
+}
+
+/// A message with control characters (newlines, escape sequences, bidirectional overrides)
+/// written as escapes (`\n`, `\u{1b}`), so that a file name or URL cannot forge a line of
+/// output or repaint the terminal.
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(bad) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Prints an error: a broken pattern set one problem a line (`file:line: problem`), anything
+/// else on one line.
+fn say_error(e: &thidua::Error) {
+    match e {
+        thidua::Error::Patterns(errors) => {
+            for line in errors.to_string().lines() {
+                say!("thidua: {line}");
+            }
+        }
+        _ => say!("thidua: {e}"),
+    }
+}
+
+/// `--timeout-secs`: a positive number of seconds, at most a day.
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    let secs: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 {
+        Ok(secs)
+    } else {
+        Err("must be a number of seconds above 0 and at most 86400 (a day)".to_string())
+    }
+}
+
+/// Largest `--max-bytes`: 1 TiB (a cap, not a buffer size; far above any page).
+const MAX_BYTES_LIMIT: u64 = 1 << 40;
 
 #[derive(Parser)]
 #[command(
@@ -48,21 +114,28 @@ struct FetchArgs {
     /// Never touch the network: URLs are answered from the --archive file.
     #[arg(long, requires = "archive")]
     offline: bool,
-    /// Pause between two requests to the same host (milliseconds).
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    /// Pause between two requests to the same host (milliseconds, at most a day).
+    #[arg(long, value_name = "MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(0..=86_400_000))]
     delay_ms: u64,
     /// Concurrent fetches at most (one at a time per host).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
     fetch_jobs: u16,
-    /// Connect and read timeout of a request (seconds).
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    /// Connect and read timeout of a request (seconds, above 0, at most 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = parse_timeout)]
     timeout_secs: f64,
-    /// Retries after a 5xx answer or a timeout (with exponential backoff).
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Retries after a 429 or 5xx answer or a timeout (with exponential backoff; 0 to 100).
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=100))]
     retries: u32,
-    /// Largest input, WARC record or HTTP response accepted (bytes).
-    #[arg(long, value_name = "BYTES")]
+    /// Largest input, WARC record or HTTP response accepted (bytes, 1 to 2^40).
+    #[arg(long, value_name = "BYTES",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_BYTES_LIMIT))]
     max_bytes: Option<u64>,
+    /// Follow redirects from a public address into loopback, private or link-local ones
+    /// (refused by default: a public page must not steer the crawler into the local network).
+    #[arg(long)]
+    allow_private_redirects: bool,
 }
 
 impl FetchArgs {
@@ -92,6 +165,7 @@ impl FetchArgs {
             timeout: std::time::Duration::from_secs_f64(self.timeout_secs),
             retries: self.retries,
             max_bytes: limits.max_bytes,
+            allow_private_redirects: self.allow_private_redirects,
             ..Default::default()
         };
         let fetcher = match (&self.archive, self.offline) {
@@ -152,8 +226,10 @@ enum Command {
         #[command(flatten)]
         shard: ShardArgs,
         /// Output format: jsonl (records), csv (tables in -o DIR), sqlite (database -o FILE).
-        #[arg(long, value_enum, default_value = "jsonl")]
-        format: Format,
+        /// Default: from -o's name (.db, .sqlite, .sqlite3: sqlite; a directory or a name
+        /// ending in /: csv; anything else, and stdout: jsonl, gzipped when it ends in .gz).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// Worker threads for extraction (default: one per core). Records come out in input
         /// order whatever the number.
         #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -345,30 +421,32 @@ fn gen_pages(from: &[PathBuf], pages: usize, seed: u64, out: &std::path::Path) -
                 articles.push(thidua::pagegen::Article::from_text(&raw.id, &text));
             }
             Ok(_) => {}
+            // Files that are not articles (gold.jsonl, SOURCES): not wanted here either.
+            Err(e) if e.is_skipped() => {}
             Err(e) => {
-                eprintln!("thidua: {e}");
+                say!("thidua: {e}");
                 return ExitCode::from(2);
             }
         }
     }
     if articles.is_empty() {
-        eprintln!("thidua: no .txt articles in {}", inputs.join(", "));
+        say!("thidua: no .txt articles in {}", inputs.join(", "));
         return ExitCode::from(2);
     }
     if let Err(e) = std::fs::create_dir_all(out) {
-        eprintln!("thidua: {}: {e}", out.display());
+        say!("thidua: {}: {e}", out.display());
         return ExitCode::from(2);
     }
     let mut bytes = 0;
     for page in thidua::pagegen::Generator::new(&articles, seed).take(pages) {
         let path = out.join(format!("{}.html", page.name));
         if let Err(e) = std::fs::write(&path, &page.html) {
-            eprintln!("thidua: {}: {e}", path.display());
+            say!("thidua: {}: {e}", path.display());
             return ExitCode::from(1);
         }
         bytes += page.html.len();
     }
-    eprintln!(
+    say!(
         "thidua: {pages} pages from {} articles (seed {seed}) in {}: {:.1} MB, {:.1} KB a page",
         articles.len(),
         out.display(),
@@ -393,7 +471,7 @@ fn bench(
     let pipeline = match builder.build() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("thidua: {e}");
+            say!("thidua: {e}");
             return ExitCode::from(2);
         }
     };
@@ -401,11 +479,11 @@ fn bench(
     for spec in source::expand(inputs) {
         match spec.and_then(|spec| source::read(&spec, pipeline.limits())) {
             Ok(raw) => docs.push(raw),
-            Err(e) => eprintln!("thidua: {e}"),
+            Err(e) => say!("thidua: {e}"),
         }
     }
     if docs.is_empty() {
-        eprintln!("thidua: nothing to measure");
+        say!("thidua: nothing to measure");
         return ExitCode::from(2);
     }
     let bytes: usize = docs.iter().map(|d| d.bytes.len()).sum();
@@ -428,7 +506,7 @@ fn bench(
     {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("thidua: {e}");
+            say!("thidua: {e}");
             return ExitCode::from(2);
         }
     };
@@ -545,17 +623,17 @@ fn normalize(style: ToneStyle, from: thidua::normalize::LegacyFrom) -> ExitCode 
     use std::io::Read;
     let mut input = Vec::new();
     if let Err(e) = std::io::stdin().lock().read_to_end(&mut input) {
-        eprintln!("thidua: reading stdin: {e}");
+        say!("thidua: reading stdin: {e}");
         return ExitCode::from(1);
     }
     let normalizer = thidua::Normalizer::new(style).with_legacy(from);
     let out = normalizer.normalize_bytes(&input);
     for w in &out.warnings {
-        eprintln!("thidua: {w}");
+        say!("thidua: {w}");
     }
     match std::io::stdout().lock().write_all(out.text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("thidua: writing output: {e}");
+            say!("thidua: writing output: {e}");
             ExitCode::from(1)
         }
         _ => ExitCode::SUCCESS,
@@ -612,8 +690,8 @@ impl Progress {
 
     fn println(&self, line: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| say!("{line}")),
+            None => say!("{line}"),
         }
     }
 
@@ -633,25 +711,17 @@ fn extract(
     style: ToneStyle,
     fetch: FetchArgs,
     shard: ShardArgs,
-    format: Format,
+    format: Option<Format>,
     run: Run,
 ) -> ExitCode {
-    if format != Format::Jsonl && output.is_none() {
-        let what = if format == Format::Csv {
-            "-o DIR (the directory for the tables)"
-        } else {
-            "-o FILE (the database)"
-        };
-        eprintln!("thidua: --format {} needs {what}", format_name(format));
-        return ExitCode::from(2);
-    }
-    if run.resume && format == Format::Csv {
-        eprintln!(
-            "thidua: --resume works with --format jsonl or sqlite (CSV tables are written whole \
-             at the end; use sqlite for a resumable dataset run)"
-        );
-        return ExitCode::from(2);
-    }
+    let out = match plan_output(output.as_deref(), format, run.resume) {
+        Ok(out) => out,
+        Err(e) => {
+            say_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let format = out.format;
     let mut limits = thidua::Limits::default();
     if let Some(max) = fetch.max_bytes {
         limits.max_bytes = max;
@@ -669,14 +739,7 @@ fn extract(
         // a short run's time, and the process exits right after.
         Ok(p) => &*Box::leak(Box::new(p)),
         Err(e) => {
-            eprintln!("thidua: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let fetcher = match fetch.fetcher(&inputs, shard.inputs_from.is_some(), limits) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("thidua: {e}");
+            say_error(&e);
             return ExitCode::from(2);
         }
     };
@@ -684,14 +747,41 @@ fn extract(
     let specs = match source::shard::inputs(&inputs, listed, fetch.urls.as_deref(), shard.shard) {
         Ok(specs) => specs,
         Err(e) => {
-            eprintln!("thidua: {e}");
+            say_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    // The output is opened (and, resuming, read) before the archive: a resumed run keeps the
+    // archive's records of the pages it does not fetch again.
+    let mut done = thidua::ids::Done::default();
+    let mut ids = thidua::ids::DocIds::new();
+    let opened = open_output(
+        &out,
+        patterns.as_deref(),
+        style,
+        include_text,
+        run.resume,
+        &mut done,
+        &mut ids,
+    );
+    let mut sink = match opened {
+        Ok(sink) => sink,
+        Err(e) => {
+            say_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let fetcher = match fetch.fetcher(&inputs, shard.inputs_from.is_some(), limits) {
+        Ok(f) => f,
+        Err(e) => {
+            say_error(&e);
             return ExitCode::from(2);
         }
     };
     let mut progress = Progress::new(run.progress);
-    // Runs the batch, writing records with `emit` and skipping the inputs in `done`.
-    let batch = |emit: &mut dyn FnMut(&thidua::Record) -> std::io::Result<()>,
-                 done: &std::collections::HashSet<String>| {
+    // What was done before an output error, for the summary line.
+    let (mut records, mut reports, mut failed) = (0usize, 0usize, 0usize);
+    let result = {
         let progress = std::cell::RefCell::new(&mut progress);
         let mut on_progress = |s: &thidua::Summary| progress.borrow_mut().update(s);
         let skip = |input: &str| done.contains(input);
@@ -700,84 +790,45 @@ fn extract(
         let abort_after: Option<usize> = std::env::var("THIDUA_TEST_ABORT_AFTER")
             .ok()
             .and_then(|n| n.parse().ok());
-        let mut written = 0;
         let mut emit = |r: &thidua::Record| {
-            if abort_after == Some(written) {
+            if abort_after == Some(records) {
                 std::process::abort();
             }
-            written += 1;
-            emit(r)
+            sink.write(r)?;
+            records += 1;
+            reports += r.is_report as usize;
+            Ok(())
         };
         let options = thidua::BatchOptions {
             fetcher: fetcher.as_ref(),
             jobs: run.jobs,
             progress: Some(&mut on_progress),
             skip: (!done.is_empty()).then_some(&skip as &dyn Fn(&str) -> bool),
+            ids: Some(&mut ids),
         };
         thidua::run_batch_opts(pipeline, specs, options, &mut emit, |e| {
+            failed += usize::from(!e.is_skipped());
             progress.borrow().println(&format!("thidua: {e}"))
         })
     };
-    let result = match &output {
-        Some(path) if format != Format::Jsonl => {
-            let (mut sink, done) = match dataset_sink(
-                format,
-                path,
-                patterns.as_deref(),
-                style,
-                include_text,
-                run.resume,
-            ) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("thidua: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            batch(&mut |r| sink.write(r), &done).and_then(|s| {
-                let written = sink.finish().map_err(std::io::Error::other)?;
-                eprintln!("thidua: {}: {written}", path.display());
-                Ok(s)
-            })
-        }
-        Some(path) => {
-            let opened = if run.resume {
-                AtomicFile::resume(path, thidua::sink::record_input)
-            } else {
-                AtomicFile::create(path).map(|f| (f, Default::default()))
-            };
-            let (file, done) = match opened {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("thidua: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut sink = JsonlSink::new(file);
-            batch(&mut |r| sink.write(r), &done).and_then(|s| {
-                let file = sink.finish()?;
-                file.commit().map_err(std::io::Error::other)?;
-                Ok(s)
-            })
-        }
-        None => {
-            let stdout = std::io::stdout().lock();
-            // Records are several kilobytes: a small buffer made one system call per record
-            // or two on the thread that also reads the inputs.
-            let mut sink = JsonlSink::new(std::io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout));
-            batch(&mut |r| sink.write(r), &Default::default())
-                .and_then(|s| sink.finish().map(|_| s))
-        }
-    };
     progress.finish();
+    let result = result.and_then(|summary| {
+        let what = sink.finish().map_err(std::io::Error::other)?;
+        if let (Some(what), Some(path)) = (what, &output) {
+            say!("thidua: {}: {what}", path.display());
+        }
+        Ok(summary)
+    });
     let archived = fetcher.map_or(Ok(()), |f| f.finish());
     if let Err(e) = &archived {
-        eprintln!("thidua: writing the archive: {e}");
+        say!("thidua: writing the archive: {e}");
     }
     match result {
         Ok(summary) => {
-            eprintln!("thidua: {}", summary.line());
-            if summary.failures.is_empty() && archived.is_ok() {
+            say!("thidua: {}", summary.line());
+            if archived.is_err() {
+                ExitCode::from(EXIT_OUTPUT)
+            } else if summary.failures.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
@@ -785,8 +836,21 @@ fn extract(
         }
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("thidua: writing output: {e}");
-            ExitCode::from(1)
+            say!("thidua: writing output: {e}");
+            let kept = match &out.target {
+                Some(Target::Special(_)) | None => String::new(),
+                Some(_) if run.resume && format == Format::Jsonl => {
+                    "; the records written so far stay for --resume".to_string()
+                }
+                Some(Target::File(p) | Target::Dir(p)) => {
+                    format!("; {} is as it was before the run", p.display())
+                }
+            };
+            say!(
+                "thidua: output not written: {records} records ({reports} reports), {failed} \
+                 failed before the error{kept}"
+            );
+            ExitCode::from(EXIT_OUTPUT)
         }
     }
 }
@@ -799,31 +863,284 @@ fn format_name(format: Format) -> &'static str {
     }
 }
 
-/// The CSV or SQLite sink for `extract --format`, and (resuming) the inputs it already holds.
-fn dataset_sink(
+/// What `-o` (or stdout) will be written as.
+struct OutputPlan {
+    /// `None`: standard output.
+    target: Option<Target>,
     format: Format,
-    path: &std::path::Path,
+    /// JSON Lines gzipped (`-o NAME.gz`).
+    gzip: bool,
+}
+
+/// What an existing file holds, from its first bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Content {
+    Empty,
+    Sqlite,
+    Gzip,
+    Jsonl,
+    Other,
+}
+
+impl Content {
+    fn of(path: &std::path::Path) -> std::io::Result<Content> {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(16);
+        std::fs::File::open(path)?.take(16).read_to_end(&mut head)?;
+        let text = head.trim_ascii_start();
+        Ok(if head.is_empty() {
+            Content::Empty
+        } else if head.starts_with(b"SQLite format 3\0") {
+            Content::Sqlite
+        } else if head.starts_with(&[0x1f, 0x8b]) {
+            Content::Gzip
+        } else if text.starts_with(b"{") || text.is_empty() {
+            Content::Jsonl
+        } else {
+            Content::Other
+        })
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Content::Empty => "nothing",
+            Content::Sqlite => "a SQLite database",
+            Content::Gzip => "gzip data",
+            Content::Jsonl => "JSON Lines",
+            Content::Other => "data of another kind (not JSON Lines, gzip or SQLite)",
+        }
+    }
+}
+
+/// Decides where and how `extract` writes: `-o` resolved (symbolic links followed to their
+/// target; devices, FIFOs and standard streams written through), the format from
+/// `--format` or `-o`'s name, and a refusal (usage error) to overwrite a file that holds
+/// another format than the one about to be written.
+fn plan_output(
+    output: Option<&std::path::Path>,
+    format: Option<Format>,
+    resume: bool,
+) -> thidua::Result<OutputPlan> {
+    use thidua::Error::Usage;
+    let Some(path) = output else {
+        let format = format.unwrap_or(Format::Jsonl);
+        if format != Format::Jsonl {
+            let what = if format == Format::Csv {
+                "-o DIR (the directory for the tables)"
+            } else {
+                "-o FILE (the database)"
+            };
+            return Err(Usage(format!(
+                "--format {} needs {what}",
+                format_name(format)
+            )));
+        }
+        return Ok(OutputPlan {
+            target: None,
+            format,
+            gzip: false,
+        });
+    };
+    let target = thidua::sink::resolve_output(path)?;
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let gzip = name.ends_with(".gz");
+    let inferred = match &target {
+        Target::Dir(_) => Format::Csv,
+        _ if name.ends_with('/') => Format::Csv,
+        _ if [".db", ".sqlite", ".sqlite3"]
+            .iter()
+            .any(|ext| name.ends_with(ext)) =>
+        {
+            Format::Sqlite
+        }
+        _ => Format::Jsonl,
+    };
+    let format = format.unwrap_or(inferred);
+    let shown = path.display();
+    match (&target, format) {
+        (Target::Dir(_), Format::Jsonl | Format::Sqlite) => {
+            return Err(Usage(format!(
+                "{shown}: a directory (give a file name, or --format csv for tables in it)"
+            )));
+        }
+        (Target::Special(_), Format::Csv | Format::Sqlite) => {
+            return Err(Usage(format!(
+                "{shown}: not a regular file; --format {} needs a {}",
+                format_name(format),
+                if format == Format::Csv {
+                    "directory"
+                } else {
+                    "file"
+                }
+            )));
+        }
+        (Target::Special(_), _) if resume => {
+            return Err(Usage(format!(
+                "{shown}: not a regular file: --resume needs a file to read back"
+            )));
+        }
+        (Target::File(p), Format::Csv) if p.exists() => {
+            return Err(Usage(format!(
+                "{shown}: not a directory (--format csv writes one file per table into -o DIR)"
+            )));
+        }
+        _ => {}
+    }
+    if resume && format == Format::Csv {
+        return Err(Usage(
+            "--resume works with --format jsonl or sqlite (CSV tables are written whole at the \
+             end; use sqlite for a resumable dataset run)"
+                .into(),
+        ));
+    }
+    if resume && format == Format::Jsonl && gzip {
+        return Err(Usage(format!(
+            "{shown}: --resume cannot continue a gzipped output (a killed run leaves a cut \
+             gzip stream); write JSON Lines and gzip them when complete"
+        )));
+    }
+    if let Target::File(p) = &target
+        && p.exists()
+    {
+        let found = Content::of(p).map_err(|e| thidua::Error::io(shown.to_string(), e))?;
+        let expected = match format {
+            Format::Sqlite => Content::Sqlite,
+            Format::Jsonl if gzip => Content::Gzip,
+            _ => Content::Jsonl,
+        };
+        if found != expected && found != Content::Empty {
+            let writing = match format {
+                Format::Sqlite => "a SQLite database",
+                Format::Jsonl if gzip => "gzipped JSON Lines",
+                _ => "JSON Lines",
+            };
+            let hint = match found {
+                Content::Sqlite => " (give --format sqlite to update the database)",
+                Content::Jsonl => " (give --format jsonl, or a name ending in .jsonl)",
+                _ => "",
+            };
+            return Err(Usage(format!(
+                "{shown}: holds {}; not overwritten with {writing}{hint}; remove it or choose \
+                 another -o",
+                found.describe()
+            )));
+        }
+    }
+    Ok(OutputPlan {
+        target: Some(target),
+        format,
+        gzip,
+    })
+}
+
+/// Where the records of `extract` go.
+enum Sink {
+    Stdout(JsonlSink<std::io::BufWriter<std::io::StdoutLock<'static>>>),
+    /// Straight to a device or FIFO.
+    Through(JsonlSink<std::io::BufWriter<std::fs::File>>),
+    File(JsonlSink<AtomicFile>),
+    Gzip(JsonlSink<flate2::write::GzEncoder<AtomicFile>>),
+    Dataset(Box<dyn RecordSink>),
+}
+
+impl Sink {
+    fn write(&mut self, r: &thidua::Record) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.write(r),
+            Sink::Through(s) => s.write(r),
+            Sink::File(s) => s.write(r),
+            Sink::Gzip(s) => s.write(r),
+            Sink::Dataset(s) => s.write(r),
+        }
+    }
+
+    /// Completes the output; says what was written for the dataset formats.
+    fn finish(self) -> thidua::Result<Option<String>> {
+        let io = |e| thidua::Error::io("output", e);
+        match self {
+            Sink::Stdout(s) => s.finish().map(|_| None).map_err(io),
+            Sink::Through(s) => s.finish().map(|_| None).map_err(io),
+            Sink::File(s) => s.finish().map_err(io)?.commit().map(|()| None),
+            Sink::Gzip(s) => s
+                .finish()
+                .and_then(|gz| gz.finish())
+                .map_err(io)?
+                .commit()
+                .map(|()| None),
+            Sink::Dataset(s) => s.finish().map(|summary| Some(summary.to_string())),
+        }
+    }
+}
+
+/// Opens the output the plan describes; resuming, notes the inputs it already holds in
+/// `done`, and in every case the document ids it holds in `ids`.
+fn open_output(
+    out: &OutputPlan,
     patterns: Option<&std::path::Path>,
     style: ToneStyle,
     include_text: bool,
     resume: bool,
-) -> thidua::Result<(Box<dyn RecordSink>, std::collections::HashSet<String>)> {
-    let lex = thidua::dataset::Lexicon::load(patterns)?.with_style(style);
-    Ok(match format {
-        Format::Csv => (
-            Box::new(CsvSink::create(path, lex, include_text)?),
-            Default::default(),
-        ),
-        _ => {
-            let sink = SqliteSink::open_with(path, lex, include_text, resume)?;
-            let done = if resume {
-                sink.inputs()?
-            } else {
-                Default::default()
-            };
-            (Box::new(sink), done)
+    done: &mut thidua::ids::Done,
+    ids: &mut thidua::ids::DocIds,
+) -> thidua::Result<Sink> {
+    let path = match &out.target {
+        None => {
+            let stdout = std::io::stdout().lock();
+            // Records are several kilobytes: a small buffer made one system call per record
+            // or two on the thread that also reads the inputs.
+            return Ok(Sink::Stdout(JsonlSink::new(
+                std::io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout),
+            )));
         }
-    })
+        Some(Target::Special(p)) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .map_err(|e| thidua::Error::io(p.display().to_string(), e))?;
+            return Ok(Sink::Through(JsonlSink::new(
+                std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file),
+            )));
+        }
+        Some(Target::File(p) | Target::Dir(p)) => p,
+    };
+    match out.format {
+        Format::Jsonl if out.gzip => {
+            let file = AtomicFile::create(path)?;
+            let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            Ok(Sink::Gzip(JsonlSink::new(gz)))
+        }
+        Format::Jsonl if resume => {
+            let file = AtomicFile::resume(path, |line| match thidua::sink::record_input(line) {
+                Some((input, id)) => {
+                    done.insert(&input);
+                    ids.seed_run(&id);
+                    true
+                }
+                None => false,
+            })?;
+            Ok(Sink::File(JsonlSink::new(file)))
+        }
+        Format::Jsonl => Ok(Sink::File(JsonlSink::new(AtomicFile::create(path)?))),
+        Format::Csv => {
+            let lex = thidua::dataset::Lexicon::load(patterns)?.with_style(style);
+            Ok(Sink::Dataset(Box::new(CsvSink::create(
+                path,
+                lex,
+                include_text,
+            )?)))
+        }
+        Format::Sqlite => {
+            let lex = thidua::dataset::Lexicon::load(patterns)?.with_style(style);
+            let sink = SqliteSink::open_with(path, lex, include_text, resume)?;
+            sink.documents(|id, input| {
+                ids.seed(id, input);
+                if resume {
+                    done.insert(input);
+                }
+            })?;
+            Ok(Sink::Dataset(Box::new(sink)))
+        }
+    }
 }
 
 fn history(
@@ -838,7 +1155,7 @@ fn history(
     let history = match found {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("thidua: {e}");
+            say!("thidua: {e}");
             return ExitCode::from(if e.is_usage() { 2 } else { 1 });
         }
     };
@@ -860,7 +1177,7 @@ fn evaluate(
     let (gold_rows, preds) = match (eval::read_jsonl(gold), eval::read_jsonl(pred)) {
         (Ok(g), Ok(p)) => (g, p),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("thidua: {e}");
+            say!("thidua: {e}");
             return ExitCode::from(2);
         }
     };
@@ -882,7 +1199,7 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
     let pipeline = match builder.build() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("thidua: {e}");
+            say!("thidua: {e}");
             return ExitCode::from(2);
         }
     };
@@ -894,7 +1211,7 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
     let doc = match source::read(&spec, pipeline.limits()).and_then(|raw| pipeline.read(&raw)) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("thidua: {e}");
+            say!("thidua: {e}");
             return ExitCode::from(1);
         }
     };

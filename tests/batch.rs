@@ -58,7 +58,18 @@ fn no_progress_drawing_when_stderr_is_not_a_terminal() {
     let err = stderr(&out);
     assert!(!err.contains('\x1b'), "no escape codes: {err:?}");
     assert!(!err.contains('\r'), "no carriage returns: {err:?}");
-    assert_eq!(err.lines().count(), 1, "only the summary: {err}");
+    // The summary, after the two files of corpus/ that are not articles (gold.jsonl,
+    // SOURCES), each reported as skipped.
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "only the skipped files and the summary: {err}"
+    );
+    assert!(
+        lines[..2].iter().all(|l| l.contains(": skipped: ")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -118,6 +118,15 @@ fn handle(mut stream: TcpStream, state: &State, pages: &HashMap<String, (&'stati
             vec![ct("text/html")],
             b"<h1>404</h1>".to_vec(),
         ),
+        "/ratelimited" if hit == 1 => (
+            "429 Too Many Requests",
+            vec![ct("text/html"), ("Retry-After".into(), "1".into())],
+            b"<h1>slow down</h1>".to_vec(),
+        ),
+        "/ratelimited" => {
+            let (t, b) = page("flaky").unwrap();
+            ("200 OK", vec![ct(t)], b)
+        }
         "/flaky" if hit == 1 => (
             "500 Internal Server Error",
             vec![ct("text/html")],
@@ -559,4 +568,86 @@ fn url_arguments_and_option_errors() {
     assert!(stderr.contains("no/such.warc.gz"), "{stderr}");
     let (_, _, code) = extract_here(&[url.as_str(), "--fetch-jobs", "0"]);
     assert_eq!(code, 2);
+}
+
+/// A 429 is retried after the wait its Retry-After asks for.
+#[test]
+fn a_429_is_retried_after_retry_after() {
+    let arts = articles();
+    let server = serve(&arts[..1]);
+    let url = server.url("/ratelimited");
+    let started = std::time::Instant::now();
+    let (records, err, code) = extract_here(&["--delay-ms", "0", "--retries", "1", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(records.len(), 1);
+    assert_eq!(server.hits("/ratelimited"), 2);
+    // The server asked for a second: the retry did not come before (backoff alone is 0.5 s).
+    assert!(started.elapsed() >= Duration::from_secs(1));
+}
+
+/// Runs `thidua extract` (no proxies), aborting after `abort_after` records.
+fn extract_killed(args: &[&str], abort_after: usize) -> i32 {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"));
+    cmd.arg("extract").args(args).current_dir(util::root());
+    for var in [
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("THIDUA_TEST_ABORT_AFTER", abort_after.to_string());
+    cmd.output()
+        .expect("thidua runs")
+        .status
+        .code()
+        .unwrap_or(-1)
+}
+
+/// A killed fetch resumed with --archive keeps every page in the archive (the resumed run
+/// does not fetch the pages whose records it keeps), and re-running into an existing archive
+/// adds to it: --offline afterwards answers every URL.
+#[test]
+fn item2_the_archive_survives_resume_and_reruns() {
+    let arts: Vec<Article> = articles().into_iter().take(12).collect();
+    let server = serve(&arts);
+    let dir = util::tempdir();
+    let urls: Vec<String> = arts
+        .iter()
+        .map(|a| server.url(&format!("/page/{}", a.name)))
+        .collect();
+    let list = write_list(dir.path(), "urls.txt", &urls);
+    let archive = dir.path().join("fetched.warc.gz");
+    let out = dir.path().join("r.jsonl");
+    let (archive_s, out_s) = (archive.to_str().unwrap(), out.to_str().unwrap());
+    let args = [
+        "--urls",
+        &list,
+        "--archive",
+        archive_s,
+        "-o",
+        out_s,
+        "--delay-ms",
+        "0",
+    ];
+    assert_ne!(extract_killed(&args, 5), 0, "the crash drill kills the run");
+    let (_, err, code) = extract_here(&[&args[..], &["--resume"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("already in the output"), "{err}");
+    let (records, err, code) =
+        extract_here(&["--urls", &list, "--archive", archive_s, "--offline"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(records.len(), urls.len(), "{err}");
+    // A second fetch of a part of the URLs into the same archive keeps the others.
+    let part = write_list(dir.path(), "part.txt", &urls[..2]);
+    let (_, err, code) =
+        extract_here(&["--urls", &part, "--archive", archive_s, "--delay-ms", "0"]);
+    assert_eq!(code, 0, "{err}");
+    let (records, err, code) =
+        extract_here(&["--urls", &list, "--archive", archive_s, "--offline"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(records.len(), urls.len(), "{err}");
 }

@@ -8,6 +8,7 @@ mod dataset;
 mod fetch;
 mod golden;
 mod html;
+mod lossless;
 mod normalize;
 mod patterns;
 mod props;

@@ -29,6 +29,17 @@ impl Value {
             Value::Text(s) => s.clone(),
         }
     }
+
+    /// The cell as a CSV file for spreadsheets holds it: text starting with `=`, `+`, `-`,
+    /// `@`, a tab or a carriage return (which a spreadsheet would run as a formula) gets a
+    /// leading `'`, as OWASP recommends against CSV injection; numbers and other text are
+    /// [`Value::to_field`].
+    pub fn to_csv_field(&self) -> String {
+        match self {
+            Value::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+            _ => self.to_field(),
+        }
+    }
 }
 
 impl From<&str> for Value {

@@ -1,7 +1,9 @@
 //! CSV: a directory of tidy tables (`documents.csv`, `meetings.csv`, `sources.csv`,
 //! `members.csv`, `rankings.csv`, `roles.csv`, `chairs.csv`, `movements.csv`,
 //! `evidence.csv`), UTF-8 without a byte-order mark, a header row, RFC 4180 quoting and CRLF
-//! line ends. Each file is written under a temporary name and renamed when the run completes.
+//! line ends. Each file is written under a temporary name; when the run completes, all of them
+//! are written out and synced first, then renamed into place. Text cells that a spreadsheet
+//! would run as a formula get a leading `'` ([`Value::to_csv_field`]).
 
 use super::{AtomicFile, RecordSink};
 use crate::dataset::dedup::{Candidate, best_match};
@@ -77,7 +79,7 @@ impl CsvSink {
             .expect("a writer per table");
         for row in rows {
             debug_assert_eq!(row.len(), table.columns.len(), "{}", table.name);
-            w.write_record(row.iter().map(Value::to_field))
+            w.write_record(row.iter().map(Value::to_csv_field))
                 .map_err(std::io::Error::other)?;
         }
         Ok(())
@@ -133,10 +135,18 @@ impl CsvSink {
         self.write_rows(&MEETINGS, &rows)
             .map_err(|e| Error::io(self.dir.display().to_string(), e))?;
         self.summary.meetings = self.meetings.len();
+        // The tables are a set: every one is written out and synced before the first is
+        // renamed, so a full disk leaves the earlier set whole (the partial files go when the
+        // files are dropped) instead of a mix of old and new tables.
+        let mut files = Vec::with_capacity(TABLES.len());
         for table in &TABLES {
             let w = self.writers.remove(table.name).expect("a writer per table");
             let path = self.dir.join(format!("{}.csv", table.name));
-            let file = w.into_inner().map_err(|e| io_err(&path, e.error()))?;
+            let mut file = w.into_inner().map_err(|e| io_err(&path, e.error()))?;
+            file.sync()?;
+            files.push(file);
+        }
+        for file in files {
             file.commit()?;
         }
         Ok(self.summary)

@@ -27,9 +27,10 @@ impl<W: Write> JsonlSink<W> {
     }
 }
 
-/// The resume key of a JSON Lines record line: its `doc.input` (the path, URL or
-/// `archive#offset` the document came from), or `None` if the line is not a record.
-pub fn record_input(line: &[u8]) -> Option<String> {
+/// The resume keys of a JSON Lines record line: its `doc.input` (the path, URL or
+/// `archive#offset` the document came from) and `doc.id`, or `None` if the line is not a
+/// record.
+pub fn record_input(line: &[u8]) -> Option<(String, String)> {
     #[derive(serde::Deserialize)]
     struct Line {
         doc: Doc,
@@ -37,8 +38,9 @@ pub fn record_input(line: &[u8]) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Doc {
         input: String,
+        id: String,
     }
     serde_json::from_slice::<Line>(line)
         .ok()
-        .map(|l| l.doc.input)
+        .map(|l| (l.doc.input, l.doc.id))
 }

@@ -57,6 +57,9 @@ pub struct SqliteSink {
     lex: Lexicon,
     store_text: bool,
     summary: DatasetSummary,
+    /// Digests of the ids written by this run: a second document with one of them is an
+    /// error, never a replacement.
+    written: std::collections::HashSet<u128>,
 }
 
 fn style_name(style: crate::ToneStyle) -> &'static str {
@@ -209,6 +212,7 @@ impl SqliteSink {
             lex,
             store_text,
             summary: DatasetSummary::default(),
+            written: Default::default(),
         };
         sink.init().map_err(|e| db_err(path, e))?;
         sink.check_format()?;
@@ -216,17 +220,29 @@ impl SqliteSink {
         Ok(sink)
     }
 
-    /// The inputs (`doc.input`) of the documents already in the database.
-    pub fn inputs(&self) -> Result<std::collections::HashSet<String>> {
+    /// Calls `each(doc_id, input)` for every document already in the database, one row at a
+    /// time.
+    pub fn documents(&self, mut each: impl FnMut(&str, &str)) -> Result<()> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT input FROM documents")
+            .prepare("SELECT doc_id, input FROM documents")
             .map_err(|e| db_err(&self.path, e))?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(|e| db_err(&self.path, e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| db_err(&self.path, e))
+        let mut rows = stmt.query([]).map_err(|e| db_err(&self.path, e))?;
+        while let Some(row) = rows.next().map_err(|e| db_err(&self.path, e))? {
+            let id: String = row.get(0).map_err(|e| db_err(&self.path, e))?;
+            let input: String = row.get(1).map_err(|e| db_err(&self.path, e))?;
+            each(&id, &input);
+        }
+        Ok(())
+    }
+
+    /// The inputs (`doc.input`) of the documents already in the database.
+    pub fn inputs(&self) -> Result<std::collections::HashSet<String>> {
+        let mut inputs = std::collections::HashSet::new();
+        self.documents(|_, input| {
+            inputs.insert(input.to_string());
+        })?;
+        Ok(inputs)
     }
 
     fn conn(&self) -> &Connection {
@@ -299,17 +315,41 @@ impl SqliteSink {
     }
 
     /// Writes one record: new documents are added, changed ones replaced, unchanged skipped.
+    ///
+    /// A document is replaced only by one read from the same input (any spelling of it, see
+    /// [`crate::ids::input_key`]); a different document with the same id, or a second one with
+    /// an id this run has written, is an error (`thidua extract` makes ids unique first, see
+    /// [`crate::ids::DocIds`]).
     pub fn write(&mut self, record: &Record) -> std::io::Result<()> {
+        let id = &record.doc.id;
+        if !self.written.insert(crate::ids::digest(id)) {
+            return Err(std::io::Error::other(format!(
+                "document id {id:?} given to two documents ({} is the second); nothing replaced",
+                record.doc.input
+            )));
+        }
         let hash = self.record_hash(record);
-        let old: Option<String> = self
+        let old: Option<(String, String)> = self
             .conn()
             .query_row(
-                "SELECT record_hash FROM doc_state WHERE doc_id = ?1",
-                params![record.doc.id],
-                |r| r.get(0),
+                "SELECT st.record_hash, d.input FROM doc_state st \
+                 JOIN documents d ON d.doc_id = st.doc_id WHERE st.doc_id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(io)?;
+        if let Some((_, input)) = &old
+            && *input != record.doc.input
+            && crate::ids::input_key(input) != crate::ids::input_key(&record.doc.input)
+        {
+            return Err(std::io::Error::other(format!(
+                "document id {id:?} already belongs to {input} in {}; not replaced by {}",
+                self.path.display(),
+                record.doc.input
+            )));
+        }
+        let old = old.map(|(hash, _)| hash);
         if old.as_deref() == Some(hash.as_str()) {
             self.summary.unchanged += 1;
             return Ok(());

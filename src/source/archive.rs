@@ -105,6 +105,12 @@ impl<W: Write> WarcWriter<W> {
         self.write_record(&headers, &block)
     }
 
+    /// Hands what was written to the operating system (so a killed run's partial archive
+    /// holds every exchange of the records it wrote).
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.out

@@ -35,6 +35,9 @@ const MAX_ROBOTS: u64 = 500 * 1024;
 /// Longest Crawl-delay obeyed; longer ones are capped.
 const MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
 
+/// Longest `Retry-After` waited for; a server asking for more fails the URL.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
 /// How URLs are fetched.
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
@@ -48,12 +51,16 @@ pub struct FetchConfig {
     pub timeout: Duration,
     /// Redirects followed at most.
     pub max_redirects: usize,
-    /// Retries after a 5xx or a timeout (so `retries + 1` attempts at most).
+    /// Retries after a 429, a 5xx or a timeout (so `retries + 1` attempts at most); a
+    /// `Retry-After` header sets the wait (up to [`MAX_RETRY_AFTER`]).
     pub retries: u32,
     /// Wait before the first retry; doubled for each further one.
     pub backoff: Duration,
     /// Largest response body accepted (bytes, as received and after decompression).
     pub max_bytes: u64,
+    /// Follow a redirect from a public address into a loopback, private or link-local one
+    /// (refused by default, see [`crosses_into_private`]).
+    pub allow_private_redirects: bool,
 }
 
 impl Default for FetchConfig {
@@ -67,6 +74,7 @@ impl Default for FetchConfig {
             retries: 3,
             backoff: Duration::from_millis(500),
             max_bytes: super::Limits::default().max_bytes,
+            allow_private_redirects: false,
         }
     }
 }
@@ -185,10 +193,15 @@ impl Fetcher {
     }
 
     /// Writes every exchange to a WARC file (gzip per record when the name ends in `.gz`),
-    /// under a temporary name until [`Fetcher::finish`].
+    /// under a temporary name until [`Fetcher::finish`]. What the archive already holds is
+    /// kept, the new exchanges added after it: the records of a finished archive, or those
+    /// of a killed run's partial file up to its first damaged record (see
+    /// [`AtomicFile::append`]), so a resumed run, which does not fetch again the pages whose
+    /// records it keeps, still has them all in its archive.
     pub fn archive_to(mut self, path: &Path) -> Result<Fetcher> {
         let name = path.display().to_string();
-        let file = AtomicFile::create(path)?;
+        let max = self.config.max_bytes;
+        let file = AtomicFile::append(path, |partial| warc_good_prefix(partial, max))?;
         let gzip = name.to_ascii_lowercase().ends_with(".gz");
         let agent = self.config.user_agent.clone();
         let writer = WarcWriter::new(
@@ -282,6 +295,16 @@ impl Fetcher {
         Ok(())
     }
 
+    /// Flushes the archive's exchanges to the operating system: the batch runner calls it
+    /// before the records of the fetched pages are written, so that a killed run's archive
+    /// holds every page whose record it kept (and `--resume` does not fetch again).
+    pub fn flush_archive(&self) -> Result<()> {
+        match &self.archive {
+            Some(archive) => lock(archive).flush().map_err(|e| Error::io("archive", e)),
+            None => Ok(()),
+        }
+    }
+
     /// Finishes the archive: flushed, synced and renamed into place.
     pub fn finish(self) -> Result<()> {
         match self.archive {
@@ -342,7 +365,20 @@ impl Fetcher {
                 let next = target
                     .join(location)
                     .map_err(|e| format!("redirect to a bad URL {location:?}: {e}"))?;
-                target = parse_url(next.as_str()).map_err(|e| format!("redirect: {e}"))?;
+                let next = parse_url(next.as_str()).map_err(|e| format!("redirect: {e}"))?;
+                if !self.config.allow_private_redirects && !self.is_offline() {
+                    let from = exchanges[i].ip;
+                    let to = resolve(&next);
+                    if crosses_into_private(from, &to) {
+                        return Err(format!(
+                            "redirect from a public address to {} (a loopback, private or \
+                             link-local address) not followed (--allow-private-redirects \
+                             allows it)",
+                            next.as_str()
+                        ));
+                    }
+                }
+                target = next;
                 continue;
             }
             if !head.is_success() {
@@ -388,18 +424,26 @@ impl Fetcher {
                 let _permit = self.gate.acquire(&host_of(url.as_str()));
                 self.exchange(url)
             };
+            let mut wait = self.config.backoff.saturating_mul(1 << attempt.min(16));
             match outcome {
                 Ok(ex) => {
-                    let server_error = ex.head.status >= 500;
+                    let retry = ex.head.status >= 500 || ex.head.status == 429;
+                    let asked = retry_after(&ex.head, SystemTime::now());
                     exchanges.push(ex);
-                    if !server_error || last {
+                    if !retry || last {
                         return Ok(exchanges.len() - 1);
+                    }
+                    if let Some(asked) = asked {
+                        if asked > MAX_RETRY_AFTER {
+                            return Ok(exchanges.len() - 1);
+                        }
+                        wait = wait.max(asked);
                     }
                 }
                 Err(Failure::Timeout) if !last => {}
                 Err(f) => return Err(f),
             }
-            std::thread::sleep(self.config.backoff.saturating_mul(1 << attempt.min(16)));
+            std::thread::sleep(wait);
         }
         Err(Failure::Timeout)
     }
@@ -535,9 +579,13 @@ impl Fetcher {
             match head.status {
                 200..=299 => {
                     let body = exchanges[i].body.clone();
-                    let Ok(mut text) = http::decode_payload(head, body, self.config.max_bytes)
-                    else {
-                        return Robots::AllowAll;
+                    let mut text = match http::decode_payload(head, body, self.config.max_bytes) {
+                        Ok(text) => text,
+                        // Not read completely, like a robots.txt too large or cut off by a
+                        // timeout: the site counts as disallowed, whatever the cause.
+                        Err(reason) => {
+                            return Robots::Deny(format!("robots.txt unreadable: {reason}"));
+                        }
                     };
                     text.truncate(MAX_ROBOTS as usize);
                     return match texting_robots::Robot::new(ROBOTS_AGENT, &text) {
@@ -566,6 +614,64 @@ impl Fetcher {
         }
         Robots::AllowAll
     }
+}
+
+/// The wait a `Retry-After` header asks for: delta-seconds or an HTTP date (RFC 9110).
+pub fn retry_after(head: &HttpHead, now: SystemTime) -> Option<Duration> {
+    let value = head.header("retry-after")?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or_default())
+}
+
+/// The addresses a URL's host resolves to (an IP literal as it is; none when it does not
+/// resolve: the request then fails on its own).
+fn resolve(url: &Url) -> Vec<IpAddr> {
+    use std::net::ToSocketAddrs;
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => vec![IpAddr::V4(ip)],
+        Some(url::Host::Ipv6(ip)) => vec![IpAddr::V6(ip)],
+        Some(url::Host::Domain(name)) => (name, url.port_or_known_default().unwrap_or(80))
+            .to_socket_addrs()
+            .map(|addrs| addrs.map(|a| a.ip()).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+/// True for loopback, private (RFC 1918, unique local), link-local, unspecified and
+/// carrier-grade NAT addresses: the local network a crawler must not be steered into.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// True when a redirect leaves a public server (`from`, the address that answered) for a
+/// host with a private address ([`is_private`]). A crawl that starts inside the local network
+/// (a URL the user gave on 127.0.0.1) may stay there.
+pub fn crosses_into_private(from: Option<IpAddr>, to: &[IpAddr]) -> bool {
+    from.is_some_and(|ip| !is_private(ip)) && to.iter().any(|&ip| is_private(ip))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -757,6 +863,33 @@ impl Drop for Permit<'_> {
     }
 }
 
+/// The length of the undamaged start of a WARC file: up to its first unreadable record (a
+/// killed run's last record, cut short), or all of it.
+fn warc_good_prefix(path: &Path, max_bytes: u64) -> u64 {
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    let Ok(reader) = super::warc::WarcReader::open(path, super::warc::Bodies::None, max_bytes)
+    else {
+        return 0;
+    };
+    let mut last_good = 0;
+    for record in reader {
+        match record {
+            Ok(r) => last_good = r.offset,
+            Err(e) => {
+                // The locator of the damaged record ends in `#offset`.
+                let at = match &e {
+                    Error::Input { input, .. } | Error::Io { input, .. } => input
+                        .rsplit_once('#')
+                        .and_then(|(_, o)| o.split('+').next()?.parse::<u64>().ok()),
+                    _ => None,
+                };
+                return at.unwrap_or(last_good).min(len);
+            }
+        }
+    }
+    len
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -823,6 +956,65 @@ mod tests {
             ),
             _ => panic!("not classified as a DNS failure"),
         }
+    }
+
+    #[test]
+    fn private_addresses_and_redirects_into_them() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_private(ip(private)), "{private}");
+        }
+        for public in ["8.8.8.8", "203.113.1.1", "2001:4860::8888"] {
+            assert!(!is_private(ip(public)), "{public}");
+        }
+        // Public → loopback or link-local: refused; local → local, public → public: fine.
+        assert!(crosses_into_private(
+            Some(ip("203.113.1.1")),
+            &[ip("127.0.0.1")]
+        ));
+        assert!(crosses_into_private(
+            Some(ip("203.113.1.1")),
+            &[ip("169.254.169.254")]
+        ));
+        assert!(!crosses_into_private(
+            Some(ip("127.0.0.1")),
+            &[ip("127.0.0.1")]
+        ));
+        assert!(!crosses_into_private(
+            Some(ip("203.113.1.1")),
+            &[ip("8.8.8.8")]
+        ));
+        assert!(!crosses_into_private(None, &[ip("127.0.0.1")]));
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let head = |v: &str| HttpHead {
+            version: "HTTP/1.1".into(),
+            status: 429,
+            reason: String::new(),
+            headers: vec![("Retry-After".into(), v.into())],
+        };
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        assert_eq!(retry_after(&head("7"), now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            retry_after(&head(&later), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(retry_after(&head("soon"), now), None);
     }
 
     #[test]

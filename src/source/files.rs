@@ -29,8 +29,9 @@ pub fn doc_id_from_path(path: &Path) -> String {
         .unwrap_or_default();
     loop {
         let lower = name.to_ascii_lowercase();
-        let ext = ["gz", "txt", "html", "htm", "warc", "xhtml"]
+        let ext = ["gz", "txt", "html", "htm", "warc"]
             .iter()
+            .chain(super::PAGE_EXTENSIONS.iter())
             .find(|e| lower.ends_with(&format!(".{e}")) && lower.len() > e.len() + 1);
         match ext {
             Some(e) => name.truncate(name.len() - e.len() - 1),
@@ -85,13 +86,23 @@ pub fn read_stdin_from(reader: impl Read, limits: &Limits) -> Result<RawDocument
     let bytes = read_capped(reader, limits.max_bytes, 0, "-")?;
     let bytes = gunzip_if_needed(bytes, limits, "-")?;
     Ok(RawDocument {
-        id: "stdin".to_string(),
+        id: stdin_id(&bytes),
         input: "-".to_string(),
         url: None,
         bytes,
         kind: ContentKind::Unknown,
         charset_hint: None,
     })
+}
+
+/// The document id of standard input: `stdin-` and the first 16 hex digits of the SHA-256
+/// of its bytes, so that two documents piped in by two runs into one database do not share an
+/// id, and the same document piped twice keeps its id.
+pub fn stdin_id(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("stdin-{hex}")
 }
 
 fn read_capped(reader: impl Read, max: u64, hint: usize, input: &str) -> Result<Vec<u8>> {

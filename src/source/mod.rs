@@ -45,8 +45,16 @@ impl InputSpec {
     }
 }
 
-/// File extensions read when walking a directory (each may also end in `.gz`).
+/// File extensions read when walking a directory (each may also end in `.gz`); see also
+/// [`PAGE_EXTENSIONS`]. Other files are read when their content is HTML or WARC.
 pub const DIR_EXTENSIONS: [&str; 4] = ["txt", "html", "htm", "warc"];
+
+/// Extensions of saved web pages read when walking a directory (server-side page names:
+/// mirrors keep them, and the corpus's own sources are `.aspx`, `.bld`, `.epi` …).
+pub const PAGE_EXTENSIONS: [&str; 13] = [
+    "xhtml", "shtml", "shtm", "aspx", "asp", "php", "jsp", "jspx", "cfm", "bld", "epi", "antd",
+    "do",
+];
 
 /// True for an argument written as a URL (`scheme://…`); only http and https are fetched,
 /// other schemes are reported.
@@ -212,14 +220,7 @@ fn walk_dir(dir: PathBuf) -> impl Iterator<Item = Result<InputSpec>> {
         .sort_by_file_name()
         .into_iter()
         .filter_map(|entry| match entry {
-            Ok(e) if e.file_type().is_file() && wanted_in_dir(e.path()) => {
-                let path = e.into_path();
-                Some(Ok(if warc::is_warc_name(&path) {
-                    InputSpec::Warc(path)
-                } else {
-                    InputSpec::File(path)
-                }))
-            }
+            Ok(e) if e.file_type().is_file() => Some(classify_walked(e.into_path())),
             Ok(_) => None,
             Err(e) => {
                 let name = e
@@ -238,15 +239,104 @@ fn walk_dir(dir: PathBuf) -> impl Iterator<Item = Result<InputSpec>> {
         })
 }
 
-/// True for the files a directory walk reads: .txt, .html, .htm, .warc and the same with .gz.
+/// What a directory walk makes of a file: a WARC archive or a document by its name, else by
+/// its content (HTML or WARC, plain or gzipped); anything else is [`Error::Skipped`], so the
+/// run reports and counts it instead of leaving it out without a word.
+fn classify_walked(path: PathBuf) -> Result<InputSpec> {
+    if warc::is_warc_name(&path) {
+        return Ok(InputSpec::Warc(path));
+    }
+    if wanted_in_dir(&path) {
+        return Ok(InputSpec::File(path));
+    }
+    let name = path.display().to_string();
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let read = std::fs::File::open(&path).and_then(|f| {
+        use std::io::Read;
+        f.take(SNIFF_BYTES as u64).read_to_end(&mut head)
+    });
+    if let Err(e) = read {
+        return Err(Error::io(name, e));
+    }
+    match sniff_content(&head) {
+        Sniffed::Warc => Ok(InputSpec::Warc(path)),
+        Sniffed::Html => Ok(InputSpec::File(path)),
+        Sniffed::Other(what) => Err(Error::Skipped {
+            input: name,
+            reason: format!(
+                "{what}, not an article by name (.txt, .html, .aspx …) or content (HTML, WARC); \
+                 name the file as an input to read it anyway"
+            ),
+        }),
+    }
+}
+
+/// Bytes looked at to tell what a file of unknown name holds.
+const SNIFF_BYTES: usize = 4096;
+
+/// What the start of a file looks like.
+#[derive(Debug, PartialEq, Eq)]
+enum Sniffed {
+    Warc,
+    Html,
+    /// Something else: a few words saying what.
+    Other(&'static str),
+}
+
+fn sniff_content(head: &[u8]) -> Sniffed {
+    if warc::looks_like_warc(head) {
+        return Sniffed::Warc;
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        use std::io::Read;
+        let mut inner = Vec::new();
+        let _ = flate2::read::GzDecoder::new(head)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut inner);
+        return match sniff_content(&inner) {
+            Sniffed::Other(_) => Sniffed::Other("gzip data"),
+            found => found,
+        };
+    }
+    if head.is_empty() {
+        return Sniffed::Other("an empty file");
+    }
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let text = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let markup = [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<?xml",
+        "<meta",
+        "<title",
+        "<!--",
+    ];
+    if markup.iter().any(|m| text.starts_with(m))
+        || (text.starts_with('<') && (text.contains("<html") || text.contains("<body")))
+    {
+        return Sniffed::Html;
+    }
+    if head.contains(&0) {
+        Sniffed::Other("binary data")
+    } else {
+        Sniffed::Other("text")
+    }
+}
+
+/// True for the files a directory walk reads by their name: text (`.txt`), saved pages
+/// ([`PAGE_EXTENSIONS`]), WARC (`.warc`), and the same with `.gz`. Names that are not UTF-8
+/// are judged by their extension too.
 pub fn wanted_in_dir(path: &std::path::Path) -> bool {
-    let name = match path.file_name().and_then(|n| n.to_str()) {
-        Some(n) => n.to_ascii_lowercase(),
+    let name = match path.file_name() {
+        Some(n) => n.to_string_lossy().to_ascii_lowercase(),
         None => return false,
     };
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     DIR_EXTENSIONS
         .iter()
+        .chain(PAGE_EXTENSIONS.iter())
         .any(|ext| name.len() > ext.len() + 1 && name.ends_with(&format!(".{ext}")))
 }
 
@@ -294,6 +384,22 @@ mod tests {
         for no in ["gold.jsonl", "SOURCES", ".txt", "x.gz", "y.pdf"] {
             assert!(!wanted_in_dir(std::path::Path::new(no)), "{no}");
         }
+        for yes in ["p.aspx", "q.SHTML", "r.php.gz", "s.bld", "t.xhtml"] {
+            assert!(wanted_in_dir(std::path::Path::new(yes)), "{yes}");
+        }
+    }
+
+    #[test]
+    fn content_sniffing() {
+        assert_eq!(sniff_content(b"<!DOCTYPE html><p>x"), Sniffed::Html);
+        assert_eq!(sniff_content(b"\n  <html lang=vi>"), Sniffed::Html);
+        assert_eq!(sniff_content(b"WARC/1.1\r\n"), Sniffed::Warc);
+        assert!(matches!(sniff_content(b"# a list\n"), Sniffed::Other(_)));
+        assert!(matches!(sniff_content(b"{\"id\": 1}"), Sniffed::Other(_)));
+        assert!(matches!(sniff_content(b""), Sniffed::Other(_)));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"<html><body>x").unwrap();
+        assert_eq!(sniff_content(&gz.finish().unwrap()), Sniffed::Html);
     }
 
     #[test]

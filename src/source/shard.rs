@@ -215,7 +215,9 @@ fn is_directory(arg: &str) -> bool {
 /// The input an error is about, if it is about one.
 fn failed_input(e: &Error) -> Option<&str> {
     match e {
-        Error::Io { input, .. } | Error::Input { input, .. } => Some(input),
+        Error::Io { input, .. } | Error::Input { input, .. } | Error::Skipped { input, .. } => {
+            Some(input)
+        }
         _ => None,
     }
 }

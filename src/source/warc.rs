@@ -71,10 +71,19 @@ impl WarcRecord {
 
     /// The document this record gives: `Ok(None)` for records that are not documents
     /// (requests, metadata, non-2xx responses, images, robots.txt …).
+    /// A 2xx response that would be a document but has no `WARC-Target-URI` is an error
+    /// (reported with its locator), not left out without a word.
     pub fn into_document(mut self, max: u64) -> Result<Option<RawDocument>> {
-        let (Some(head), Some(payload), Some(uri)) =
-            (&self.http, self.payload.take(), self.target_uri())
-        else {
+        let (Some(head), Some(payload)) = (&self.http, self.payload.take()) else {
+            return Ok(None);
+        };
+        let Some(uri) = self.target_uri() else {
+            if head.is_success() && self.warc_type() == "response" {
+                return Err(Error::input(
+                    &self.locator,
+                    "response record without WARC-Target-URI (the page's URL): not read",
+                ));
+            }
             return Ok(None);
         };
         if !head.is_success() || is_robots_txt(uri) {
