@@ -12,6 +12,7 @@ mod normalize;
 mod patterns;
 mod props;
 mod resume;
+mod serve;
 mod shard;
 mod warc;
 mod zoo;

@@ -79,9 +79,7 @@ impl App {
     /// The search index, rebuilt when the database file changed.
     fn index(&self) -> Result<Arc<Index>, AppError> {
         let mut slot = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        let mtime = std::fs::metadata(&self.db)
-            .and_then(|m| m.modified())
-            .ok();
+        let mtime = std::fs::metadata(&self.db).and_then(|m| m.modified()).ok();
         if let Some((t, index)) = slot.as_ref()
             && *t == mtime
         {
@@ -133,9 +131,7 @@ impl Filters {
                     .ok()
                     .filter(|y| (1900..=2100).contains(y))
                     .map(Some)
-                    .ok_or_else(|| {
-                        AppError::BadRequest(format!("{name}={s:?} is not a year"))
-                    }),
+                    .ok_or_else(|| AppError::BadRequest(format!("{name}={s:?} is not a year"))),
             }
         };
         let from = year("from", p.from)?;
@@ -262,7 +258,10 @@ pub fn bloc_url(key: &str, province: Option<&str>) -> String {
 #[derive(Debug)]
 pub enum AppError {
     /// An unknown unit or bloc, with what was looked for.
-    NotFound { what: String, near: Markup },
+    NotFound {
+        what: String,
+        near: Markup,
+    },
     BadRequest(String),
     Db(DbProblem),
     Internal(String),
@@ -277,12 +276,7 @@ impl IntoResponse for AppError {
                 format!("Nothing is known about {what}"),
                 near,
             ),
-            AppError::BadRequest(why) => (
-                StatusCode::BAD_REQUEST,
-                "Bad request",
-                why,
-                html! {},
-            ),
+            AppError::BadRequest(why) => (StatusCode::BAD_REQUEST, "Bad request", why, html! {}),
             AppError::Db(p) => (
                 match p {
                     DbProblem::BeingWritten => StatusCode::SERVICE_UNAVAILABLE,
@@ -384,10 +378,7 @@ async fn asset(UrlPath(name): UrlPath<String>) -> Response {
         .into_response()
 }
 
-async fn home(
-    State(app): State<Arc<App>>,
-    q: Result<Query<Params>, QueryRejection>,
-) -> Response {
+async fn home(State(app): State<Arc<App>>, q: Result<Query<Params>, QueryRejection>) -> Response {
     search_view(State(app), q).await
 }
 
@@ -532,17 +523,23 @@ async fn unit_in(
 
 /// A slug back to folded words; `None` when it has characters a slug never has.
 fn unslug(s: &str) -> Option<String> {
-    let ok = !s.is_empty()
-        && s.len() <= 300
-        && s.chars().all(|c| c.is_alphanumeric() || c == '-');
-    ok.then(|| s.split('-').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+    let ok = !s.is_empty() && s.len() <= 300 && s.chars().all(|c| c.is_alphanumeric() || c == '-');
+    ok.then(|| {
+        s.split('-')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// A province slug back to the province as the dataset writes it.
 fn province_of(app: &App, slug: Option<&str>) -> Result<Option<String>, ()> {
     match slug {
         None => Ok(None),
-        Some(s) => unslug(s).and_then(|p| app.lex.province(&p)).map(Some).ok_or(()),
+        Some(s) => unslug(s)
+            .and_then(|p| app.lex.province(&p))
+            .map(Some)
+            .ok_or(()),
     }
 }
 
@@ -849,7 +846,10 @@ mod tests {
 
     #[test]
     fn urls_are_stable_folded_slugs() {
-        assert_eq!(unit_url("so y te", Some("Quảng Nam")), "/unit/so-y-te/quang-nam");
+        assert_eq!(
+            unit_url("so y te", Some("Quảng Nam")),
+            "/unit/so-y-te/quang-nam"
+        );
         assert_eq!(unit_url("thanh tra", None), "/unit/thanh-tra");
         assert_eq!(unslug("so-y-te").as_deref(), Some("so y te"));
         assert_eq!(unslug("../etc"), None);

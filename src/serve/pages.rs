@@ -290,9 +290,11 @@ pub fn bloc_page(
     }
     let years: BTreeSet<i64> = rows.iter().filter_map(|r| r.year).collect();
     // One row per unit identity, under the name its first mention gives.
-    let mut by_unit: BTreeMap<(String, Option<String>), (String, BTreeSet<i64>)> =
-        BTreeMap::new();
-    for r in rows.iter().filter(|r| r.kind != "elected_head" && r.kind != "elected_deputy") {
+    let mut by_unit: BTreeMap<(String, Option<String>), (String, BTreeSet<i64>)> = BTreeMap::new();
+    for r in rows
+        .iter()
+        .filter(|r| r.kind != "elected_head" && r.kind != "elected_deputy")
+    {
         let (_, years) = by_unit
             .entry((r.base.clone(), r.province.clone()))
             .or_insert_with(|| (r.unit.clone(), BTreeSet::new()));

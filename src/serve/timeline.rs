@@ -35,10 +35,7 @@ impl Entry {
 
 /// Groups rows (ordered by year, meeting) into entries; a plain membership is left out when
 /// the same meeting ranks the unit or gives it a role. `articles` lists a meeting's articles.
-pub fn entries(
-    rows: Vec<UnitRow>,
-    mut articles: impl FnMut(i64) -> Vec<Article>,
-) -> Vec<Entry> {
+pub fn entries(rows: Vec<UnitRow>, mut articles: impl FnMut(i64) -> Vec<Article>) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     let mut at: HashMap<(i64, String), usize> = HashMap::new();
     for row in rows {
@@ -46,7 +43,11 @@ pub fn entries(
         match at.get(&key) {
             Some(&i) => {
                 let e = &mut out[i];
-                if !e.reports.iter().any(|r| r.article.doc_id == row.article.doc_id) {
+                if !e
+                    .reports
+                    .iter()
+                    .any(|r| r.article.doc_id == row.article.doc_id)
+                {
                     e.reports.push(row);
                 }
             }
