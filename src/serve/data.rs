@@ -133,11 +133,15 @@ pub struct Index {
     pub blocs: Vec<BlocInfo>,
 }
 
+/// A name with its row count and year range, under a key.
+type Named<K> = (K, String, i64, Option<i64>, Option<i64>);
+
+/// Name, total rows, rows of that name, first and last year.
+type Tally = (String, i64, i64, Option<i64>, Option<i64>);
+
 /// Keeps, for each key, the name with the most rows, and sums counts and year ranges.
-fn merge_names<K: std::hash::Hash + Eq + Clone + Ord>(
-    rows: Vec<(K, String, i64, Option<i64>, Option<i64>)>,
-) -> Vec<(K, String, i64, Option<i64>, Option<i64>)> {
-    let mut by_key: HashMap<K, (String, i64, i64, Option<i64>, Option<i64>)> = HashMap::new();
+fn merge_names<K: std::hash::Hash + Eq + Clone + Ord>(rows: Vec<Named<K>>) -> Vec<Named<K>> {
+    let mut by_key: HashMap<K, Tally> = HashMap::new();
     for (key, name, n, lo, hi) in rows {
         let e = by_key
             .entry(key)
@@ -285,8 +289,8 @@ pub fn kind_order(kind: &str) -> u8 {
 const UNIT_ROWS: &str = "
 SELECT x.kind, x.year, s.meeting_id, x.qualified, x.name, x.rank, x.award, x.award_canonical,
        x.award_level, x.sentence, x.award_sentence,
-       (SELECT rule FROM evidence e WHERE e.doc_id = x.doc_id AND e.field = x.field),
-       (SELECT rule FROM evidence e WHERE e.doc_id = x.doc_id AND e.field = x.award_field),
+       (SELECT rule FROM evidence e WHERE e.doc_id = x.doc_id AND +e.field = x.field),
+       (SELECT rule FROM evidence e WHERE e.doc_id = x.doc_id AND +e.field = x.award_field),
        m.bloc_name, m.bloc_key, m.province, m.meeting_date,
        d.doc_id, s.is_primary, d.title, d.site, d.published, d.url, d.input
 FROM (
@@ -442,21 +446,24 @@ pub fn bloc_rows(
     province: Option<&str>,
 ) -> rusqlite::Result<Vec<BlocRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT x.kind, x.year, m.meeting_id, x.unit_base, x.unit_province, x.qualified, x.name,
-                x.rank, x.award, x.award_canonical, x.award_level, x.sentence
-         FROM meetings m
-         JOIN (SELECT 'rank' AS kind, doc_id, year, unit_base, unit_province, qualified, name,
-                      rank, award, award_canonical, award_level, sentence, idx AS ord FROM rankings
+        "WITH bm AS (SELECT meeting_id, primary_doc_id, meeting_date FROM meetings
+                    WHERE bloc_key = ?1 AND province IS ?2)
+         SELECT x.kind, x.year, bm.meeting_id, x.unit_base, x.unit_province, x.qualified,
+                x.name, x.rank, x.award, x.award_canonical, x.award_level, x.sentence
+         FROM (SELECT 'rank' AS kind, doc_id, year, unit_base, unit_province, qualified, name,
+                      rank, award, award_canonical, award_level, sentence, idx AS ord
+               FROM rankings WHERE doc_id IN (SELECT primary_doc_id FROM bm)
                UNION ALL
                SELECT role, doc_id, year, unit_base, unit_province, qualified, name, NULL, NULL,
-                      NULL, NULL, sentence, 0 FROM roles
+                      NULL, NULL, sentence, 0
+               FROM roles WHERE doc_id IN (SELECT primary_doc_id FROM bm)
                UNION ALL
                SELECT 'member', mb.doc_id, d.year, mb.unit_base, mb.unit_province, mb.qualified,
                       mb.name, NULL, NULL, NULL, NULL, mb.sentence, mb.idx
-               FROM members mb JOIN documents d ON d.doc_id = mb.doc_id) x
-           ON x.doc_id = m.primary_doc_id
-         WHERE m.bloc_key = ?1 AND m.province IS ?2
-         ORDER BY x.year IS NULL, x.year, m.meeting_date, m.meeting_id, x.kind, x.rank, x.ord",
+               FROM members mb JOIN documents d ON d.doc_id = mb.doc_id
+               WHERE mb.doc_id IN (SELECT primary_doc_id FROM bm)) x
+         JOIN bm ON bm.primary_doc_id = x.doc_id
+         ORDER BY x.year IS NULL, x.year, bm.meeting_date, bm.meeting_id, x.kind, x.rank, x.ord",
     )?;
     stmt.query_map(params![key, province], |r| {
         Ok(BlocRow {

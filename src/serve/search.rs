@@ -173,7 +173,7 @@ pub fn blocs<'a>(
             }
         })
         .collect();
-    found.sort_by(|a, b| (a.0, a.1, -a.2.meetings).cmp(&(b.0, b.1, -b.2.meetings)));
+    found.sort_by_key(|a| (a.0, a.1, -a.2.meetings));
     without_near_if_better(found)
         .into_iter()
         .map(|(m, _, b)| (m, b))
