@@ -37,6 +37,7 @@ pub mod normalize;
 pub mod pagegen;
 pub mod patterns;
 pub mod record;
+pub mod serve;
 pub mod sink;
 pub mod source;
 

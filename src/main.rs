@@ -261,6 +261,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         patterns: Option<PathBuf>,
     },
+    /// A local web site over `extract --format sqlite` output: units' award histories with
+    /// the evidence sentence of every entry, blocs, search, CSV downloads.
+    Serve {
+        /// The database written by `thidua extract --format sqlite -o FILE`.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Port to listen on (0: any free port; the URL is printed on stdout).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Address to listen on; only this machine by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Read gazetteers (abbreviations, aliases, provinces) from DIR instead of the embedded copy.
+        #[arg(long, value_name = "DIR")]
+        patterns: Option<PathBuf>,
+    },
     /// Show which rules fired where, and the record that came out.
     Explain {
         /// A file (text or HTML) or - for stdin.
@@ -376,6 +392,12 @@ fn main() -> ExitCode {
             json,
             patterns,
         } => history(&unit, &db, province.as_deref(), json, patterns.as_deref()),
+        Command::Serve {
+            db,
+            port,
+            host,
+            patterns,
+        } => serve(db, (host, port).into(), patterns.as_deref()),
         Command::Explain {
             input,
             patterns,
@@ -1166,6 +1188,60 @@ fn history(
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::SUCCESS
+}
+
+fn serve(db: PathBuf, addr: std::net::SocketAddr, patterns: Option<&std::path::Path>) -> ExitCode {
+    use thidua::serve::data::DbProblem;
+    let files = match patterns {
+        Some(dir) => thidua::PatternFiles::from_dir(dir),
+        None => Ok(thidua::PatternFiles::embedded()),
+    };
+    let loaded = files.and_then(|f| {
+        Ok((
+            thidua::dataset::Lexicon::from_files(&f)?,
+            thidua::dataset::Merger2025::from_files(&f)?,
+        ))
+    });
+    let (lex, merger) = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let app = thidua::serve::App::new(db.clone(), lex, merger);
+    match app.check() {
+        Ok(()) => app.warm_up(),
+        Err(DbProblem::Missing) => {
+            eprintln!("thidua: {}: no such database", db.display());
+            return ExitCode::from(2);
+        }
+        // Served as an error page until the database can be read.
+        Err(p) => eprintln!("thidua: {}: {p}", db.display()),
+    }
+    let listener = match std::net::TcpListener::bind(addr) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("thidua: cannot listen on {addr}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let url = match listener.local_addr() {
+        Ok(a) => format!("http://{a}/"),
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{url}");
+    let _ = std::io::stdout().flush();
+    match thidua::serve::run(listener, app) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("thidua: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn evaluate(

@@ -13,6 +13,7 @@ mod normalize;
 mod patterns;
 mod props;
 mod resume;
+mod serve;
 mod shard;
 mod warc;
 mod zoo;

@@ -25,11 +25,13 @@
 pub mod dedup;
 pub mod history;
 pub mod identity;
+pub mod merger;
 pub mod tables;
 
 pub use dedup::{Fingerprint, MeetingKey};
 pub use history::{History, HistoryEvent};
 pub use identity::{AwardClass, Lexicon, UnitId};
+pub use merger::Merger2025;
 pub use tables::{DocRows, TABLES, Table, Value, rows_of};
 
 /// What a dataset sink did, for the summary line on stderr.
