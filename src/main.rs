@@ -1199,7 +1199,8 @@ fn serve(db: PathBuf, addr: std::net::SocketAddr, patterns: Option<&std::path::P
     let loaded = files.and_then(|f| {
         Ok((
             thidua::dataset::Lexicon::from_files(&f)?,
-            thidua::dataset::Merger2025::from_files(&f)?,
+            thidua::dataset::Merger2025::from_files(&f)?
+                .with_style(thidua::dataset::history::style_of(&db)),
         ))
     });
     let (lex, merger) = match loaded {

@@ -68,23 +68,35 @@ const ORDER: &str = "ORDER BY year IS NULL, year, meeting_date IS NULL, meeting_
      meeting_id, kind_order, rank, unit_key";
 
 /// Looks a unit up in a database written by `thidua extract --format sqlite`.
+/// The tone-mark style a database writes its names in (`dataset_info`; databases from
+/// before the style was recorded hold modern marks).
+pub fn style_in(conn: &Connection) -> crate::ToneStyle {
+    conn.query_row(
+        "SELECT value FROM dataset_info WHERE key = 'style'",
+        [],
+        |r| r.get::<_, String>(0),
+    )
+    .ok()
+    .and_then(|s| s.parse().ok())
+    .unwrap_or(crate::ToneStyle::Modern)
+}
+
+/// [`style_in`] of the database at `db` (the default style when it cannot be read).
+pub fn style_of(db: &Path) -> crate::ToneStyle {
+    Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map(|c| style_in(&c))
+        .unwrap_or_default()
+}
+
 pub fn history(db: &Path, lex: &Lexicon, unit: &str, province: Option<&str>) -> Result<History> {
     if !db.is_file() {
         return Err(Error::Usage(format!("{}: no such database", db.display())));
     }
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| db_error(db, e))?;
-    // Names in the database are in the style of the run that wrote it (databases from
-    // before the style was recorded hold modern marks); the query may be typed in either.
-    let style = conn
-        .query_row(
-            "SELECT value FROM dataset_info WHERE key = 'style'",
-            [],
-            |r| r.get::<_, String>(0),
-        )
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(crate::ToneStyle::Modern);
+    // Names in the database are in the style of the run that wrote it; the query may be
+    // typed in either.
+    let style = style_in(&conn);
     let (key, own_province) = lex.query(unit);
     let province = match province {
         Some(p) => Some(

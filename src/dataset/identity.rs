@@ -490,8 +490,16 @@ mod tests {
             None,
         );
         assert_eq!(a.key, b.key);
+        // Names are written in the lexicon's style (the run's --style; traditional default).
         assert_eq!(
             b.qualified,
+            "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Quảng Nam"
+        );
+        let modern = lex().with_style(crate::ToneStyle::Modern);
+        assert_eq!(
+            modern
+                .unit(&unit("Ủy ban MTTQ tỉnh Quảng Nam"), None)
+                .qualified,
             "Uỷ ban Mặt trận Tổ quốc Việt Nam tỉnh Quảng Nam"
         );
         let a = l.unit(&unit("Sở Lao động, Thương binh và Xã hội"), None);

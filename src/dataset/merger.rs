@@ -14,7 +14,7 @@ pub const MERGER_FILE: &str = "gazetteers/provinces_2025.tsv";
 /// Province (as the dataset writes it) → its 2025 province.
 #[derive(Debug, Clone, Default)]
 pub struct Merger2025 {
-    /// Folded name → 2025 name (modern tone marks, as the dataset writes provinces).
+    /// Folded name → 2025 name (modern tone marks until [`Merger2025::with_style`]).
     by_key: HashMap<String, String>,
 }
 
@@ -43,6 +43,14 @@ impl Merger2025 {
             return Err(Error::Patterns(PatternErrors(errors)));
         }
         Ok(Merger2025 { by_key })
+    }
+
+    /// Writes the 2025 names in `style` (the style of the database they are shown beside).
+    pub fn with_style(mut self, style: crate::ToneStyle) -> Merger2025 {
+        for name in self.by_key.values_mut() {
+            *name = crate::normalize::to_style(name, style);
+        }
+        self
     }
 
     /// The embedded table.
