@@ -196,3 +196,32 @@ fn explain_shows_rule_hits_and_winning_values() {
         "{only}"
     );
 }
+
+/// Letter classes of every script (`\p{L}`, `\p{Lu}`, `\p{Ll}`) compile into large automata
+/// whose lazy DFA is built anew in every process and thread (the byline rule alone cost about
+/// 30 ms of each run's start); Vietnamese is written in the Latin script, so rules say
+/// `\p{Latin}` and `[\p{Lu}&&\p{Latin}]`, with the same records.
+#[test]
+fn rules_use_latin_letter_classes() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns");
+    let mut wide = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir) {
+        let path = entry.expect("patterns dir").into_path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("pattern file");
+        for (i, line) in text.lines().enumerate() {
+            let bare = line
+                .replace(r"[\p{Lu}&&\p{Latin}]", "")
+                .replace(r"[\p{Ll}&&\p{Latin}]", "");
+            if [r"\p{L}", r"\p{Lu}", r"\p{Ll}"]
+                .iter()
+                .any(|c| bare.contains(c))
+            {
+                wide.push(format!("{}:{}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(wide.is_empty(), "letter classes of every script: {wide:#?}");
+}
