@@ -1,15 +1,34 @@
 //! The archive of fetched responses: WARC/1.1 written while fetching (`--archive`), and read
 //! back to answer URLs without the network (`--offline`).
 
-use super::fetch::Exchange;
-use super::http;
+use super::http::{self, HttpHead};
 use super::warc::{Bodies, WarcReader};
 use crate::error::{Error, Result};
 use sha1::Digest;
 use std::collections::HashMap;
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// One HTTP request and its response, as archived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// The URL requested (the WARC-Target-URI).
+    pub url: String,
+    /// The request head as sent (empty when the answer came from an archive).
+    pub request: Vec<u8>,
+    /// The response head as stored: a transfer coding removed from the body is renamed
+    /// `X-Crawler-Transfer-Encoding` and `Content-Length` added when missing (as Common Crawl
+    /// does), so the stored message is consistent.
+    pub head: HttpHead,
+    /// The body as received (content coding such as gzip kept).
+    pub body: Vec<u8>,
+    /// The server's address.
+    pub ip: Option<IpAddr>,
+    /// When the response was received.
+    pub date: SystemTime,
+}
 
 /// Writes WARC/1.1 records: a `warcinfo` record first, then a `request` and a `response`
 /// record per exchange, each record its own gzip member when compressing (as Common Crawl
@@ -296,7 +315,6 @@ impl ArchiveIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::http::HttpHead;
 
     #[test]
     fn digests_and_dates() {

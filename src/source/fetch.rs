@@ -10,7 +10,7 @@
 //! Every HTTP exchange (robots.txt, each redirect hop, each retry) is kept so that the batch
 //! can write it to a WARC archive in input order.
 
-use super::archive::{ArchiveIndex, Lookup, WarcWriter, url_key};
+use super::archive::{ArchiveIndex, Exchange, Lookup, WarcWriter, url_key};
 use super::http::{self, HttpHead};
 use crate::document::RawDocument;
 use crate::error::{Error, Result};
@@ -91,25 +91,6 @@ pub fn default_user_agent() -> String {
         "thidua/{} (research crawler; {home})",
         env!("CARGO_PKG_VERSION")
     )
-}
-
-/// One HTTP request and its response, as archived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exchange {
-    /// The URL requested (the WARC-Target-URI).
-    pub url: String,
-    /// The request head as sent (empty when the answer came from an archive).
-    pub request: Vec<u8>,
-    /// The response head as stored: a transfer coding removed from the body is renamed
-    /// `X-Crawler-Transfer-Encoding` and `Content-Length` added when missing (as Common Crawl
-    /// does), so the stored message is consistent.
-    pub head: HttpHead,
-    /// The body as received (content coding such as gzip kept).
-    pub body: Vec<u8>,
-    /// The server's address.
-    pub ip: Option<IpAddr>,
-    /// When the response was received.
-    pub date: SystemTime,
 }
 
 /// What fetching one URL gave: the document (or why not) and every exchange on the way.
