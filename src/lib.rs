@@ -26,6 +26,7 @@
 //! assert_eq!(record.meeting.date.as_deref(), Some("2019-08-28"));
 //! ```
 
+pub mod calendar;
 pub mod dataset;
 pub mod document;
 pub mod error;

@@ -14,27 +14,17 @@ pub struct Ymd {
 }
 
 impl Ymd {
-    /// A valid date or `None` (31/2, 0/13 …).
+    /// A valid date or `None` (31/2, 0/13 …, a year out of [`crate::calendar::YEARS`]).
     pub fn new(y: i32, m: u32, d: u32) -> Option<Ymd> {
-        let days = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-            2 => 28,
-            _ => return None,
-        };
-        ((1..=days).contains(&d) && (1900..=2100).contains(&y)).then_some(Ymd { y, m, d })
+        crate::calendar::date(y, m, d)?;
+        Some(Ymd { y, m, d })
     }
 
     /// Parses the date at the start of an ISO 8601 string ("2021-12-06T15:57:15").
     pub fn parse_iso_prefix(s: &str) -> Option<Ymd> {
-        let s = s.trim();
-        let y = s.get(0..4)?.parse().ok()?;
-        let m = s.get(5..7)?.parse().ok()?;
-        let d = s.get(8..10)?.parse().ok()?;
-        (s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-'))
-            .then(|| Ymd::new(y, m, d))
-            .flatten()
+        let date: jiff::civil::Date = s.trim().get(0..10)?.parse().ok()?;
+        let part = |n: i8| u32::from(n.unsigned_abs());
+        Ymd::new(date.year().into(), part(date.month()), part(date.day()))
     }
 
     /// ISO 8601 `YYYY-MM-DD`.
@@ -209,6 +199,14 @@ mod tests {
     #[test]
     fn rejects_impossible_dates() {
         assert_eq!(Ymd::new(2023, 2, 29), None);
+        assert_eq!(Ymd::new(1975, 4, 30), None);
+        assert_eq!(
+            Ymd::parse_iso_prefix("2021-12-06T15:57:15+07:00"),
+            Ymd::new(2021, 12, 6)
+        );
+        assert_eq!(Ymd::parse_iso_prefix("2021-02-30"), None);
+        assert_eq!(Ymd::parse_iso_prefix("2021-12"), None);
+        assert_eq!(Ymd::parse_iso_prefix("06/12/2021"), None);
         assert_eq!(
             Ymd::new(2024, 2, 29).map(|d| d.iso()),
             Some("2024-02-29".into())

@@ -19,7 +19,8 @@ pub struct Roles {
     pub deputy: Option<Found<UnitSpan>>,
     pub elected_head: Option<Found<UnitSpan>>,
     pub elected_deputy: Option<Found<UnitSpan>>,
-    pub elected_year: Option<i32>,
+    /// The year the elected units are for, where the text says it ("năm 2024").
+    pub elected_year: Option<Found<i32>>,
 }
 
 /// Reads the unit a role hit names.
@@ -87,10 +88,44 @@ fn is_venue(ctx: &Ctx, u: &UnitSpan, hit: &Hit) -> bool {
             .is_some_and(|w| crate::normalize::fold_str(w) == "tai")
 }
 
+/// A role's year from the hit's `year` slot: the phrase "năm 2024" (the digits alone when
+/// "năm" is not right before them).
+fn year_slot(ctx: &Ctx, hit: &Hit, sentence: Span) -> Option<Found<i32>> {
+    let digits = hit.slot("year")?;
+    Some(year_found(
+        ctx,
+        digits,
+        ctx.s(digits).parse().ok()?,
+        sentence,
+        hit,
+    ))
+}
+
+fn year_found(ctx: &Ctx, digits: Span, value: i32, sentence: Span, hit: &Hit) -> Found<i32> {
+    let before = ctx.text[..digits.start].trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .nth(2)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            crate::normalize::fold_str(&before[i..]) == "nam"
+                && !before[..i].ends_with(char::is_alphanumeric)
+        })
+        .unwrap_or(digits.start);
+    Found {
+        value,
+        span: Span::new(start, digits.end),
+        sentence,
+        rule: hit.rule.id.clone(),
+        priority: hit.rule.priority,
+    }
+}
+
 /// The units a field's rules name, with the year each is for. A unit that a list read too
 /// is taken as the list read it ("Yên Bái (Cụm trưởng)" in "Sở Tài chính các tỉnh: …" is
 /// Sở Tài chính tỉnh Yên Bái).
-fn found(ctx: &Ctx, field: &str, listed: &[Listed]) -> Vec<(Found<UnitSpan>, Option<i32>)> {
+fn found(ctx: &Ctx, field: &str, listed: &[Listed]) -> Vec<(Found<UnitSpan>, Option<Found<i32>>)> {
     ctx.hits(field)
         .iter()
         .filter_map(|h| {
@@ -99,10 +134,11 @@ fn found(ctx: &Ctx, field: &str, listed: &[Listed]) -> Vec<(Found<UnitSpan>, Opt
                 .iter()
                 .find(|l| l.unit.span == u.span)
                 .map_or(u, |l| l.unit.clone());
-            let year = h
-                .slot("year")
-                .and_then(|y| ctx.s(y).parse().ok())
-                .or_else(|| opening_year(ctx, ctx.sentences[h.sentence]));
+            let sentence = ctx.sentences[h.sentence];
+            let year = year_slot(ctx, h, sentence).or_else(|| {
+                let (value, digits) = opening_year(ctx, sentence)?;
+                Some(year_found(ctx, digits, value, sentence, h))
+            });
             Some((
                 Found {
                     span: u.span,
@@ -122,7 +158,7 @@ fn found(ctx: &Ctx, field: &str, listed: &[Listed]) -> Vec<(Found<UnitSpan>, Opt
 const NOTE_PRIORITY: i32 = 48;
 
 /// Roles written as notes after listed units: (is head, unit, year).
-fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Option<i32>)> {
+fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Option<Found<i32>>)> {
     let mut out = Vec::new();
     for l in listed {
         let Some(hit) = l.unit.note.and_then(|n| note_role(ctx, n)) else {
@@ -133,7 +169,7 @@ fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Optio
             Some("deputy") => false,
             _ => continue,
         };
-        let year = hit.slot("year").and_then(|y| ctx.s(y).parse().ok());
+        let year = year_slot(ctx, &hit, ctx.sentences[l.sentence]);
         out.push((
             head,
             Found {
@@ -150,8 +186,8 @@ fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Optio
 }
 
 /// The year a sentence opens with ("Năm 2023, Liên minh HTX làm Khối trưởng …", "Theo đó,
-/// năm 2023, …"): it dates what the sentence says.
-fn opening_year(ctx: &Ctx, sentence: Span) -> Option<i32> {
+/// năm 2023, …"), and where its digits are: it dates what the sentence says.
+fn opening_year(ctx: &Ctx, sentence: Span) -> Option<(i32, Span)> {
     let head = &ctx.text[sentence.start..sentence.end];
     let cut = head.char_indices().nth(24).map_or(head.len(), |(i, _)| i);
     let folded = crate::normalize::fold_str(&head[..cut]);
@@ -162,20 +198,24 @@ fn opening_year(ctx: &Ctx, sentence: Span) -> Option<i32> {
     let rest = &folded[at + 4..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let after = rest[digits.len()..].trim_start();
-    (digits.len() == 4 && after.starts_with(',')).then(|| digits.parse().ok())?
+    if digits.len() != 4 || !after.starts_with(',') {
+        return None;
+    }
+    let at = sentence.start + head[..cut].find(digits.as_str())?;
+    Some((digits.parse().ok()?, Span::new(at, at + digits.len())))
 }
 
 /// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
 pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
     // A role "năm Y" is for the next period when Y comes after the reviewed year; at a meeting
     // that reviews nothing (a covenant signed for the year) it is the role of the year.
-    let is_next = |year: Option<i32>| match (year, meeting.review_year) {
-        (Some(y), Some(r)) => y > r,
+    let is_next = |year: &Option<Found<i32>>| match (year, meeting.review_year) {
+        (Some(y), Some(r)) => y.value > r,
         _ => false,
     };
     // Heads and deputies written in the text or as notes in a list; a year after the
     // reviewed one makes them newly elected.
-    let mut written: Vec<(bool, Found<UnitSpan>, Option<i32>)> = Vec::new();
+    let mut written: Vec<(bool, Found<UnitSpan>, Option<Found<i32>>)> = Vec::new();
     written.extend(
         found(ctx, "role.head", listed)
             .into_iter()
@@ -190,7 +230,7 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
     let (mut heads, mut deputies) = (Vec::new(), Vec::new());
     let (mut elected_heads, mut elected_deputies) = (Vec::new(), Vec::new());
     for (head, f, year) in written {
-        match (head, is_next(year)) {
+        match (head, is_next(&year)) {
             (true, true) => elected_heads.push((f, year)),
             (true, false) => heads.push(f),
             (false, true) => elected_deputies.push((f, year)),
@@ -199,21 +239,21 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
     }
     elected_heads.extend(found(ctx, "role.elected_head", listed));
     elected_deputies.extend(found(ctx, "role.elected_deputy", listed));
-    let pick = |v: &[(Found<UnitSpan>, Option<i32>)]| {
+    let pick = |v: &[(Found<UnitSpan>, Option<Found<i32>>)]| {
         let only: Vec<Found<UnitSpan>> = v.iter().map(|(f, _)| f.clone()).collect();
         let b = best(&only)?;
         let year = v
             .iter()
             .find(|(f, _)| f.span == b.span)
-            .and_then(|(_, y)| *y);
+            .and_then(|(_, y)| y.clone());
         Some((b, year))
     };
     let eh = pick(&elected_heads);
     let ed = pick(&elected_deputies);
     let elected_year = eh
         .as_ref()
-        .and_then(|(_, y)| *y)
-        .or(ed.as_ref().and_then(|(_, y)| *y));
+        .and_then(|(_, y)| y.clone())
+        .or(ed.as_ref().and_then(|(_, y)| y.clone()));
     Roles {
         head: best(&heads),
         deputy: best(&deputies),
@@ -258,9 +298,61 @@ pub fn fill(ctx: &mut Ctx, roles: &Roles, record: &mut Record) {
                 "infer.bau_khoi.elected",
             );
         }
-        record.elected.year = roles.elected_year.or(record.meeting.plan_year);
-        if record.elected.year.is_some() {
-            ctx.evidence_for("elected.year", f);
+        // The year where the text says it ("năm 2024"), else the year the meeting plans,
+        // where that is said.
+        if let Some(year) = &roles.elected_year {
+            record.elected.year = Some(year.value);
+            ctx.evidence_for("elected.year", year);
+        } else if let Some(plan) = record.meeting.plan_year {
+            record.elected.year = Some(plan);
+            match ctx.find_evidence("meeting.plan_year") {
+                Some((span, sentence, rule)) => ctx.evidence("elected.year", span, sentence, &rule),
+                None => ctx.evidence_for("elected.year", f),
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// What `elected.year`'s evidence quotes, and its rule.
+    fn year_evidence(text: &str) -> (Option<i32>, String, String) {
+        let pipeline = crate::Pipeline::builder()
+            .include_text(true)
+            .build()
+            .unwrap();
+        let record = pipeline.extract_text("t", text);
+        let doc = record.doc.text.as_deref().unwrap();
+        let ev = record
+            .evidence
+            .iter()
+            .find(|e| e.field == "elected.year")
+            .expect("elected.year has evidence");
+        let quoted: String = doc.chars().skip(ev.start).take(ev.end - ev.start).collect();
+        (record.elected.year, quoted, ev.rule.clone())
+    }
+
+    const MEETING: &str = "Chiều 28/12/2023, Khối thi đua các cơ quan nội chính tỉnh tổ chức \
+        hội nghị tổng kết công tác thi đua, khen thưởng năm 2023";
+
+    #[test]
+    fn elected_year_evidence_quotes_the_year() {
+        // It quoted the unit ("Sở Tư pháp"), not "năm 2024".
+        let text =
+            format!("{MEETING}.\nHội nghị đã bầu Sở Tư pháp là đơn vị Khối trưởng năm 2024.");
+        let (year, quoted, rule) = year_evidence(&text);
+        assert_eq!((year, quoted.as_str()), (Some(2024), "năm 2024"));
+        assert_eq!(rule, "elected.head.vote");
+        // The year a sentence opens with.
+        let text = format!("{MEETING}.\nNăm 2024, Sở Tư pháp làm Khối trưởng Khối thi đua.");
+        let (year, quoted, _) = year_evidence(&text);
+        assert_eq!((year, quoted.as_str()), (Some(2024), "Năm 2024"));
+        // No year with the role: the year the meeting plans, where that is said.
+        let text = format!(
+            "{MEETING} và triển khai nhiệm vụ năm 2024.\nHội nghị đã bầu Sở Tư pháp làm Khối trưởng."
+        );
+        let (year, quoted, rule) = year_evidence(&text);
+        assert_eq!((year, quoted.as_str()), (Some(2024), "2024"));
+        assert!(rule.starts_with("year.plan."), "{rule}");
     }
 }

@@ -6,6 +6,7 @@
 //! 15:57:15", "29/08/2019").
 
 use crate::normalize::fold_str;
+use jiff::fmt::rfc2822::DateTimeParser;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -59,14 +60,8 @@ struct Stamp {
 
 impl Stamp {
     fn new(y: i32, m: u32, d: u32) -> Option<Stamp> {
-        let days = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-            2 => 28,
-            _ => return None,
-        };
-        ((1990..=2100).contains(&y) && (1..=days).contains(&d)).then_some(Stamp {
+        crate::calendar::date(y, m, d)?;
+        Some(Stamp {
             y,
             m,
             d,
@@ -76,7 +71,8 @@ impl Stamp {
     }
 
     fn with_time(mut self, h: u32, mi: u32, s: Option<u32>) -> Stamp {
-        if h < 24 && mi < 60 && s.is_none_or(|s| s < 60) {
+        let part = |n: u32| i8::try_from(n).unwrap_or(i8::MAX);
+        if jiff::civil::Time::new(part(h), part(mi), part(s.unwrap_or(0)), 0).is_ok() {
             self.time = Some((h, mi, s));
         }
         self
@@ -115,6 +111,11 @@ pub fn from_machine(value: &str) -> Option<String> {
         }
         return Some(stamp.iso());
     }
+    if let Some(stamp) = rfc2822(value) {
+        return Some(stamp.iso());
+    }
+    // Not a whole RFC 2822 date (no time, a month written out, other words around it):
+    // read the date and time, without a zone.
     if let Some(c) = RFC2822.captures(value) {
         let month = [
             "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -129,6 +130,32 @@ pub fn from_machine(value: &str) -> Option<String> {
         return Some(stamp.iso());
     }
     visible(value).map(|(s, _)| s.iso())
+}
+
+/// A whole RFC 2822 date ("Thu, 02 Nov 2023 19:20:00 +0700", as in `<pubDate>` and some
+/// `<meta>`), with its zone, read by jiff. A zone that RFC 2822 says tells nothing ("-0000",
+/// military letters, unknown names, which jiff reads as UTC) is left out.
+fn rfc2822(value: &str) -> Option<Stamp> {
+    static PARSER: DateTimeParser = DateTimeParser::new().relaxed_weekday(true);
+    static UTC: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)(?:\+0000|\b(?:gmt|utc?|z))\s*(?:\(.*\))?$").unwrap());
+    let value = value.trim();
+    let zoned = PARSER.parse_zoned_datetime(value).ok()?;
+    let mut stamp = Stamp::new(
+        zoned.year().into(),
+        zoned.month().unsigned_abs().into(),
+        zoned.day().unsigned_abs().into(),
+    )?;
+    let part = |n: i8| u32::from(n.unsigned_abs());
+    stamp.time = Some((
+        part(zoned.hour()),
+        part(zoned.minute()),
+        Some(part(zoned.second())),
+    ));
+    if zoned.offset() != jiff::tz::Offset::UTC || UTC.is_match(value) {
+        stamp.offset = Some(zoned.strftime("%:z").to_string());
+    }
+    Some(stamp)
 }
 
 fn offset(o: &str) -> String {
@@ -231,14 +258,49 @@ mod tests {
         );
         assert_eq!(
             from_machine("Thu, 02 Nov 2023 19:20:00 +0700").as_deref(),
-            Some("2023-11-02T19:20:00")
+            Some("2023-11-02T19:20:00+07:00")
         );
+        assert_eq!(from_machine("2021-11-01T24:00"), Some("2021-11-01".into()));
         assert_eq!(
             from_machine("06/12/2021 15:57:15").as_deref(),
             Some("2021-12-06T15:57:15")
         );
         assert_eq!(from_machine("2021-13-01"), None);
         assert_eq!(from_machine("hôm nay"), None);
+    }
+
+    #[test]
+    fn rfc2822_dates_keep_their_zone() {
+        let cases = [
+            // The zone was dropped before jiff read these.
+            (
+                "Thu, 02 Nov 2023 19:20:00 +0700",
+                "2023-11-02T19:20:00+07:00",
+            ),
+            ("Thu, 29 Feb 2024 05:34 -0500", "2024-02-29T05:34:00-05:00"),
+            ("Mon, 06 Dec 2021 08:57:15 GMT", "2021-12-06T08:57:15+00:00"),
+            (
+                "Mon, 06 Dec 2021 08:57:15 +0000 (UTC)",
+                "2021-12-06T08:57:15+00:00",
+            ),
+            ("6 Dec 2021 15:57:15 EST", "2021-12-06T15:57:15-05:00"),
+            // A weekday that does not fit the date: the date still reads.
+            (
+                "Fri, 02 Nov 2023 19:20:00 +0700",
+                "2023-11-02T19:20:00+07:00",
+            ),
+            // Zones that tell nothing (RFC 2822 section 4.3).
+            ("Thu, 02 Nov 2023 19:20:00 -0000", "2023-11-02T19:20:00"),
+            ("Thu, 02 Nov 2023 19:20:00 ICT", "2023-11-02T19:20:00"),
+            // Not whole RFC 2822 dates: read as before, without a zone.
+            ("5 March 2021", "2021-03-05"),
+            ("Posted 02 Nov 2023 19:20", "2023-11-02T19:20"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(from_machine(value).as_deref(), Some(want), "{value}");
+        }
+        assert_eq!(from_machine("Thu, 30 Apr 1975 11:30:00 +0700"), None);
+        assert_eq!(from_machine("Thu, 30 Feb 2023 11:30:00 +0700"), None);
     }
 
     #[test]

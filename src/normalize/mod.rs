@@ -23,6 +23,7 @@
 //! ```
 
 pub mod chars;
+mod codepages;
 mod fold;
 mod legacy;
 mod syllable;

@@ -8,7 +8,7 @@
 //! through unchanged. Capitals-only words are repaired but never restyled ("HOÀ" stays).
 
 use super::ToneStyle;
-use super::legacy;
+use super::codepages;
 use super::syllable::{self, Letter, MAX_LETTERS, Tone};
 use unicode_normalization::char::is_combining_mark;
 
@@ -85,7 +85,7 @@ fn fix_word_cached(word: &str, style: ToneStyle) -> Option<std::rc::Rc<str>> {
 /// next to a symbol a legacy encoding uses for a letter ("Ð¸" may be TCVN3 text, and legacy
 /// detection must see the same words before and after tone repair).
 fn clean_edge(c: Option<char>) -> bool {
-    c.is_none_or(|c| c.is_ascii() || !(is_combining_mark(c) || legacy::is_mapped(c)))
+    c.is_none_or(|c| c.is_ascii() || !(is_combining_mark(c) || codepages::is_mapped(c)))
 }
 
 /// The word rewritten, or `None` when it stays as it is.

@@ -2,7 +2,6 @@
 //! of each set. One Aho-Corasick pass over the folded text finds them for all rules at once,
 //! so a rule's regex only runs on the sentences that hold a literal of every set.
 
-use super::rule::Literal;
 use crate::normalize::fold_str;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -12,6 +11,50 @@ const MIN_LEN: usize = 3;
 pub(super) const MAX_SET: usize = 64;
 /// At most this many sets per rule (the most selective ones).
 const MAX_SETS: usize = 3;
+
+/// A literal that every match of a pattern contains (one of a required set).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Literal {
+    /// Folded (lower case, no marks): what is looked for in the folded text.
+    pub folded: String,
+    /// For a text rule: the literal with its marks, lower case. Where the folded text shows
+    /// `folded`, the text itself must show this, or the rule cannot match there: "phó"
+    /// (deputy) and "phố" (street) fold alike, and only the first makes a candidate.
+    pub marked: Option<String>,
+}
+
+impl Literal {
+    /// True when `text` (the original of a place where the folded text shows this literal)
+    /// shows it: each character equals the marked one or is its upper case. Characters whose
+    /// case is not that simple (outside the Latin blocks, long s) are let through: the regex
+    /// decides there.
+    pub fn shows_in(&self, text: &str) -> bool {
+        let Some(marked) = &self.marked else {
+            return true;
+        };
+        if text.as_bytes() == marked.as_bytes() {
+            return true;
+        }
+        let mut chars = text.chars();
+        for want in marked.chars() {
+            let Some(c) = chars.next() else {
+                return false;
+            };
+            if c == want {
+                continue;
+            }
+            if crate::normalize::chars::lower_char(c) == Some(want) {
+                continue;
+            }
+            let u = c as u32;
+            let simple_case = u < 0x250 || (0x1E00..0x1F00).contains(&u);
+            if simple_case && c != 'ſ' {
+                return false;
+            }
+        }
+        chars.next().is_none()
+    }
+}
 
 /// The sets a rule indexes: the literal sets read off its real pattern (`marked`, with their
 /// marks, for a text rule) and those read off its folded prefilter (`folded`), less any

@@ -16,7 +16,8 @@ mod literals;
 mod rule;
 
 pub use gazetteer::{Award, Gazetteers, Province, Site, roman};
-pub use rule::{Literal, MatchOn, Rule, RuleMatch, check_rule};
+pub use literals::Literal;
+pub use rule::{MatchOn, Rule, RuleMatch, check_rule};
 
 use crate::error::{Error, PatternError, PatternErrors, Result};
 use crate::normalize::{Folded, Normalizer};

@@ -1,5 +1,6 @@
 //! Rule files: parsing with line numbers, macro expansion, compilation, example checks.
 
+use super::literals::Literal;
 use super::{Gazetteers, PatternFiles};
 use crate::error::PatternError;
 use crate::normalize::{Folded, Normalizer, fold_char};
@@ -68,50 +69,6 @@ pub struct Rule {
     /// Where it is written.
     pub file: String,
     pub line: usize,
-}
-
-/// A literal that matches must contain (see [`Rule::required`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Literal {
-    /// Folded (lower case, no marks): what is looked for in the folded text.
-    pub folded: String,
-    /// For a text rule: the literal with its marks, lower case. Where the folded text shows
-    /// `folded`, the text itself must show this, or the rule cannot match there: "phó"
-    /// (deputy) and "phố" (street) fold alike, and only the first makes a candidate.
-    pub marked: Option<String>,
-}
-
-impl Literal {
-    /// True when `text` (the original of a place where the folded text shows this literal)
-    /// shows it: each character equals the marked one or is its upper case. Characters whose
-    /// case is not that simple (outside the Latin blocks, long s) are let through: the regex
-    /// decides there.
-    pub fn shows_in(&self, text: &str) -> bool {
-        let Some(marked) = &self.marked else {
-            return true;
-        };
-        if text.as_bytes() == marked.as_bytes() {
-            return true;
-        }
-        let mut chars = text.chars();
-        for want in marked.chars() {
-            let Some(c) = chars.next() else {
-                return false;
-            };
-            if c == want {
-                continue;
-            }
-            if crate::normalize::chars::lower_char(c) == Some(want) {
-                continue;
-            }
-            let u = c as u32;
-            let simple_case = u < 0x250 || (0x1E00..0x1F00).contains(&u);
-            if simple_case && c != 'ſ' {
-                return false;
-            }
-        }
-        chars.next().is_none()
-    }
 }
 
 /// A regex compiled when first used. Compiling every rule's automata was most of the

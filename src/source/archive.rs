@@ -1,15 +1,34 @@
 //! The archive of fetched responses: WARC/1.1 written while fetching (`--archive`), and read
 //! back to answer URLs without the network (`--offline`).
 
-use super::fetch::Exchange;
-use super::http;
+use super::http::{self, HttpHead};
 use super::warc::{Bodies, WarcReader};
 use crate::error::{Error, Result};
 use sha1::Digest;
 use std::collections::HashMap;
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
+
+/// One HTTP request and its response, as archived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// The URL requested (the WARC-Target-URI).
+    pub url: String,
+    /// The request head as sent (empty when the answer came from an archive).
+    pub request: Vec<u8>,
+    /// The response head as stored: a transfer coding removed from the body is renamed
+    /// `X-Crawler-Transfer-Encoding` and `Content-Length` added when missing (as Common Crawl
+    /// does), so the stored message is consistent.
+    pub head: HttpHead,
+    /// The body as received (content coding such as gzip kept).
+    pub body: Vec<u8>,
+    /// The server's address.
+    pub ip: Option<IpAddr>,
+    /// When the response was received.
+    pub date: SystemTime,
+}
 
 /// Writes WARC/1.1 records: a `warcinfo` record first, then a `request` and a `response`
 /// record per exchange, each record its own gzip member when compressing (as Common Crawl
@@ -18,31 +37,17 @@ pub struct WarcWriter<W: Write> {
     out: W,
     gzip: bool,
     info_id: String,
-    seed: String,
-    count: u64,
 }
 
 impl<W: Write> WarcWriter<W> {
     /// Starts a WARC file: writes the `warcinfo` record with the given fields
     /// (`software`, `format` … as `name: value` lines).
     pub fn new(out: W, gzip: bool, info: &[(&str, &str)]) -> std::io::Result<WarcWriter<W>> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        let seed = format!(
-            "{}:{}:{}",
-            std::process::id(),
-            now.as_secs(),
-            now.subsec_nanos()
-        );
         let mut writer = WarcWriter {
             out,
             gzip,
-            info_id: String::new(),
-            seed,
-            count: 0,
+            info_id: Self::record_id(),
         };
-        writer.info_id = writer.record_id("warcinfo");
         let mut block = String::new();
         for (name, value) in info {
             block.push_str(&format!("{name}: {value}\r\n"));
@@ -64,9 +69,9 @@ impl<W: Write> WarcWriter<W> {
     /// `response` record, with SHA-1 block and payload digests (base32, as Common Crawl).
     pub fn write_exchange(&mut self, ex: &Exchange) -> std::io::Result<()> {
         let date = warc_date(ex.date);
-        let response_id = self.record_id(&ex.url);
+        let response_id = Self::record_id();
         if !ex.request.is_empty() {
-            let request_id = self.record_id(&ex.url);
+            let request_id = Self::record_id();
             self.write_record(
                 &[
                     ("WARC-Type", "request".to_string()),
@@ -116,22 +121,9 @@ impl<W: Write> WarcWriter<W> {
         self.out
     }
 
-    fn record_id(&mut self, salt: &str) -> String {
-        self.count += 1;
-        let digest = sha2::Sha256::digest(format!("{}:{}:{salt}", self.seed, self.count));
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&digest[..16]);
-        b[6] = (b[6] & 0x0f) | 0x40; // version 4 (random-like)
-        b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "<urn:uuid:{}-{}-{}-{}-{}>",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+    /// A new record's `WARC-Record-ID`: a random (version 4) UUID as a URN.
+    fn record_id() -> String {
+        format!("<{}>", uuid::Uuid::new_v4().urn())
     }
 
     fn write_record(&mut self, headers: &[(&str, String)], block: &[u8]) -> std::io::Result<()> {
@@ -158,44 +150,18 @@ impl<W: Write> WarcWriter<W> {
 
 /// `sha1:` and the base32 digest (RFC 4648 alphabet), as in WARC digests.
 pub fn sha1_base32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let digest = sha1::Sha1::digest(bytes);
-    let mut out = String::from("sha1:");
-    let (mut buffer, mut bits) = (0u32, 0);
-    for &byte in digest.iter() {
-        buffer = (buffer << 8) | u32::from(byte);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    format!(
+        "sha1:{}",
+        data_encoding::BASE32.encode(&sha1::Sha1::digest(bytes))
+    )
 }
 
-/// A time as WARC-Date: `2024-05-01T08:30:00Z` (UTC).
+/// A time as WARC-Date: `2024-05-01T08:30:00Z` (UTC, whole seconds).
 pub fn warc_date(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    jiff::Timestamp::try_from(t)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// The key URLs are looked up by: parsed and re-serialized, without a fragment.
@@ -280,13 +246,18 @@ impl ArchiveIndex {
             let ip = record
                 .header("warc-ip-address")
                 .and_then(|ip| ip.parse().ok());
+            let date = record
+                .header("warc-date")
+                .and_then(|d| d.parse::<jiff::Timestamp>().ok())
+                .and_then(|d| SystemTime::try_from(d).ok())
+                .unwrap_or_else(SystemTime::now);
             return Ok(Exchange {
                 url: key,
                 request: Vec::new(),
                 head,
                 body,
                 ip,
-                date: SystemTime::now(),
+                date,
             });
         }
         Err(Lookup::Missing)
@@ -296,7 +267,9 @@ impl ArchiveIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::http::HttpHead;
+
+    use crate::source::warc::WarcRecord;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn digests_and_dates() {
@@ -305,6 +278,9 @@ mod tests {
         assert_eq!(warc_date(UNIX_EPOCH), "1970-01-01T00:00:00Z");
         let t = UNIX_EPOCH + std::time::Duration::from_secs(1_709_251_199);
         assert_eq!(warc_date(t), "2024-02-29T23:59:59Z");
+        let t = t + std::time::Duration::from_millis(999);
+        assert_eq!(warc_date(t), "2024-02-29T23:59:59Z");
+        assert_eq!(sha1_base32(b"abc"), "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5");
         assert_eq!(url_key("HTTP://Example.org/a#x"), "http://example.org/a");
     }
 
@@ -322,17 +298,37 @@ mod tests {
                     head: HttpHead::new(status, &[("Content-Type", "text/html")]),
                     body: body.as_bytes().to_vec(),
                     ip: Some("127.0.0.1".parse().unwrap()),
-                    date: SystemTime::now(),
+                    date: UNIX_EPOCH + std::time::Duration::from_millis(1_709_251_199_500),
                 };
                 w.write_exchange(&ex).unwrap();
             }
             drop(w.into_inner());
+            // warcinfo, then a request and a response per exchange: each its own id.
+            let heads: Vec<WarcRecord> = WarcReader::open(&path, Bodies::None, 1000)
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let ids: std::collections::HashSet<&str> = heads
+                .iter()
+                .map(|r| r.header("warc-record-id").unwrap())
+                .collect();
+            assert_eq!((heads.len(), ids.len()), (5, 5));
+            for id in ids {
+                let urn = id.strip_prefix('<').and_then(|id| id.strip_suffix('>'));
+                let uuid = uuid::Uuid::parse_str(urn.unwrap()).unwrap();
+                assert_eq!(uuid.get_version_num(), 4, "{id}");
+            }
             let index = ArchiveIndex::open(&path, 1000).unwrap();
             assert_eq!(index.len(), 1);
             let ex = index.get("http://example.org/a#frag").unwrap();
             assert_eq!(ex.head.status, 200);
             assert_eq!(ex.body, b"<p>ok</p>");
             assert_eq!(ex.ip, Some("127.0.0.1".parse().unwrap()));
+            // When it was received: the record's WARC-Date, to the second.
+            assert_eq!(
+                ex.date,
+                UNIX_EPOCH + std::time::Duration::from_secs(1_709_251_199)
+            );
             assert_eq!(index.get("http://example.org/b"), Err(Lookup::Missing));
             let docs: Vec<_> = WarcReader::open(&path, Bodies::Documents, 1000)
                 .unwrap()

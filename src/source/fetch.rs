@@ -10,7 +10,7 @@
 //! Every HTTP exchange (robots.txt, each redirect hop, each retry) is kept so that the batch
 //! can write it to a WARC archive in input order.
 
-use super::archive::{ArchiveIndex, Lookup, WarcWriter, url_key};
+use super::archive::{ArchiveIndex, Exchange, Lookup, WarcWriter, url_key};
 use super::http::{self, HttpHead};
 use crate::document::RawDocument;
 use crate::error::{Error, Result};
@@ -91,25 +91,6 @@ pub fn default_user_agent() -> String {
         "thidua/{} (research crawler; {home})",
         env!("CARGO_PKG_VERSION")
     )
-}
-
-/// One HTTP request and its response, as archived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exchange {
-    /// The URL requested (the WARC-Target-URI).
-    pub url: String,
-    /// The request head as sent (empty when the answer came from an archive).
-    pub request: Vec<u8>,
-    /// The response head as stored: a transfer coding removed from the body is renamed
-    /// `X-Crawler-Transfer-Encoding` and `Content-Length` added when missing (as Common Crawl
-    /// does), so the stored message is consistent.
-    pub head: HttpHead,
-    /// The body as received (content coding such as gzip kept).
-    pub body: Vec<u8>,
-    /// The server's address.
-    pub ip: Option<IpAddr>,
-    /// When the response was received.
-    pub date: SystemTime,
 }
 
 /// What fetching one URL gave: the document (or why not) and every exchange on the way.
@@ -622,8 +603,26 @@ pub fn retry_after(head: &HttpHead, now: SystemTime) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let when = httpdate::parse_http_date(value).ok()?;
+    let when = http_date(value)?;
     Some(when.duration_since(now).unwrap_or_default())
+}
+
+/// An HTTP date (RFC 9110 section 5.6.7): the IMF-fixdate servers send ("Sun, 06 Nov 1994
+/// 08:49:37 GMT", an RFC 2822 date), or one of the two obsolete forms a recipient must still
+/// read ("Sunday, 06-Nov-94 08:49:37 GMT", asctime's "Sun Nov  6 08:49:37 1994"), in UTC.
+pub fn http_date(value: &str) -> Option<SystemTime> {
+    static IMF_FIXDATE: jiff::fmt::rfc2822::DateTimeParser =
+        jiff::fmt::rfc2822::DateTimeParser::new();
+    let value = value.trim();
+    let when = IMF_FIXDATE.parse_timestamp(value).ok().or_else(|| {
+        ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
+            .iter()
+            .find_map(|format| {
+                let utc = jiff::civil::DateTime::strptime(format, value).ok()?;
+                jiff::tz::Offset::UTC.to_timestamp(utc).ok()
+            })
+    })?;
+    SystemTime::try_from(when).ok()
 }
 
 /// The addresses a URL's host resolves to (an IP literal as it is; none when it does not
@@ -1009,12 +1008,32 @@ mod tests {
         };
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
         assert_eq!(retry_after(&head("7"), now), Some(Duration::from_secs(7)));
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        // 2001-09-09T01:46:40Z and 30 seconds.
+        let later = "Sun, 09 Sep 2001 01:47:10 GMT";
         assert_eq!(
-            retry_after(&head(&later), now),
+            retry_after(&head(later), now),
             Some(Duration::from_secs(30))
         );
+        assert_eq!(
+            retry_after(&head("Sun, 09 Sep 2001 01:40:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(retry_after(&head("soon"), now), None);
+    }
+
+    #[test]
+    fn http_dates_in_their_three_forms() {
+        let want = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        for value in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            " Sun, 06 Nov 1994 08:49:37 GMT ",
+        ] {
+            assert_eq!(http_date(value), Some(want), "{value:?}");
+        }
+        assert_eq!(http_date("Sun, 31 Nov 1994 08:49:37 GMT"), None);
+        assert_eq!(http_date("tomorrow"), None);
     }
 
     #[test]

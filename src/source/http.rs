@@ -110,6 +110,12 @@ impl HttpHead {
     }
 
     /// Parses the lines of a head (status line first, no line ends).
+    ///
+    /// Hand-written rather than `httparse` (which reqwest uses for live responses): these
+    /// heads come from archives, written by many crawlers and sometimes damaged, and one odd
+    /// line must not cost the page. httparse refuses a head whole for a version other than
+    /// `HTTP/1.0` or `HTTP/1.1` ("HTTP/2 200" as browser-based crawlers store it), and by
+    /// default for folded lines and lines without a colon, which this reading keeps or skips.
     pub fn parse(lines: &[String]) -> Result<HttpHead, String> {
         let status_line = lines.first().ok_or("empty HTTP message")?;
         let mut parts = status_line.splitn(3, ' ');
@@ -332,20 +338,14 @@ pub fn to_document(
     }))
 }
 
-/// A size for messages: `64 MiB`, `1.5 MiB`, `300 KiB` or `900 bytes`.
+/// A size for messages, in binary units: `64 MiB`, `1.5 MiB`, `2 KiB` or `900 B` (a whole
+/// number of units without its `.0`: "the 64 MiB limit").
 pub fn size(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB {
-        if bytes.is_multiple_of(MIB) {
-            format!("{} MiB", bytes / MIB)
-        } else {
-            format!("{:.1} MiB", bytes as f64 / MIB as f64)
-        }
-    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
-        format!("{} KiB", bytes / 1024)
-    } else {
-        format!("{bytes} bytes")
-    }
+    bytesize::ByteSize(bytes)
+        .display()
+        .iec()
+        .to_string()
+        .replacen(".0 ", " ", 1)
 }
 
 #[cfg(test)]
@@ -432,7 +432,9 @@ mod tests {
         );
         assert_eq!(size(64 * 1024 * 1024), "64 MiB");
         assert_eq!(size(2048), "2 KiB");
-        assert_eq!(size(1000), "1000 bytes");
+        assert_eq!(size(1000), "1000 B");
+        assert_eq!(size(3 * 512 * 1024), "1.5 MiB");
+        assert_eq!(size(10 * 1024 * 1024 * 1024), "10 GiB");
     }
 
     #[test]

@@ -522,6 +522,9 @@ fn read_record(
     let lines = http::read_head_lines(r)
         .map_err(io)?
         .ok_or_else(|| Bad::Framing("truncated record: the file ends in its header".into()))?;
+    // Named fields as in HTTP, read by hand like HTTP heads in archives (see
+    // `HttpHead::parse`): WARC/1.0 allows folded lines, and a damaged field line is skipped
+    // instead of losing the record.
     let mut headers: Vec<(String, String)> = Vec::new();
     for line in lines {
         if line.starts_with([' ', '\t']) {
