@@ -288,16 +288,21 @@ enum Command {
         #[arg(long)]
         field: Option<String>,
     },
-    /// Score predicted records against gold annotations (same numbers as score.py).
+    /// Score predicted records against gold annotations: per-field precision, recall, F1.
+    ///
+    /// Records join gold rows by doc.id. A gold row without a record counts as missed; when
+    /// no record has a gold id (arguments swapped, records of fetched pages) eval says so and
+    /// exits with 1. Names match as the project's scorer matches them (NFC, case, dashes,
+    /// spaces, surrounding punctuation; or without diacritics; gold variants split by " | ").
     Eval {
-        /// Gold annotations (JSON Lines).
+        /// Gold annotations (JSON Lines, schema/GOLD_FORMAT.md), e.g. corpus/gold.jsonl.
         gold: PathBuf,
-        /// Predicted records (JSON Lines).
+        /// Predicted records (JSON Lines written by `thidua extract`).
         pred: PathBuf,
-        /// List every disagreement.
+        /// List every disagreement: `ERR ID FIELD: predicted VALUE; gold VALUE`.
         #[arg(long)]
         show_errors: bool,
-        /// Print the numbers as JSON.
+        /// Print the numbers as JSON (with --show-errors, the disagreements under "errors").
         #[arg(long)]
         json: bool,
     },
@@ -1258,14 +1263,27 @@ fn evaluate(
             return ExitCode::from(2);
         }
     };
+    let (gold_name, pred_name) = (gold.display().to_string(), pred.display().to_string());
+    let join = eval::join(&gold_rows, &preds);
+    if let Some(problem) = join.usage_error(&gold_name, &pred_name) {
+        say!("thidua: {problem}");
+        return ExitCode::from(2);
+    }
     let score = eval::score(&gold_rows, &preds);
     let out = if json {
-        serde_json::to_string_pretty(&score.to_json()).unwrap_or_default() + "\n"
+        serde_json::to_string_pretty(&score.to_json_with(show_errors)).unwrap_or_default() + "\n"
     } else {
         score.report(show_errors)
     };
     let _ = std::io::stdout().write_all(out.as_bytes());
-    ExitCode::SUCCESS
+    for warning in join.warnings(&gold_name, &pred_name) {
+        say!("thidua: {warning}");
+    }
+    if join.nothing_matched() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitCode {
