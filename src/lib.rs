@@ -401,7 +401,8 @@ impl Summary {
     }
 
     /// The one-line summary printed at the end of a run:
-    /// `29 records (26 reports), 0 failed in 0.21 s (138 docs/s, 0.3 MB/s)`.
+    /// `29 records (26 reports), 0 failed in 0.21 s (138 docs/s, 0.3 MB/s)`; `1 record
+    /// (1 report)` for one; no rate when nothing was read (an empty run has none).
     pub fn line(&self) -> String {
         let secs = self.seconds.max(1e-9);
         let skipped = if self.skipped > 0 {
@@ -411,23 +412,34 @@ impl Summary {
         };
         let unread = if self.unread > 0 {
             format!(
-                ", {} file{} skipped (not articles)",
-                self.unread,
-                if self.unread == 1 { "" } else { "s" }
+                ", {} skipped (not articles)",
+                plural(self.unread, "file", "files")
+            )
+        } else {
+            String::new()
+        };
+        let rate = if self.documents() > 0 && self.seconds > 0.0 {
+            format!(
+                " ({:.0} docs/s, {:.1} MB/s)",
+                self.documents() as f64 / secs,
+                self.bytes as f64 / 1e6 / secs
             )
         } else {
             String::new()
         };
         format!(
-            "{} records ({} reports){skipped}, {} failed{unread} in {:.2} s ({:.0} docs/s, {:.1} MB/s)",
-            self.records,
-            self.reports,
+            "{} ({}){skipped}, {} failed{unread} in {:.2} s{rate}",
+            plural(self.records, "record", "records"),
+            plural(self.reports, "report", "reports"),
             self.failures.len(),
             self.seconds,
-            self.documents() as f64 / secs,
-            self.bytes as f64 / 1e6 / secs
         )
     }
+}
+
+/// `1 record`, `2 records`, `0 records`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// How a batch runs (see [`run_batch_opts`]).

@@ -101,14 +101,42 @@ impl From<Style> for ToneStyle {
     }
 }
 
+/// `--max-bytes`: a size, `10MiB`, `64 MB`, `1GiB` or bytes, from 1 byte to 1 TiB.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let bytes = match s.trim().parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => s
+            .trim()
+            .parse::<bytesize::ByteSize>()
+            .map_err(|_| "not a size (write it as 10MiB, 64MB, 1GiB or a number of bytes)")?
+            .as_u64(),
+    };
+    if (1..=MAX_BYTES_LIMIT).contains(&bytes) {
+        Ok(bytes)
+    } else {
+        Err("must be between 1 byte and 1TiB".to_string())
+    }
+}
+
+/// `--user-agent`: one header line's worth of visible text.
+fn parse_user_agent(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() || s.chars().any(|c| c.is_control()) {
+        Err("must be non-empty text on one line".to_string())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
 /// Fetching URLs and archives (`thidua extract`).
 #[derive(clap::Args)]
+#[command(next_help_heading = "Fetching and archives")]
 struct FetchArgs {
     /// Fetch the URLs listed in FILE, one a line (# comments and blank lines skipped).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Inputs")]
     urls: Option<PathBuf>,
     /// Write every HTTP exchange to FILE as WARC/1.1 (gzip per record if it ends in .gz);
-    /// with --offline, answer URLs from FILE instead.
+    /// with --offline, answer URLs from FILE instead. Without URL inputs nothing is written.
     #[arg(long, value_name = "FILE")]
     archive: Option<PathBuf>,
     /// Never touch the network: URLs are answered from the --archive file.
@@ -128,10 +156,20 @@ struct FetchArgs {
     #[arg(long, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(0..=100))]
     retries: u32,
-    /// Largest input, WARC record or HTTP response accepted (bytes, 1 to 2^40).
-    #[arg(long, value_name = "BYTES",
-          value_parser = clap::value_parser!(u64).range(1..=MAX_BYTES_LIMIT))]
-    max_bytes: Option<u64>,
+    /// Largest input, WARC record or HTTP response accepted (10MiB, 64MB, 1GiB or bytes; 1
+    /// byte to 1TiB).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size,
+          help_heading = "Extraction")]
+    max_bytes: u64,
+    /// The User-Agent header of every request, whole (the default names thidua, its version
+    /// and --contact).
+    #[arg(long, value_name = "TEXT", value_parser = parse_user_agent)]
+    user_agent: Option<String>,
+    /// How site operators reach whoever runs the crawl (an e-mail address or URL), put in the
+    /// default User-Agent: "thidua/VERSION (research crawler; +CONTACT)".
+    #[arg(long, value_name = "EMAIL|URL", value_parser = parse_user_agent,
+          conflicts_with = "user_agent")]
+    contact: Option<String>,
     /// Follow redirects from a public address into loopback, private or link-local ones
     /// (refused by default: a public page must not steer the crawler into the local network).
     #[arg(long)]
@@ -147,11 +185,14 @@ impl FetchArgs {
         limits: thidua::Limits,
     ) -> thidua::Result<Option<source::Fetcher>> {
         // A list of inputs (--inputs-from) may name URLs too.
-        let wanted = listed
-            || self.urls.is_some()
-            || self.archive.is_some()
-            || inputs.iter().any(|a| source::is_url(a));
-        if !wanted {
+        let urls = listed || self.urls.is_some() || inputs.iter().any(|a| source::is_url(a));
+        if !urls {
+            if self.archive.is_some() && !self.offline {
+                say!(
+                    "thidua: --archive: no URL among the inputs, nothing to archive (the \
+                     archive is written when pages are fetched)"
+                );
+            }
             return Ok(None);
         }
         if !(self.timeout_secs.is_finite() && self.timeout_secs > 0.0) {
@@ -166,6 +207,10 @@ impl FetchArgs {
             retries: self.retries,
             max_bytes: limits.max_bytes,
             allow_private_redirects: self.allow_private_redirects,
+            user_agent: match (&self.user_agent, &self.contact) {
+                (Some(agent), _) => agent.clone(),
+                (None, contact) => source::fetch::user_agent_with(contact.as_deref()),
+            },
             ..Default::default()
         };
         let fetcher = match (&self.archive, self.offline) {
@@ -179,6 +224,7 @@ impl FetchArgs {
 
 /// Shard mode (`thidua extract`): inputs listed in a file or on stdin, one shard of them.
 #[derive(clap::Args)]
+#[command(next_help_heading = "Inputs")]
 struct ShardArgs {
     /// Read more inputs from FILE, one a line (files, directories, URLs, WARC files; blank
     /// lines and # comments skipped); - reads the list from stdin, line by line as it comes.
@@ -203,48 +249,60 @@ enum Format {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Extract one thidua.record/1 JSON record per document (JSON Lines).
+    /// Extract one record per document: JSON Lines, CSV tables or a SQLite database.
     Extract {
         /// Files, directories (walked recursively: .txt .html .htm .warc and .gz), WARC files,
         /// http(s) URLs, or - for stdin.
-        #[arg(required_unless_present_any = ["urls", "inputs_from"])]
+        #[arg(required_unless_present_any = ["urls", "inputs_from"], help_heading = "Inputs")]
         inputs: Vec<String>,
         /// Write records to FILE (atomically) instead of stdout.
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(short, long, value_name = "FILE", help_heading = "Output")]
         output: Option<PathBuf>,
-        /// Add doc.text, the normalized text that evidence offsets point into.
-        #[arg(long)]
-        include_text: bool,
-        /// Read rules and gazetteers from DIR instead of the embedded copy.
-        #[arg(long, value_name = "DIR")]
-        patterns: Option<PathBuf>,
-        /// Tone-mark style of the normalized text.
-        #[arg(long, value_enum, default_value = "traditional")]
-        style: Style,
-        #[command(flatten)]
-        fetch: FetchArgs,
-        #[command(flatten)]
-        shard: ShardArgs,
-        /// Output format: jsonl (records), csv (tables in -o DIR), sqlite (database -o FILE).
-        /// Default: from -o's name (.db, .sqlite, .sqlite3: sqlite; a directory or a name
-        /// ending in /: csv; anything else, and stdout: jsonl, gzipped when it ends in .gz).
-        #[arg(long, value_enum)]
+        /// Output format [default: from -o's name: .db, .sqlite, .sqlite3: sqlite; a
+        /// directory or a name ending in /: csv; anything else, and stdout: jsonl, gzipped when
+        /// it ends in .gz].
+        #[arg(long, value_enum, help_heading = "Output")]
         format: Option<Format>,
-        /// Worker threads for extraction (default: one per core). Records come out in input
-        /// order whatever the number.
-        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
-        /// No progress bar (it is drawn on stderr only when stderr is a terminal).
-        #[arg(long)]
-        no_progress: bool,
+        /// Add doc.text, the normalized text that evidence offsets point into.
+        #[arg(long, help_heading = "Output")]
+        include_text: bool,
+        /// Keep the records of reports only (is_report true); the others are counted in the
+        /// summary, not written.
+        #[arg(long, help_heading = "Output")]
+        reports_only: bool,
         /// Continue a killed or interrupted run: keep the records the output (-o, jsonl or
         /// sqlite) already holds and skip their inputs; a finished output gets the new
         /// inputs' records added.
-        #[arg(long, requires = "output")]
+        #[arg(long, requires = "output", help_heading = "Output")]
         resume: bool,
+        /// Read rules and gazetteers from DIR instead of the embedded copy.
+        #[arg(long, value_name = "DIR", help_heading = "Extraction")]
+        patterns: Option<PathBuf>,
+        /// Tone-mark style of the normalized text.
+        #[arg(
+            long,
+            value_enum,
+            default_value = "traditional",
+            help_heading = "Extraction"
+        )]
+        style: Style,
+        /// Worker threads for extraction [default: one per core]. Records come out in input
+        /// order whatever the number.
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..),
+              help_heading = "Extraction")]
+        jobs: Option<u16>,
+        /// No progress bar (it is drawn on stderr only when stderr is a terminal).
+        #[arg(long, help_heading = "Extraction")]
+        no_progress: bool,
+        #[command(flatten)]
+        shard: ShardArgs,
+        #[command(flatten)]
+        fetch: FetchArgs,
     },
-    /// A unit's rankings, awards, head/deputy years and blocs, oldest first, each with the
-    /// meeting date, article URL and evidence sentence, from `extract --format sqlite` output.
+    /// A unit's rankings, awards and roles year by year, from an `extract --format sqlite` database.
+    ///
+    /// Rankings, awards, head/deputy years and blocs, oldest first, each with the meeting
+    /// date, article URL and evidence sentence.
     History {
         /// The unit; diacritics optional, abbreviations accepted ("Lien minh HTX tinh").
         unit: String,
@@ -261,8 +319,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         patterns: Option<PathBuf>,
     },
-    /// A local web site over `extract --format sqlite` output: units' award histories with
-    /// the evidence sentence of every entry, blocs, search, CSV downloads.
+    /// Serve a local web site over an `extract --format sqlite` database.
+    ///
+    /// Units' award histories with the evidence sentence of every entry, blocs, search, CSV
+    /// downloads.
     Serve {
         /// The database written by `thidua extract --format sqlite -o FILE`.
         #[arg(long, value_name = "FILE")]
@@ -277,16 +337,26 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         patterns: Option<PathBuf>,
     },
-    /// Show which rules fired where, and the record that came out.
+    /// Show which rules fired where, which value won, and the record that came out.
     Explain {
-        /// A file (text or HTML) or - for stdin.
+        /// What a record's doc.input names: a file (text or HTML), - for stdin, a WARC file
+        /// (each of its documents), one WARC record (archive.warc.gz#offset), or a URL
+        /// answered from --archive.
         input: String,
         /// Read rules and gazetteers from DIR instead of the embedded copy.
         #[arg(long, value_name = "DIR")]
         patterns: Option<PathBuf>,
-        /// Only rules feeding fields that start with this (e.g. "role", "meeting.date").
-        #[arg(long)]
+        /// Only rules and values whose field or rule id starts with this (e.g. "members",
+        /// "meeting.date", "date."); an unknown one is an error.
+        #[arg(long, value_name = "PREFIX")]
         field: Option<String>,
+        /// The WARC archive a URL input was fetched into (`extract --archive FILE`); explain
+        /// reads the page from it and never touches the network.
+        #[arg(long, value_name = "FILE")]
+        archive: Option<PathBuf>,
+        /// Accepted for the command lines of extract: explain is always offline.
+        #[arg(long, requires = "archive")]
+        offline: bool,
     },
     /// Score predicted records against gold annotations: per-field precision, recall, F1.
     ///
@@ -306,9 +376,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write synthetic news-portal pages for benchmarks: each wraps one article (a .txt file
-    /// of --from) in the HTML of a provincial portal; the same inputs and seed give the same
-    /// pages.
+    /// Write synthetic news-portal pages for benchmarks.
+    ///
+    /// Each wraps one article (a .txt file of --from) in the HTML of a provincial portal; the
+    /// same inputs and seed give the same pages.
     GenPages {
         /// Directory (or files) of plain-text articles.
         #[arg(long, value_name = "DIR", default_value = "corpus")]
@@ -323,13 +394,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Measure each stage on the documents of DIR, in memory (no process start, no file
-    /// reading): bare HTML parsing, reading (HTML, normalization), the whole pipeline on one
-    /// thread and on --jobs threads.
+    /// Time each stage on documents in memory, and the costliest rules.
+    ///
+    /// No process start, no file reading: bare HTML parsing, reading (HTML, normalization),
+    /// the whole pipeline on one thread and on --jobs threads.
     Bench {
         /// Files or directories (as for extract).
         inputs: Vec<String>,
-        /// Threads for the parallel run (default: one per core).
+        /// Threads for the parallel run [default: one per core].
         #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
         /// Repeat each measurement this many times and keep the fastest.
@@ -344,8 +416,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         patterns: Option<PathBuf>,
     },
-    /// Normalize text from stdin to stdout, line by line (same number of lines): legacy
-    /// encodings to Unicode, NFC, spaces, dashes, quotes, tone marks. Warnings go to stderr.
+    /// Normalize text from stdin to stdout, line by line.
+    ///
+    /// The same number of lines: legacy encodings to Unicode, NFC, spaces, dashes, quotes,
+    /// tone marks. Warnings go to stderr.
     Normalize {
         /// Tone-mark style of the output.
         #[arg(long, value_enum, default_value = "traditional")]
@@ -375,6 +449,7 @@ fn main() -> ExitCode {
             jobs,
             no_progress,
             resume,
+            reports_only,
         } => extract(
             inputs,
             output,
@@ -388,6 +463,7 @@ fn main() -> ExitCode {
                 jobs: jobs.map(usize::from),
                 progress: !no_progress && std::io::stderr().is_terminal(),
                 resume,
+                reports_only,
             },
         ),
         Command::History {
@@ -407,7 +483,9 @@ fn main() -> ExitCode {
             input,
             patterns,
             field,
-        } => explain(&input, patterns, field.as_deref()),
+            archive,
+            offline: _,
+        } => explain(&input, patterns, field.as_deref(), archive.as_deref()),
         Command::Eval {
             gold,
             pred,
@@ -673,21 +751,126 @@ struct Run {
     progress: bool,
     /// Keep what the output holds and skip those inputs.
     resume: bool,
+    /// Write the records of reports only.
+    reports_only: bool,
 }
 
-/// The progress bar of `thidua extract` (drawn on stderr when it is a terminal): documents,
-/// megabytes, documents per second, failures. Messages go above it.
+/// What a run will read, counted before it starts: the progress bar's total. Inputs that
+/// are not WARC files count one each (a record or a failure); when WARC files are read, the
+/// total is the bytes of the files on disk instead (a WARC file's records are not counted
+/// before they are read), and a WARC file's progress is the offset of its last record.
+#[derive(Debug, Default, PartialEq)]
+struct Plan {
+    /// Inputs that are not WARC files (files, URLs).
+    inputs: u64,
+    /// WARC files by name, with their size on disk.
+    warcs: std::collections::HashMap<String, u64>,
+    /// The other files by name, with their size on disk.
+    files: std::collections::HashMap<String, u64>,
+}
+
+impl Plan {
+    /// Counts the inputs (the same iterator the run reads, made a second time).
+    fn of(specs: impl Iterator<Item = thidua::Result<source::InputSpec>>) -> Plan {
+        let mut plan = Plan::default();
+        let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        for spec in specs {
+            match spec {
+                Ok(source::InputSpec::Warc(p)) => {
+                    plan.warcs.insert(p.display().to_string(), size(&p));
+                }
+                Ok(source::InputSpec::File(p)) => {
+                    plan.inputs += 1;
+                    plan.files.insert(p.display().to_string(), size(&p));
+                }
+                _ => plan.inputs += 1,
+            }
+        }
+        plan
+    }
+
+    fn by_bytes(&self) -> bool {
+        !self.warcs.is_empty()
+    }
+
+    /// The total, in inputs or (with WARC files) bytes.
+    fn total(&self) -> u64 {
+        if self.by_bytes() {
+            self.warcs.values().sum::<u64>() + self.files.values().sum::<u64>()
+        } else {
+            self.inputs
+        }
+    }
+}
+
+/// How far a run is, against its [`Plan`].
+#[derive(Debug, Default)]
+struct Position {
+    /// Bytes of the plain files done (bytes mode).
+    files: u64,
+    /// Offset of the last record read of each WARC file (bytes mode).
+    warcs: std::collections::HashMap<String, u64>,
+}
+
+impl Position {
+    /// Notes the input of a record (`doc.input`: a file name, or `FILE#OFFSET` for a WARC
+    /// record).
+    fn note(&mut self, plan: &Plan, input: &str) {
+        if !plan.by_bytes() {
+            return;
+        }
+        if let Some(size) = plan.files.get(input) {
+            self.files += size;
+        } else if let Some((file, at)) = input.rsplit_once('#')
+            && plan.warcs.contains_key(file)
+        {
+            let offset = at
+                .split('+')
+                .next()
+                .and_then(|o| o.parse().ok())
+                .unwrap_or(0);
+            let pos = self.warcs.entry(file.to_string()).or_default();
+            *pos = (*pos).max(offset);
+        }
+    }
+
+    /// The position to show: inputs done, or bytes.
+    fn of(&self, plan: &Plan, s: &thidua::Summary) -> u64 {
+        let done = if plan.by_bytes() {
+            self.files + self.warcs.values().sum::<u64>()
+        } else {
+            s.documents() as u64
+        };
+        done.min(plan.total())
+    }
+}
+
+/// The progress bar of `thidua extract` (drawn on stderr when it is a terminal): with a
+/// known total (directories, lists, WARC file sizes) a bar, percentage and ETA; then
+/// documents, megabytes, documents per second, failures. Messages go above it.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
     last: std::time::Instant,
+    plan: Option<Plan>,
+    position: Position,
 }
 
+/// The bar's template when the total is known.
+const BAR_TEMPLATE: &str = "{spinner} {elapsed} [{bar:24}] {percent:>3}% ETA {eta} {msg}";
+
 impl Progress {
-    fn new(show: bool) -> Progress {
+    fn new(show: bool, plan: Option<Plan>) -> Progress {
+        let plan = plan.filter(|p| p.total() > 0);
         let bar = show.then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
+            let (bar, template) = match &plan {
+                Some(plan) => (indicatif::ProgressBar::new(plan.total()), BAR_TEMPLATE),
+                None => (
+                    indicatif::ProgressBar::new_spinner(),
+                    "{spinner} {elapsed} {msg}",
+                ),
+            };
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                indicatif::ProgressStyle::with_template(template)
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -696,6 +879,15 @@ impl Progress {
         Progress {
             bar,
             last: std::time::Instant::now(),
+            plan,
+            position: Position::default(),
+        }
+    }
+
+    /// Notes a record's input (for the position in WARC files).
+    fn note(&mut self, input: &str) {
+        if let (Some(plan), Some(_)) = (&self.plan, &self.bar) {
+            self.position.note(plan, input);
         }
     }
 
@@ -705,6 +897,9 @@ impl Progress {
             return;
         }
         self.last = std::time::Instant::now();
+        if let Some(plan) = &self.plan {
+            bar.set_position(self.position.of(plan, s));
+        }
         let secs = s.seconds.max(1e-9);
         bar.set_message(format!(
             "{} documents, {:.1} MB, {:.0} docs/s, {} failed",
@@ -749,10 +944,9 @@ fn extract(
         }
     };
     let format = out.format;
-    let mut limits = thidua::Limits::default();
-    if let Some(max) = fetch.max_bytes {
-        limits.max_bytes = max;
-    }
+    let limits = thidua::Limits {
+        max_bytes: fetch.max_bytes,
+    };
     let mut builder = Pipeline::builder()
         // The dataset formats fingerprint the text to merge reposts of one article.
         .include_text(include_text || format != Format::Jsonl)
@@ -805,9 +999,21 @@ fn extract(
             return ExitCode::from(2);
         }
     };
-    let mut progress = Progress::new(run.progress);
+    // The total for the bar: the inputs counted once more (not from standard input, which
+    // can be read only once).
+    let from_stdin = inputs.iter().any(|a| a == "-")
+        || [listed, fetch.urls.as_deref()]
+            .iter()
+            .any(|p| p.is_some_and(|p| p == std::path::Path::new("-")));
+    let plan = (run.progress && !from_stdin)
+        .then(|| source::shard::inputs(&inputs, listed, fetch.urls.as_deref(), shard.shard))
+        .and_then(Result::ok)
+        .map(Plan::of);
+    let mut progress = Progress::new(run.progress, plan);
     // What was done before an output error, for the summary line.
     let (mut records, mut reports, mut failed) = (0usize, 0usize, 0usize);
+    // Records of documents that are not reports, not written (--reports-only).
+    let mut left_out = 0usize;
     let result = {
         let progress = std::cell::RefCell::new(&mut progress);
         let mut on_progress = |s: &thidua::Summary| progress.borrow_mut().update(s);
@@ -820,6 +1026,11 @@ fn extract(
         let mut emit = |r: &thidua::Record| {
             if abort_after == Some(records) {
                 std::process::abort();
+            }
+            progress.borrow_mut().note(&r.doc.input);
+            if run.reports_only && !r.is_report {
+                left_out += 1;
+                return Ok(());
             }
             sink.write(r)?;
             records += 1;
@@ -852,7 +1063,12 @@ fn extract(
     }
     match result {
         Ok(summary) => {
-            say!("thidua: {}", summary.line());
+            let left_out = if run.reports_only {
+                format!("; {left_out} not reports left out (--reports-only)")
+            } else {
+                String::new()
+            };
+            say!("thidua: {}{left_out}", summary.line());
             if archived.is_err() {
                 ExitCode::from(EXIT_OUTPUT)
             } else if summary.failures.is_empty() {
@@ -873,9 +1089,13 @@ fn extract(
                     format!("; {} is as it was before the run", p.display())
                 }
             };
+            let (records, reports) = (
+                format!("{records} record{}", if records == 1 { "" } else { "s" }),
+                format!("{reports} report{}", if reports == 1 { "" } else { "s" }),
+            );
             say!(
-                "thidua: output not written: {records} records ({reports} reports), {failed} \
-                 failed before the error{kept}"
+                "thidua: output not written: {records} ({reports}), {failed} failed before \
+                 the error{kept}"
             );
             ExitCode::from(EXIT_OUTPUT)
         }
@@ -1286,7 +1506,123 @@ fn evaluate(
     }
 }
 
-fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitCode {
+/// The documents `explain` reads from its input: a file, stdin, a WARC file (each of its
+/// documents), one WARC record by its locator (`archive.warc.gz#offset`, as records carry it
+/// in `doc.input`), or a URL answered from `--archive` (never fetched).
+fn explain_documents(
+    input: &str,
+    archive: Option<&std::path::Path>,
+    limits: &thidua::Limits,
+) -> thidua::Result<Vec<thidua::Result<thidua::RawDocument>>> {
+    use thidua::Error;
+    if source::is_url(input) {
+        let Some(archive) = archive else {
+            return Err(Error::Usage(format!(
+                "{input}: explain does not fetch; give the archive the page was fetched into \
+                 (--archive FILE --offline)"
+            )));
+        };
+        let config = source::FetchConfig {
+            max_bytes: limits.max_bytes,
+            ..Default::default()
+        };
+        let fetcher = source::Fetcher::offline(config, archive)?;
+        return Ok(vec![fetcher.fetch(input).result]);
+    }
+    if input == "-" {
+        return Ok(vec![source::read(&source::InputSpec::Stdin, limits)]);
+    }
+    let path = std::path::Path::new(input);
+    if !path.exists()
+        && let Some((file, at)) = input.rsplit_once('#')
+        && let Some(offset) = warc_offset(at)
+    {
+        // A record's locator: `FILE#OFFSET`, or `FILE#OFFSET+WITHIN` for a record after the
+        // first in one gzip member; read from the member's start up to that record.
+        let reader = source::WarcReader::open_at(
+            std::path::Path::new(file),
+            offset,
+            source::warc::Bodies::Documents,
+            limits.max_bytes,
+        )?;
+        let wanted = |raw: &thidua::Result<thidua::RawDocument>| match raw {
+            Ok(raw) => raw.input == input,
+            Err(_) => true,
+        };
+        return match reader.documents().find(wanted) {
+            Some(found) => Ok(vec![found]),
+            None => Err(Error::input(input, "no document record at this offset")),
+        };
+    }
+    if path.is_file() && (source::warc::is_warc_name(path) || source::warc::sniff(path)) {
+        let reader =
+            source::WarcReader::open(path, source::warc::Bodies::Documents, limits.max_bytes)?;
+        let docs: Vec<_> = reader.documents().collect();
+        if docs.is_empty() {
+            return Err(Error::input(input, "a WARC file without document records"));
+        }
+        return Ok(docs);
+    }
+    Ok(vec![source::read(
+        &source::InputSpec::File(path.to_path_buf()),
+        limits,
+    )])
+}
+
+/// The offset part of a WARC locator: `1234` or `1234+567`.
+fn warc_offset(at: &str) -> Option<u64> {
+    let member = at.split_once('+').map_or(at, |(member, within)| {
+        if within.bytes().all(|b| b.is_ascii_digit()) && !within.is_empty() {
+            member
+        } else {
+            ""
+        }
+    });
+    if member.is_empty() || !member.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    member.parse().ok()
+}
+
+/// Checks `--field`: a prefix of some rule's field or id, or of a record field.
+fn check_field(pipeline: &Pipeline, field: &str) -> thidua::Result<()> {
+    let mut known: std::collections::BTreeSet<String> = pipeline
+        .patterns()
+        .rules()
+        .iter()
+        .flat_map(|r| [r.field.clone(), r.id.clone()])
+        .collect();
+    let record = serde_json::to_value(pipeline.extract_text("field-names", "")).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &record {
+        for (key, value) in map {
+            known.insert(key.clone());
+            if let serde_json::Value::Object(inner) = value {
+                known.extend(inner.keys().map(|k| format!("{key}.{k}")));
+            }
+        }
+    }
+    if known.iter().any(|k| k.starts_with(field)) {
+        return Ok(());
+    }
+    let tops: std::collections::BTreeSet<&str> = pipeline
+        .patterns()
+        .rules()
+        .iter()
+        .map(|r| r.field.split(['.', '[']).next().unwrap_or(&r.field))
+        .collect();
+    Err(thidua::Error::Usage(format!(
+        "--field {field:?}: no rule or record field starts with it (fields: {}; or a rule id \
+         such as \"date.time_of_day\")",
+        tops.into_iter().collect::<Vec<_>>().join(", ")
+    )))
+}
+
+fn explain(
+    input: &str,
+    patterns: Option<PathBuf>,
+    field: Option<&str>,
+    archive: Option<&std::path::Path>,
+) -> ExitCode {
     let mut builder = Pipeline::builder();
     if let Some(dir) = patterns {
         builder = builder.patterns_dir(dir);
@@ -1294,30 +1630,61 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
     let pipeline = match builder.build() {
         Ok(p) => p,
         Err(e) => {
-            say!("thidua: {e}");
+            say_error(&e);
             return ExitCode::from(2);
         }
     };
-    let spec = if input == "-" {
-        source::InputSpec::Stdin
-    } else {
-        source::InputSpec::File(PathBuf::from(input))
-    };
-    let doc = match source::read(&spec, pipeline.limits()).and_then(|raw| pipeline.read(&raw)) {
-        Ok(d) => d,
+    if let Some(field) = field
+        && let Err(e) = check_field(&pipeline, field)
+    {
+        say_error(&e);
+        return ExitCode::from(2);
+    }
+    let docs = match explain_documents(input, archive, pipeline.limits()) {
+        Ok(docs) => docs,
         Err(e) => {
-            say!("thidua: {e}");
-            return ExitCode::from(1);
+            say_error(&e);
+            return ExitCode::from(if e.is_usage() { 2 } else { 1 });
         }
     };
+    let mut failed = false;
     let mut out = String::new();
+    for (i, raw) in docs.into_iter().enumerate() {
+        let doc = match raw.and_then(|raw| pipeline.read(&raw)) {
+            Ok(d) => d,
+            Err(e) => {
+                say_error(&e);
+                failed = true;
+                continue;
+            }
+        };
+        if i > 0 {
+            out.push('\n');
+        }
+        explain_one(&pipeline, &doc, field, &mut out);
+    }
+    if let Err(e) = std::io::stdout().write_all(out.as_bytes())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        say!("thidua: writing output: {e}");
+        return ExitCode::from(EXIT_OUTPUT);
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The explanation of one read document: rule hits, winning values, record.
+fn explain_one(pipeline: &Pipeline, doc: &thidua::Document, field: Option<&str>, out: &mut String) {
     out.push_str(&format!(
         "# {} ({} characters of normalized text)\n\n## Rule hits\n",
         doc.input,
         doc.text.chars().count()
     ));
-    for e in pipeline.explain(&doc) {
-        if field.is_some_and(|f| !e.field.starts_with(f)) {
+    for e in pipeline.explain(doc) {
+        if field.is_some_and(|f| !e.field.starts_with(f) && !e.rule.starts_with(f)) {
             continue;
         }
         out.push_str(&format!(
@@ -1328,7 +1695,7 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
             out.push_str(&format!("      {name} = {value:?}\n"));
         }
     }
-    let record = pipeline.extract(&doc);
+    let record = pipeline.extract(doc);
     out.push_str("\n## Values and the rules that won\n");
     for ev in &record.evidence {
         if field.is_some_and(|f| !ev.field.starts_with(f) && !ev.rule.starts_with(f)) {
@@ -1348,8 +1715,43 @@ fn explain(input: &str, patterns: Option<PathBuf>, field: Option<&str>) -> ExitC
     out.push_str("\n## Record\n");
     out.push_str(&serde_json::to_string_pretty(&record).unwrap_or_default());
     out.push('\n');
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_counts_inputs_or_bytes_with_warc_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [("a.txt", 10), ("b.txt", 30)] {
+            std::fs::write(dir.path().join(name), vec![b'x'; bytes]).unwrap();
+        }
+        let d = dir.path().display().to_string();
+        let url = "https://example.org/x".to_string();
+        let args = vec![d.clone(), url];
+        let plan = Plan::of(source::expand(&args));
+        assert_eq!((plan.inputs, plan.total(), plan.by_bytes()), (3, 3, false));
+        let mut s = thidua::Summary {
+            records: 2,
+            ..Default::default()
+        };
+        assert_eq!(Position::default().of(&plan, &s), 2);
+        s.records = 9;
+        assert_eq!(Position::default().of(&plan, &s), 3, "never past the total");
+
+        // With a WARC file: bytes on disk, a WARC file's position from its records' offsets.
+        let warc = dir.path().join("c.warc");
+        std::fs::write(&warc, vec![b'w'; 1000]).unwrap();
+        let plan = Plan::of(source::expand(std::slice::from_ref(&d)));
+        assert!(plan.by_bytes());
+        assert_eq!(plan.total(), 1040);
+        let mut pos = Position::default();
+        pos.note(&plan, &format!("{d}/a.txt"));
+        pos.note(&plan, &format!("{}#500", warc.display()));
+        pos.note(&plan, &format!("{}#300+20", warc.display()));
+        assert_eq!(pos.of(&plan, &s), 510);
+    }
 }
 
 /// mimalloc: regex compilation at start-up and the per-document strings are allocation-heavy,
