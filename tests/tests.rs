@@ -14,6 +14,7 @@ mod normalize;
 mod options;
 mod patterns;
 mod props;
+mod readme;
 mod resume;
 mod serve;
 mod shard;
