@@ -74,6 +74,30 @@ pub struct Mismatch {
     pub gold: Value,
 }
 
+impl Mismatch {
+    /// The `ERR` line of the report: `ERR a012 bloc_name: predicted "Khối …"; gold null`
+    /// (values as JSON; null where one side has none).
+    pub fn line(&self) -> String {
+        format!(
+            "ERR {} {}: predicted {}; gold {}",
+            self.id,
+            self.field,
+            python_json(&self.pred),
+            python_json(&self.gold)
+        )
+    }
+
+    /// The mismatch as JSON (`eval --json --show-errors`).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "id": self.id,
+            "field": self.field,
+            "predicted": self.pred,
+            "gold": self.gold,
+        })
+    }
+}
+
 /// The result of scoring.
 #[derive(Debug, Clone, Default)]
 pub struct Score {
@@ -134,13 +158,7 @@ impl Score {
         }
         if show_errors {
             for e in &self.errors {
-                let row = Value::Array(vec![
-                    Value::String(e.id.clone()),
-                    Value::String(e.field.clone()),
-                    e.pred.clone(),
-                    e.gold.clone(),
-                ]);
-                let _ = writeln!(out, "ERR {}", python_json(&row));
+                let _ = writeln!(out, "{}", e.line());
             }
         }
         let _ = writeln!(out, "docs {}, predicted {}", self.docs, self.predicted_docs);
@@ -152,6 +170,17 @@ impl Score {
         let (p, r, f) = self.micro().prf();
         let _ = writeln!(out, "micro P {p:.3} R {r:.3} F1 {f:.3}");
         out
+    }
+
+    /// The numbers as JSON (the shape of `score.py --json`), with the disagreements under
+    /// `"errors"` when `show_errors` (each `{"id", "field", "predicted", "gold"}`).
+    pub fn to_json_with(&self, show_errors: bool) -> Value {
+        let mut json = self.to_json();
+        if show_errors && let Value::Object(map) = &mut json {
+            let errors = self.errors.iter().map(Mismatch::to_json).collect();
+            map.insert("errors".into(), Value::Array(errors));
+        }
+        json
     }
 
     /// The numbers as JSON (the shape of `score.py --json`).
@@ -568,6 +597,163 @@ pub fn score(gold_rows: &[Value], preds: &[Value]) -> Score {
         errors,
         docs: gold_rows.len(),
         predicted_docs,
+    }
+}
+
+/// How predictions join gold by id: what `thidua eval` checks before the numbers are
+/// trusted (ids that do not match score every gold document as missed, silently).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Join {
+    /// Gold rows.
+    pub gold: usize,
+    /// Predicted records.
+    pub predicted: usize,
+    /// Gold rows with a predicted record of their id.
+    pub matched: usize,
+    /// Gold ids without a predicted record, in gold order.
+    pub missing: Vec<String>,
+    /// Predicted ids that no gold row has, in prediction order.
+    pub unknown: Vec<String>,
+    /// Gold rows without a prediction by id that one has by URL (predictions from fetched
+    /// pages, whose ids are hashes of the URL).
+    pub by_url: usize,
+    /// The gold file's rows are `thidua.record/1` records (`doc`, `schema`), not gold rows.
+    pub gold_are_records: bool,
+    /// The prediction file's rows are gold rows (top-level `id`, no `doc`), not records.
+    pub preds_are_gold: bool,
+}
+
+/// A thidua record (not a gold row).
+fn is_record(v: &Value) -> bool {
+    v.get("doc").is_some() || v.get("schema").is_some()
+}
+
+/// A gold row (not a record).
+fn is_gold_row(v: &Value) -> bool {
+    v.get("id").is_some() && v.get("doc").is_none()
+}
+
+/// Joins predictions to gold as [`score`] does, and says how well they meet.
+pub fn join(gold_rows: &[Value], preds: &[Value]) -> Join {
+    let pred_id = |rec: &Value| {
+        rec.get("doc")
+            .and_then(|d| d.get("id"))
+            .filter(|id| !id.is_null())
+            .and_then(py_str)
+    };
+    let pred_ids: std::collections::HashSet<String> = preds.iter().filter_map(pred_id).collect();
+    let gold_ids: std::collections::HashSet<String> = gold_rows
+        .iter()
+        .filter_map(|g| py_str(get(g, "id")))
+        .collect();
+    let pred_urls: std::collections::HashSet<&str> = preds
+        .iter()
+        .filter_map(|r| r.get("doc")?.get("url")?.as_str())
+        .collect();
+    let mut join = Join {
+        gold: gold_rows.len(),
+        predicted: preds.len(),
+        gold_are_records: !gold_rows.is_empty() && gold_rows.iter().all(is_record),
+        preds_are_gold: !preds.is_empty() && preds.iter().all(is_gold_row),
+        ..Join::default()
+    };
+    for g in gold_rows {
+        let id = py_str(get(g, "id")).unwrap_or_default();
+        if pred_ids.contains(&id) {
+            join.matched += 1;
+        } else {
+            join.missing.push(id);
+            if get(g, "url")
+                .as_str()
+                .is_some_and(|u| pred_urls.contains(u))
+            {
+                join.by_url += 1;
+            }
+        }
+    }
+    join.unknown = preds
+        .iter()
+        .filter_map(pred_id)
+        .filter(|id| !gold_ids.contains(id))
+        .collect();
+    join
+}
+
+impl Join {
+    /// A usage error when the files are not what their places say (swapped arguments, or
+    /// records given as gold): the numbers would mean nothing.
+    pub fn usage_error(&self, gold: &str, pred: &str) -> Option<String> {
+        if self.gold_are_records && self.preds_are_gold {
+            Some(format!(
+                "{gold} holds predicted records and {pred} gold annotations: the arguments are \
+                 swapped (thidua eval GOLD PRED)"
+            ))
+        } else if self.gold_are_records {
+            Some(format!(
+                "{gold}: thidua records, not gold annotations (thidua eval GOLD PRED: the gold \
+                 file comes first; its format is schema/GOLD_FORMAT.md)"
+            ))
+        } else if self.preds_are_gold {
+            Some(format!(
+                "{pred}: gold annotations, not predicted records (thidua eval GOLD PRED: the \
+                 records of `thidua extract` come second)"
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// No gold document has a prediction although both files have rows: every number would
+    /// count misses only.
+    pub fn nothing_matched(&self) -> bool {
+        self.gold > 0 && self.matched == 0
+    }
+
+    /// What the join leaves out, one warning a line (empty when every gold document has a
+    /// prediction and every prediction a gold row).
+    pub fn warnings(&self, gold: &str, pred: &str) -> Vec<String> {
+        let sample = |ids: &[String]| {
+            let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
+            let more = if ids.len() > 3 { ", …" } else { "" };
+            format!("{}{more}", shown.join(", "))
+        };
+        let mut out = Vec::new();
+        if self.nothing_matched() {
+            let pred_side = if self.unknown.is_empty() {
+                "it has no doc.id".to_string()
+            } else {
+                format!("its ids: {}", sample(&self.unknown))
+            };
+            out.push(format!(
+                "no predicted record in {pred} has the id of a gold document in {gold} (gold \
+                 ids: {}; {pred_side}): eval joins on doc.id, and every gold document counts \
+                 as missed",
+                sample(&self.missing)
+            ));
+        } else if !self.missing.is_empty() {
+            out.push(format!(
+                "{} of {} gold documents have no predicted record (counted as missed): {}",
+                self.missing.len(),
+                self.gold,
+                sample(&self.missing)
+            ));
+        }
+        if self.by_url > 0 {
+            out.push(format!(
+                "{} gold documents have a predicted record of their URL under another id: \
+                 records of fetched pages take a hash of the URL as id; extract the gold's \
+                 texts (files named by the gold ids) to score them",
+                self.by_url
+            ));
+        }
+        if !self.nothing_matched() && !self.unknown.is_empty() {
+            out.push(format!(
+                "{} predicted records have an id no gold document has (not scored): {}",
+                self.unknown.len(),
+                sample(&self.unknown)
+            ));
+        }
+        out
     }
 }
 

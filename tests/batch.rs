@@ -53,6 +53,30 @@ fn summary_line_counts_records_reports_and_failures() {
 }
 
 #[test]
+fn summary_line_says_one_record_and_gives_no_rate_for_an_empty_run() {
+    let out = util::thidua(&["extract", "corpus/s001.txt"], None);
+    let err = stderr(&out);
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.starts_with("thidua: 1 record (1 report), 0 failed in "),
+        "{last}"
+    );
+    assert!(
+        last.ends_with(" MB/s)"),
+        "a rate when something was read: {last}"
+    );
+
+    let dir = util::tempdir();
+    let out = util::thidua(&["extract", dir.path().to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    let last = err.lines().last().unwrap();
+    let re =
+        regex::Regex::new(r"^thidua: 0 records \(0 reports\), 0 failed in [0-9.]+ s$").unwrap();
+    assert!(re.is_match(last), "no rate for an empty run: {last}");
+}
+
+#[test]
 fn no_progress_drawing_when_stderr_is_not_a_terminal() {
     let out = util::thidua(&["extract", "corpus/"], None);
     let err = stderr(&out);

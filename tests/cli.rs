@@ -242,7 +242,10 @@ fn heldout_score_stays_high() {
 #[test]
 fn eval_prints_what_score_py_prints() {
     // tests/data/eval: gold.jsonl is the gold of the 29 articles the corpus held when
-    // pred.jsonl was made; score_py.txt is what ../shared/tools/score.py printed for them.
+    // pred.jsonl was made; score_py.txt is what the project's scorer (score.py, kept with the
+    // dev set outside this repository) printed for them with --show-errors. The numbers are
+    // the same line for line; thidua's ERR lines name the predicted and the gold value where
+    // score.py prints a bare [id, field, predicted, gold] tuple.
     let out = util::thidua(
         &[
             "eval",
@@ -253,8 +256,123 @@ fn eval_prints_what_score_py_prints() {
         None,
     );
     assert!(out.status.success());
-    let expected = util::read(&util::path("tests/data/eval/score_py.txt"));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let expected: Vec<String> = util::read(&util::path("tests/data/eval/score_py.txt"))
+        .lines()
+        .map(|line| match line.strip_prefix("ERR ") {
+            Some(tuple) => {
+                let t: Vec<Value> = serde_json::from_str(tuple).unwrap();
+                thidua::eval::Mismatch {
+                    id: t[0].as_str().unwrap().to_string(),
+                    field: t[1].as_str().unwrap().to_string(),
+                    pred: t[2].clone(),
+                    gold: t[3].clone(),
+                }
+                .line()
+            }
+            None => line.to_string(),
+        })
+        .collect();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let got: Vec<&str> = stdout.lines().collect();
+    assert_eq!(got, expected);
+    assert!(got.contains(&"ERR s000 is_report: predicted false; gold true"));
+    assert!(
+        out.stderr.is_empty()
+            || String::from_utf8_lossy(&out.stderr).contains("have no predicted record")
+    );
+}
+
+#[test]
+fn eval_json_with_show_errors_lists_the_disagreements() {
+    let args = [
+        "eval",
+        "tests/data/eval/gold.jsonl",
+        "tests/data/eval/pred.jsonl",
+    ];
+    let plain = util::thidua(&[&args[..], &["--json"]].concat(), None);
+    let json: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(
+        json.get("errors").is_none(),
+        "score.py's shape without --show-errors"
+    );
+    let out = util::thidua(&[&args[..], &["--json", "--show-errors"]].concat(), None);
+    assert!(out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = json["errors"].as_array().unwrap();
+    let text = util::thidua(&[&args[..], &["--show-errors"]].concat(), None);
+    let err_lines = String::from_utf8_lossy(&text.stdout)
+        .lines()
+        .filter(|l| l.starts_with("ERR "))
+        .count();
+    assert_eq!(errors.len(), err_lines);
+    assert_eq!(
+        errors[0],
+        serde_json::json!({"id": "s000", "field": "is_report", "predicted": false, "gold": true})
+    );
+    assert_eq!(
+        json["micro"],
+        serde_json::from_slice::<Value>(&plain.stdout).unwrap()["micro"]
+    );
+}
+
+#[test]
+fn eval_refuses_swapped_arguments_and_warns_when_no_id_matches() {
+    let (gold, pred) = ("tests/data/eval/gold.jsonl", "tests/data/eval/pred.jsonl");
+    // Swapped: a usage error, no report.
+    let out = util::thidua(&["eval", pred, gold], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("swapped"), "{err}");
+    // Records given twice: the first is not gold.
+    let out = util::thidua(&["eval", pred, pred], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not gold annotations"));
+
+    // Records whose ids are not the gold's (pages fetched by URL get a hash of it as id).
+    let dir = util::tempdir();
+    let rehashed = dir.path().join("urls.jsonl");
+    let gold_rows = util::jsonl(&std::fs::read(util::path(gold)).unwrap());
+    let mut lines = String::new();
+    for (i, mut r) in util::jsonl(&std::fs::read(util::path(pred)).unwrap())
+        .into_iter()
+        .enumerate()
+    {
+        let id = r["doc"]["id"].as_str().unwrap().to_string();
+        let url = gold_rows
+            .iter()
+            .find(|g| g["id"] == id.as_str())
+            .map(|g| g["url"].clone())
+            .unwrap_or(Value::Null);
+        r["doc"]["id"] = Value::String(format!("{i:016x}"));
+        r["doc"]["url"] = url;
+        lines.push_str(&format!("{r}\n"));
+    }
+    std::fs::write(&rehashed, lines).unwrap();
+    let out = util::thidua(&["eval", gold, rehashed.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1), "nothing joined: not a success");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("docs 29, predicted 0"), "{stdout}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no predicted record")
+            && err.contains("s000")
+            && err.contains("joins on doc.id"),
+        "{err}"
+    );
+    assert!(err.contains("of their URL under another id"), "{err}");
+
+    // Some gold documents without a record: a warning, the numbers stand.
+    let some = dir.path().join("some.jsonl");
+    let preds = std::fs::read_to_string(util::path(pred)).unwrap();
+    std::fs::write(&some, preds.lines().skip(2).collect::<Vec<_>>().join("\n")).unwrap();
+    let out = util::thidua(&["eval", gold, some.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("6 of 29 gold documents have no predicted record"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -651,3 +651,46 @@ fn item2_the_archive_survives_resume_and_reruns() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(records.len(), urls.len(), "{err}");
 }
+
+/// `--user-agent` replaces the header; `--contact` goes into the default one; `--archive`
+/// with URL inputs writes the archive (and without any, see tests/options.rs, does not).
+#[test]
+fn the_user_agent_is_the_one_asked_for() {
+    let articles: Vec<Article> = articles()
+        .into_iter()
+        .filter(|a| a.name.ends_with(".txt"))
+        .take(1)
+        .collect();
+    let server = serve(&articles);
+    let url = server.url(&format!("/page/{}", articles[0].name));
+    let mut args = vec![
+        url.as_str(),
+        "--user-agent",
+        "lab-crawler/2 (+mailto:lab@example.org)",
+    ];
+    args.extend(FAST);
+    let (records, stderr, code) = extract_here(&args);
+    assert_eq!((code, records.len()), (0, 1), "{stderr}");
+    let mut args = vec![url.as_str(), "--contact", "ops@example.org"];
+    args.extend(FAST);
+    let (_, stderr, code) = extract_here(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let agents = server.state.user_agents.lock().unwrap().clone();
+    assert!(
+        agents
+            .iter()
+            .any(|a| a == "lab-crawler/2 (+mailto:lab@example.org)"),
+        "{agents:?}"
+    );
+    assert!(
+        agents
+            .iter()
+            .any(|a| a.starts_with("thidua/") && a.ends_with("+mailto:ops@example.org)")),
+        "{agents:?}"
+    );
+    // A header that would break the request line is a usage error; so is giving both.
+    let (_, _, code) = extract_here(&[url.as_str(), "--user-agent", "a\nb"]);
+    assert_eq!(code, 2);
+    let (_, _, code) = extract_here(&[url.as_str(), "--user-agent", "a", "--contact", "b@c"]);
+    assert_eq!(code, 2);
+}

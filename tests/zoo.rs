@@ -159,11 +159,14 @@ impl Run {
     }
 }
 
-/// The closing `thidua: N records (M reports), K failed …` line.
+/// The closing `thidua: N records (M reports), K failed …` line (`1 record (…)` for one).
 fn is_summary(line: &str) -> bool {
     line.strip_prefix("thidua: ")
         .and_then(|rest| rest.split_once(' '))
-        .is_some_and(|(n, rest)| n.parse::<u64>().is_ok() && rest.starts_with("records ("))
+        .is_some_and(|(n, rest)| {
+            n.parse::<u64>().is_ok()
+                && (rest.starts_with("records (") || rest.starts_with("record ("))
+        })
 }
 
 fn s(p: &Path) -> String {

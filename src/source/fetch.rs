@@ -79,17 +79,36 @@ impl Default for FetchConfig {
     }
 }
 
-/// `thidua/0.1.0 (research crawler; +REPOSITORY)`: who is asking, and where to read about it.
+/// `thidua/0.1.0 (research crawler; robots.txt name: thidua)`: who is asking (with the
+/// repository's address when the package names one).
 pub fn default_user_agent() -> String {
+    user_agent_with(None)
+}
+
+/// The default User-Agent with a contact (`--contact`): `thidua/0.1.0 (research crawler;
+/// robots.txt name: thidua; +mailto:…)`, so that a site's operator can reach whoever runs
+/// the crawl. An address with `@` and no scheme becomes a `mailto:` link.
+pub fn user_agent_with(contact: Option<&str>) -> String {
+    let mut parts = vec![
+        "research crawler".to_string(),
+        "robots.txt name: thidua".into(),
+    ];
     let home = env!("CARGO_PKG_REPOSITORY");
-    let home = if home.is_empty() {
-        "robots.txt name: thidua".to_string()
-    } else {
-        format!("+{home}")
-    };
+    if !home.is_empty() {
+        parts.push(format!("+{home}"));
+    }
+    if let Some(contact) = contact {
+        let contact = if contact.contains('@') && !contact.contains(':') {
+            format!("mailto:{contact}")
+        } else {
+            contact.to_string()
+        };
+        parts.push(format!("+{contact}"));
+    }
     format!(
-        "thidua/{} (research crawler; {home})",
-        env!("CARGO_PKG_VERSION")
+        "thidua/{} ({})",
+        env!("CARGO_PKG_VERSION"),
+        parts.join("; ")
     )
 }
 
@@ -909,6 +928,14 @@ mod tests {
         assert_eq!(host_of("https://a.vn:8443/x"), "a.vn:8443");
         assert_eq!(title_case("content-type"), "Content-Type");
         assert!(default_user_agent().starts_with("thidua/"));
+        assert!(
+            user_agent_with(Some("ops@example.org"))
+                .ends_with("; robots.txt name: thidua; +mailto:ops@example.org)")
+        );
+        assert!(
+            user_agent_with(Some("https://example.org/crawl"))
+                .contains("+https://example.org/crawl)")
+        );
     }
 
     #[test]
