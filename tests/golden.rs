@@ -71,6 +71,7 @@ fn actual(record: &Record, field: &str) -> Option<Vec<Vec<String>>> {
         "plan_year" => s(&r["meeting"]["plan_year"]),
         "member_count" => s(&r["member_count"]),
         "author" => s(&r["doc"]["author"]),
+        "title" => s(&r["doc"]["title"]),
         "published" => s(&r["doc"]["published"]),
         "site" => s(&r["doc"]["site"]),
         "head_unit" => unit(&r["head_unit"]),

@@ -118,18 +118,35 @@ fn stamp_iso(ctx: &Ctx, hit: &Hit) -> Option<String> {
     })
 }
 
-/// The first short line near the top that reads like a headline.
+/// The first short line near the top that reads like a headline (scraped texts often put it
+/// after a caption or the lead): not a sentence (two sentences, a closing period, colon or semicolon), not a table
+/// row, and none of the lines the `meta.not_headline` rules describe (photo captions,
+/// connective openers, datelines, site names, contact lines). No title is better than a
+/// caption for one.
 fn headline(ctx: &Ctx, head_end: usize) -> Option<String> {
     let mut offset = 0;
+    let not_headline = ctx.hits("meta.not_headline");
     for line in ctx.text[..head_end].split('\n') {
         let start = offset;
         offset += line.len() + 1;
         let t = line.trim();
         let words = t.split_whitespace().count();
-        if t.is_empty() || words < 5 || t.chars().count() > 300 {
+        if t.is_empty() {
             continue;
         }
-        if t.ends_with('.') || t.starts_with('(') || t.starts_with('-') {
+        if words < 5 || t.chars().count() > 300 {
+            continue;
+        }
+        if t.ends_with(['.', ':', ';']) || t.starts_with(['(', '-']) {
+            continue;
+        }
+        if t.contains('|') || two_sentences(t) {
+            continue;
+        }
+        if not_headline
+            .iter()
+            .any(|h| h.m.start >= start && h.m.start < offset)
+        {
             continue;
         }
         let lowercase_start = t.chars().next().is_some_and(|c| c.is_lowercase());
@@ -144,6 +161,17 @@ fn headline(ctx: &Ctx, head_end: usize) -> Option<String> {
         return Some(t.to_string());
     }
     None
+}
+
+/// A sentence end inside the line: ". " before a capital, where the word before the period is
+/// not an abbreviation ("TP. Hồ Chí Minh", "PGS. TS.").
+fn two_sentences(line: &str) -> bool {
+    line.match_indices(". ").any(|(i, _)| {
+        let next_upper = line[i + 2..].chars().next().is_some_and(char::is_uppercase);
+        let word = line[..i].rsplit(' ').next().unwrap_or("");
+        let abbreviation = word.chars().count() <= 3 || word.chars().all(|c| !c.is_lowercase());
+        next_upper && !abbreviation
+    })
 }
 
 /// A byline among the last lines: "Trần Tuyền", "Tin, ảnh: Đặng Thạch", "CTV Thu Hằng".

@@ -512,6 +512,7 @@ const FIRST_FIELDS: &[&str] = &[
 /// for every text would cost more than it saves.
 const ON_DEMAND_FIELDS: &[&str] = &[
     "meta.author",
+    "meta.not_headline",
     "report.event",
     "report.bloc",
     "meeting.date",
