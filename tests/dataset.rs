@@ -519,3 +519,435 @@ fn one_run_writes_names_in_its_own_tone_style() {
         }
     }
 }
+
+/// Issue #19: the same unit written two ways in one article (b016: "ĐH Nha Trang" member,
+/// "Trường ĐH Nha Trang" ranked) is one unit: its history has the ranking, the membership is
+/// not a second unit, and the dataset says which forms the key merged.
+#[test]
+fn a_unit_with_and_without_its_head_word_is_one_unit() {
+    let dir = util::tempdir();
+    let db = dir.path().join("b016.db");
+    run(&[
+        "extract",
+        "corpus/b016.txt",
+        "--format",
+        "sqlite",
+        "-o",
+        s(&db),
+    ]);
+    let conn = Connection::open(&db).unwrap();
+    let (key, forms, n): (String, String, i64) = conn
+        .query_row(
+            "SELECT unit_key, forms, form_count FROM units WHERE unit_base = 'dai hoc nha trang'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(n, 2, "{forms}");
+    let forms: Vec<String> = serde_json::from_str(&forms).unwrap();
+    assert!(
+        forms
+            .iter()
+            .any(|f| f.starts_with("Trường Đại học Nha Trang")),
+        "{forms:?}"
+    );
+    assert!(
+        forms.iter().any(|f| f.starts_with("Đại học Nha Trang")),
+        "{forms:?}"
+    );
+    // No second unit: every row of either form has the one key.
+    let keys: i64 = conn
+        .query_row(
+            "SELECT COUNT(DISTINCT unit_key) FROM unit_forms WHERE form LIKE '%Đại học Nha Trang%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(keys, 1);
+    // Either form finds the whole history, which names the forms merged.
+    for q in ["Trường Đại học Nha Trang", "DH Nha Trang"] {
+        let out = run(&["history", q, "--db", s(&db), "--json"]);
+        let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let kinds: Vec<&str> = h["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"rank") || kinds.contains(&"elected_head"),
+            "{q}: {h:#}"
+        );
+        assert_eq!(h["matched"], "exact", "{q}");
+        assert_eq!(h["merged_forms"][0]["unit_key"], key.as_str(), "{h:#}");
+        let text = String::from_utf8(run(&["history", q, "--db", s(&db)]).stdout).unwrap();
+        assert!(text.contains("one unit under"), "{text}");
+    }
+}
+
+/// Issue #19: list columns are JSON arrays everywhere; `dataset_info` holds the tool version,
+/// patterns digest, style, inputs and run times; internal tables are named `_…`; titles and
+/// evidence sentences are searchable (FTS5); a datasette metadata.json describes the columns.
+#[test]
+fn sqlite_schema_is_self_describing_and_searchable() {
+    let dir = util::tempdir();
+    let db = dir.path().join("thidua.db");
+    run(&["extract", "corpus/", "--format", "sqlite", "-o", s(&db)]);
+    let conn = Connection::open(&db).unwrap();
+    for table in ["documents", "meetings"] {
+        let bad: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM {table}
+                     WHERE NOT json_valid(meeting_types) OR json_type(meeting_types) <> 'array'"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bad, 0, "{table}.meeting_types");
+    }
+    let multi: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM meetings WHERE json_array_length(meeting_types) > 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(multi > 0, "some meeting has two types");
+    let info = |key: &str| -> String {
+        conn.query_row(
+            "SELECT value FROM dataset_info WHERE key = ?1",
+            params![key],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("dataset_info.{key}: {e}"))
+    };
+    assert_eq!(info("format"), "thidua.dataset/2");
+    assert_eq!(info("style"), "traditional");
+    assert_eq!(info("tool_version"), env!("CARGO_PKG_VERSION"));
+    assert_eq!(info("patterns_digest").len(), 16);
+    assert_eq!(info("inputs"), r#"["corpus/"]"#);
+    for key in [
+        "created",
+        "updated",
+        "last_run_started",
+        "last_run_finished",
+    ] {
+        let t = info(key);
+        assert!(
+            t.len() == 20 && t.ends_with('Z') && t.contains('T'),
+            "{key}: {t}"
+        );
+    }
+    assert!(info("last_run_seconds").parse::<f64>().is_ok());
+    // Every table is documented or internal (`_…`), FTS shadow tables aside.
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap();
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let public = [
+        "dataset_info",
+        "documents",
+        "meetings",
+        "sources",
+        "members",
+        "rankings",
+        "roles",
+        "chairs",
+        "movements",
+        "evidence",
+    ];
+    for n in &names {
+        assert!(
+            public.contains(&n.as_str())
+                || n.starts_with('_')
+                || n.starts_with("documents_fts")
+                || n.starts_with("evidence_fts"),
+            "{n}: neither documented nor named as internal"
+        );
+    }
+    assert!(names.contains(&"_doc_state".to_string()), "{names:?}");
+    let runs: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM _runs WHERE finished IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(runs, 1);
+    // Full-text search, marks optional.
+    let titles: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'khoi thi'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(titles > 0);
+    let sentence: String = conn
+        .query_row(
+            "SELECT e.text FROM evidence_fts JOIN evidence e ON e.rowid = evidence_fts.rowid
+             WHERE evidence_fts MATCH '\"lien minh hop tac xa tinh xep thu nhat\"' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        sentence.contains("Liên minh Hợp tác xã tỉnh xếp thứ nhất"),
+        "{sentence}"
+    );
+    // datasette metadata beside the database.
+    let meta: Value =
+        serde_json::from_str(&util::read(&dir.path().join("thidua.db.metadata.json"))).unwrap();
+    let tables = &meta["databases"]["thidua"]["tables"];
+    assert!(
+        tables["documents"]["columns"]["province_2025"].is_string(),
+        "{meta:#}"
+    );
+    assert_eq!(tables["documents"]["fts_table"], "documents_fts");
+    assert_eq!(tables["_doc_state"]["hidden"], true);
+    for t in public.iter().filter(|t| **t != "dataset_info") {
+        let documented = tables[*t]["columns"].as_object().unwrap().len();
+        let mut st = conn.prepare(&format!("SELECT * FROM {t} LIMIT 0")).unwrap();
+        assert_eq!(documented, st.column_count(), "{t}: every column described");
+        let _ = st.query([]).unwrap();
+    }
+}
+
+/// Issue #19: a repeated run keeps meeting ids, even when every document is replaced (here by
+/// `--include-text`, which changes every stored record), and the search index follows the
+/// replaced rows.
+#[test]
+fn meeting_ids_survive_a_repeated_run() {
+    let dir = util::tempdir();
+    let inputs = s003_and_repost(dir.path());
+    for name in ["s002.txt", "a017.txt", "k025.txt"] {
+        std::fs::copy(util::path("corpus").join(name), inputs.join(name)).unwrap();
+    }
+    let db = dir.path().join("out.db");
+    let ids = || -> Vec<(String, i64)> {
+        let conn = Connection::open(&db).unwrap();
+        let mut st = conn
+            .prepare("SELECT doc_id, meeting_id FROM sources ORDER BY doc_id")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    let first = ids();
+    assert_eq!(first.len(), 5);
+    let out = run(&[
+        "extract",
+        s(&inputs),
+        "--format",
+        "sqlite",
+        "-o",
+        s(&db),
+        "--include-text",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("5 replaced"));
+    assert_eq!(ids(), first);
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "INSERT INTO documents_fts (documents_fts) VALUES ('integrity-check');
+         INSERT INTO evidence_fts (evidence_fts) VALUES ('integrity-check');",
+    )
+    .expect("the search index matches the tables");
+    let runs: String = conn
+        .query_row(
+            "SELECT value FROM dataset_info WHERE key = 'runs'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(runs, "2");
+}
+
+/// Issue #19: many copies of one article build in linear time: a new report is compared with
+/// a bounded number of each meeting's reports, never with every earlier copy.
+#[test]
+fn copies_of_one_article_are_compared_with_a_bounded_set() {
+    let dir = util::tempdir();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let text = util::read(&util::path("corpus/s003.txt"));
+    for i in 0..12 {
+        // Each copy keeps the article and adds its own furniture; some drop the last lines.
+        let body: String = text
+            .lines()
+            .take(if i % 2 == 0 { 100 } else { 5 + i % 3 })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(
+            inputs.join(format!("copy{i:02}.txt")),
+            format!(
+                "Trang tin số {i} của tỉnh hôm nay với nhiều tin mới\n{}",
+                repost(&body)
+            ),
+        )
+        .unwrap();
+    }
+    let db = dir.path().join("copies.db");
+    let csv = dir.path().join("csv");
+    run(&["extract", s(&inputs), "--format", "sqlite", "-o", s(&db)]);
+    run(&["extract", s(&inputs), "--format", "csv", "-o", s(&csv)]);
+    assert_eq!(count(&db, "meetings"), 1);
+    assert_eq!(count(&db, "sources"), 12);
+    let refs = count(&db, "_dedup_refs");
+    assert!((1..=4).contains(&refs), "{refs} references");
+    let meetings = util::read(&csv.join("meetings.csv"));
+    assert_eq!(meetings.lines().count(), 2, "{meetings}");
+}
+
+/// Issue #19/#21: the 2025 province and the folded province key are columns beside every
+/// province, in the run's style, so SQL matches either spelling.
+#[test]
+fn provinces_have_their_2025_province_and_a_folded_key() {
+    let dir = util::tempdir();
+    let mut found = Vec::new();
+    for style in ["traditional", "modern"] {
+        let db = dir.path().join(format!("{style}.db"));
+        run(&[
+            "extract",
+            "corpus/",
+            "--style",
+            style,
+            "--format",
+            "sqlite",
+            "-o",
+            s(&db),
+        ]);
+        let conn = Connection::open(&db).unwrap();
+        let row: (String, String, String, i64) = conn
+            .query_row(
+                "SELECT province, province_key, province_2025, COUNT(*) FROM meetings
+                 WHERE province_key = 'khanh hoa'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        let hoa = if style == "modern" {
+            "Khánh Hoà"
+        } else {
+            "Khánh Hòa"
+        };
+        assert_eq!((row.0.as_str(), row.2.as_str()), (hoa, hoa));
+        let merged: String = conn
+            .query_row(
+                "SELECT DISTINCT unit_province_2025 FROM award_history
+                 WHERE unit_province_key = 'quang nam'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(merged, "Đà Nẵng");
+        let views: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM unit_history WHERE bloc_province_key = 'khanh hoa'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        found.push((row.3, views));
+    }
+    assert_eq!(found[0], found[1], "the folded keys match in either style");
+    let csv = dir.path().join("csv");
+    run(&["extract", "corpus/", "--format", "csv", "-o", s(&csv)]);
+    let documents = util::read(&csv.join("documents.csv"));
+    let header = documents.lines().next().unwrap();
+    assert!(header.contains("province_key,province_2025"), "{header}");
+    assert!(
+        documents.contains(",\"[\"\""),
+        "meeting_types as JSON in CSV"
+    );
+    assert!(util::read(&csv.join("members.csv")).contains("unit_province_2025"));
+}
+
+/// Issue #19: `history` refuses a query without letters, suggests near names for a
+/// misspelling, marks partial matches.
+#[test]
+fn history_refuses_wildcards_suggests_and_marks_partial_matches() {
+    let dir = util::tempdir();
+    let db = dir.path().join("thidua.db");
+    run(&["extract", "corpus/", "--format", "sqlite", "-o", s(&db)]);
+    for q in ["", "  ", "*", "%", "?*"] {
+        let out = util::thidua(&["history", q, "--db", s(&db)], None);
+        assert_eq!(out.status.code(), Some(2), "{q:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("unit's name"),
+            "{q:?}"
+        );
+    }
+    let out = run(&["history", "Lien minh Hop tac xz", "--db", s(&db), "--json"]);
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(h["events"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        h["suggestions"][0]["unit_base"], "lien minh hop tac xa",
+        "{h:#}"
+    );
+    let text = String::from_utf8(run(&["history", "Lien minh Hop tac xz", "--db", s(&db)]).stdout)
+        .unwrap();
+    assert!(text.contains("Did you mean:"), "{text}");
+    assert!(text.contains("(lien minh hop tac xa)"), "{text}");
+    // Part of a name: every entry is marked.
+    let out = run(&["history", "hop tac xa", "--db", s(&db), "--json"]);
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(h["matched"], "contains");
+    let events = h["events"].as_array().unwrap();
+    assert!(!events.is_empty() && events.iter().all(|e| e["partial"] == true));
+    let text = String::from_utf8(run(&["history", "hop tac xa", "--db", s(&db)]).stdout).unwrap();
+    assert!(text.contains("[partial match]"), "{text}");
+}
+
+/// Issue #19: entries without a year come last, under their own heading, not as "----".
+#[test]
+fn history_prints_entries_without_a_year_under_their_own_heading() {
+    use thidua::dataset::{History, HistoryEvent};
+    let event = |year: Option<i64>, date: Option<&str>| HistoryEvent {
+        kind: "member".into(),
+        year,
+        unit: "Sở Y tế tỉnh Quảng Nam".into(),
+        unit_as_written: "Sở Y tế".into(),
+        unit_key: "so y te | quang nam".into(),
+        unit_province: Some("Quảng Nam".into()),
+        rank: None,
+        award: None,
+        award_canonical: None,
+        award_level: None,
+        bloc: None,
+        bloc_province: None,
+        meeting_date: date.map(str::to_string),
+        meeting_id: 1,
+        doc_id: "d".into(),
+        article_url: "a.txt".into(),
+        also_published_at: vec![],
+        evidence: None,
+        award_evidence: None,
+        partial: false,
+    };
+    let h = History {
+        query: "So Y te".into(),
+        key: "so y te".into(),
+        province: None,
+        matched: "exact".into(),
+        events: vec![event(Some(2020), Some("2020-12-01")), event(None, None)],
+        merged_forms: vec![],
+        suggestions: vec![],
+    };
+    let text = h.to_text();
+    assert!(!text.contains("----"), "{text}");
+    let dated = text.find("2020  member").expect("dated entry");
+    let heading = text.find("Without a year").expect("heading");
+    assert!(dated < heading, "{text}");
+    assert!(
+        text[heading..].contains("      member — Sở Y tế tỉnh Quảng Nam"),
+        "{text}"
+    );
+}

@@ -134,7 +134,7 @@ fn a_fresh_run_after_a_crash_starts_over() {
 fn db_state(path: &Path) -> (Vec<(String, String)>, i64) {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn
-        .prepare("SELECT doc_id, record_hash FROM doc_state ORDER BY doc_id")
+        .prepare("SELECT doc_id, record_hash FROM _doc_state ORDER BY doc_id")
         .unwrap();
     let docs = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -119,6 +119,7 @@ pub(crate) fn extract(
     let mut ids = thidua::ids::DocIds::new();
     let opened = open_output(
         &out,
+        &inputs,
         patterns.as_deref(),
         style,
         include_text,

@@ -227,8 +227,10 @@ impl Sink {
 
 /// Opens the output the plan describes; resuming, notes the inputs it already holds in
 /// `done`, and in every case the document ids it holds in `ids`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn open_output(
     out: &OutputPlan,
+    inputs: &[String],
     patterns: Option<&std::path::Path>,
     style: ToneStyle,
     include_text: bool,
@@ -284,7 +286,8 @@ pub(crate) fn open_output(
         }
         Format::Sqlite => {
             let lex = thidua::dataset::Lexicon::load(patterns)?.with_style(style);
-            let sink = SqliteSink::open_with(path, lex, include_text, resume)?;
+            let sink =
+                SqliteSink::open_with(path, lex, include_text, resume)?.with_inputs(inputs)?;
             sink.documents(|id, input| {
                 ids.seed(id, input);
                 if resume {

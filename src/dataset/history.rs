@@ -45,6 +45,26 @@ pub struct HistoryEvent {
     pub evidence: Option<String>,
     /// The sentence the award was read from, when it is another one.
     pub award_evidence: Option<String>,
+    /// Whether the unit only contains the query (no unit matched it exactly).
+    pub partial: bool,
+}
+
+/// The names one unit key merged, across the dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergedForms {
+    pub unit_key: String,
+    /// Each name, most mentioned first.
+    pub forms: Vec<String>,
+}
+
+/// A unit near a query that matched nothing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// Its name (the most mentioned form).
+    pub unit: String,
+    pub unit_base: String,
+    /// Edits between the folded query and `unit_base`.
+    pub distance: usize,
 }
 
 /// A unit's history.
@@ -58,6 +78,21 @@ pub struct History {
     /// "exact", or "contains" when nothing matched exactly.
     pub matched: String,
     pub events: Vec<HistoryEvent>,
+    /// The units found that merged several names, with the names.
+    pub merged_forms: Vec<MergedForms>,
+    /// When nothing matched: units a few edits away, nearest first.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Most suggestions listed.
+const MAX_SUGGESTIONS: usize = 5;
+
+/// Whether `candidate` is near enough to `query` (folded) to suggest: at most a quarter of
+/// the query's letters edited, at least one, at most three.
+fn near(query: &str, candidate: &str) -> Option<usize> {
+    let limit = (query.chars().count() / 4).clamp(1, 3);
+    let d = strsim::levenshtein(query, candidate);
+    (d <= limit).then_some(d)
 }
 
 const EVENT_COLUMNS: &str = "kind, year, unit, unit_as_written, unit_key, unit_province, rank, \
@@ -97,6 +132,12 @@ pub fn history(db: &Path, lex: &Lexicon, unit: &str, province: Option<&str>) -> 
     // Names in the database are in the style of the run that wrote it; the query may be
     // typed in either.
     let style = style_in(&conn);
+    if !unit.chars().any(char::is_alphanumeric) {
+        return Err(Error::Usage(format!(
+            "give a unit's name to look up (not {unit:?}: no letters; wildcards are not needed, \
+             a query matches names that contain it)"
+        )));
+    }
     let (key, own_province) = lex.query(unit);
     let province = match province {
         Some(p) => Some(
@@ -112,6 +153,8 @@ pub fn history(db: &Path, lex: &Lexicon, unit: &str, province: Option<&str>) -> 
         province: province.clone(),
         matched: "exact".to_string(),
         events: Vec::new(),
+        merged_forms: Vec::new(),
+        suggestions: Vec::new(),
     };
     out.events =
         events(&conn, "unit_base = ?1", &key, province.as_deref()).map_err(|e| db_error(db, e))?;
@@ -119,8 +162,73 @@ pub fn history(db: &Path, lex: &Lexicon, unit: &str, province: Option<&str>) -> 
         out.matched = "contains".to_string();
         out.events = events(&conn, "instr(unit_base, ?1) > 0", &key, province.as_deref())
             .map_err(|e| db_error(db, e))?;
+        for e in &mut out.events {
+            e.partial = true;
+        }
+    }
+    out.merged_forms = merged_forms(&conn, &out.events).map_err(|e| db_error(db, e))?;
+    if out.events.is_empty() {
+        out.suggestions =
+            suggestions(&conn, &key, province.as_deref()).map_err(|e| db_error(db, e))?;
     }
     Ok(out)
+}
+
+/// The names each unit key of `events` merged, when it merged more than one.
+fn merged_forms(conn: &Connection, events: &[HistoryEvent]) -> rusqlite::Result<Vec<MergedForms>> {
+    let mut keys: Vec<&str> = events.iter().map(|e| e.unit_key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut stmt = conn
+        .prepare("SELECT form FROM unit_forms WHERE unit_key = ?1 ORDER BY mentions DESC, form")?;
+    let mut out = Vec::new();
+    for key in keys {
+        let forms = stmt
+            .query_map(params![key], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        if forms.len() > 1 {
+            out.push(MergedForms {
+                unit_key: key.to_string(),
+                forms,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Units whose folded name (`unit_base`) is a few edits from the query's, nearest first.
+fn suggestions(
+    conn: &Connection,
+    key: &str,
+    province: Option<&str>,
+) -> rusqlite::Result<Vec<Suggestion>> {
+    let mut stmt = conn.prepare(
+        "SELECT unit_base, form, SUM(mentions) AS n FROM unit_forms
+         WHERE ?1 IS NULL OR unit_province = ?1
+         GROUP BY unit_base, form ORDER BY unit_base, n DESC, form",
+    )?;
+    let mut rows = stmt.query(params![province])?;
+    let mut found: Vec<Suggestion> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let base: String = row.get(0)?;
+        if found.last().is_some_and(|s| s.unit_base == base) {
+            continue; // the most mentioned form of this base is already in
+        }
+        if let Some(distance) = near(key, &base) {
+            found.push(Suggestion {
+                unit: row.get(1)?,
+                unit_base: base,
+                distance,
+            });
+        }
+    }
+    found.sort_by(|a, b| {
+        a.distance
+            .cmp(&b.distance)
+            .then(a.unit_base.cmp(&b.unit_base))
+    });
+    found.truncate(MAX_SUGGESTIONS);
+    Ok(found)
 }
 
 fn db_error(db: &Path, e: rusqlite::Error) -> Error {
@@ -166,6 +274,7 @@ fn events(
                 also_published_at: Vec::new(),
                 evidence: r.get(16)?,
                 award_evidence: r.get(17)?,
+                partial: false,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -203,13 +312,19 @@ impl History {
                 "No history for {:?}{scope} (read as \"{}\").\n",
                 self.query, self.key
             ));
+            if !self.suggestions.is_empty() {
+                out.push_str("Did you mean:\n");
+                for s in &self.suggestions {
+                    out.push_str(&format!("  {}  ({})\n", s.unit, s.unit_base));
+                }
+            }
             return out;
         }
         let mut units: Vec<&str> = self.events.iter().map(|e| e.unit.as_str()).collect();
         units.sort_unstable();
         units.dedup();
         let how = if self.matched == "contains" {
-            " (no exact match; units whose name contains the query)"
+            " (no exact match: units whose name contains the query, marked [partial match])"
         } else {
             ""
         };
@@ -220,9 +335,22 @@ impl History {
             if n == 1 { "entry" } else { "entries" },
             units.join("; ")
         ));
+        for m in &self.merged_forms {
+            out.push_str(&format!(
+                "  one unit under \"{}\", written: {}\n",
+                m.unit_key,
+                m.forms.join("; ")
+            ));
+        }
+        let mut undated_heading = false;
         for e in &self.events {
             out.push('\n');
-            let year = e.year.map_or("----".to_string(), |y| y.to_string());
+            // Entries without a year come last (see ORDER), under their own heading.
+            if e.year.is_none() && !undated_heading {
+                undated_heading = true;
+                out.push_str("Without a year (the article gives no meeting date or year):\n\n");
+            }
+            let year = e.year.map_or("    ".to_string(), |y| y.to_string());
             let what = match e.kind.as_str() {
                 "rank" => {
                     let mut s = format!("rank {}", e.rank.unwrap_or_default());
@@ -245,7 +373,8 @@ impl History {
                 "elected_deputy" => "elected deputy head for the year".to_string(),
                 _ => "member".to_string(),
             };
-            out.push_str(&format!("{year}  {what} — {}\n", e.unit));
+            let partial = if e.partial { "  [partial match]" } else { "" };
+            out.push_str(&format!("{year}  {what} — {}{partial}\n", e.unit));
             out.push_str(&format!(
                 "      bloc: {}{}\n",
                 e.bloc.as_deref().unwrap_or("(bloc not named)"),

@@ -19,6 +19,10 @@ use std::path::Path;
 /// The alias table's path inside a patterns directory.
 pub const ALIASES_FILE: &str = "gazetteers/aliases.tsv";
 
+/// Head words a unit's name may leave out before a kind of `unit_types.tsv` ("Trường" in
+/// "Trường Đại học Nha Trang"): the identity key leaves them out.
+pub const OPTIONAL_HEADS_FILE: &str = "gazetteers/optional_heads.tsv";
+
 /// Unit-head kinds whose names are not qualified with the bloc's province: companies and
 /// banks have their own names, ministries are national.
 const UNQUALIFIED_KINDS: [&str; 2] = ["company", "ministry"];
@@ -41,6 +45,16 @@ pub struct Lexicon {
     /// The tone-mark style of the names it writes (the run's `--style`); keys are folded and
     /// do not depend on it, so a query in either style finds the same units.
     style: ToneStyle,
+    /// Folded words of the head words a name may leave out before a unit kind
+    /// (`optional_heads.tsv`).
+    optional_heads: Vec<Vec<String>>,
+    /// Folded words of the unit kinds of `unit_types.tsv` ("dai hoc", "mam non").
+    unit_kinds: Vec<Vec<String>>,
+    /// The 2025 province of each of the 63 (`provinces_2025.tsv`), in `style`.
+    merger: super::merger::Merger2025,
+    /// A hash of every pattern file (rules and gazetteers): which patterns a dataset was
+    /// built with.
+    patterns_digest: String,
 }
 
 /// A unit's identity in the dataset.
@@ -59,6 +73,10 @@ pub struct UnitId {
     pub base: String,
     /// The province the unit belongs to (from its name, or else the bloc's).
     pub province: Option<String>,
+    /// `province` folded (`quang nam`): what SQL matches in either tone-mark style.
+    pub province_key: Option<String>,
+    /// The province `province` belongs to since the 2025 merger (`Đà Nẵng` for Quảng Nam).
+    pub province_2025: Option<String>,
 }
 
 /// An award normalized to the taxonomy of `gazetteers/awards.tsv`.
@@ -91,9 +109,30 @@ impl Lexicon {
             longest_phrase: 0,
             version: String::new(),
             style: ToneStyle::default(),
+            optional_heads: Vec::new(),
+            unit_kinds: Vec::new(),
+            merger: super::merger::Merger2025::default(),
+            patterns_digest: String::new(),
         };
         let aliases = files.get(ALIASES_FILE).unwrap_or("");
         lex.load_aliases(aliases, &normalizer, &mut errors);
+        let phrases = |file: &str| -> Vec<Vec<String>> {
+            files
+                .get(file)
+                .unwrap_or("")
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|l| sig_words(l.split('\t').next().unwrap_or("")))
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        lex.optional_heads = phrases(OPTIONAL_HEADS_FILE);
+        lex.unit_kinds = phrases("gazetteers/unit_types.tsv");
+        match super::merger::Merger2025::from_files(files) {
+            Ok(m) => lex.merger = m,
+            Err(Error::Patterns(PatternErrors(e))) => errors.extend(e),
+            Err(e) => return Err(e),
+        }
         if !errors.is_empty() {
             return Err(Error::Patterns(PatternErrors(errors)));
         }
@@ -104,11 +143,22 @@ impl Lexicon {
             "gazetteers/provinces.tsv",
             "gazetteers/awards.tsv",
             "gazetteers/unit_heads.tsv",
+            "gazetteers/unit_types.tsv",
+            OPTIONAL_HEADS_FILE,
+            super::merger::MERGER_FILE,
         ] {
             h.write(files.get(name).unwrap_or("").as_bytes());
             h.write(&[0]);
         }
         lex.version = format!("{:016x}", h.finish());
+        let mut all = Fnv::new();
+        for (name, text) in files.under("", "") {
+            all.write(name.as_bytes());
+            all.write(&[0]);
+            all.write(text.as_bytes());
+            all.write(&[0]);
+        }
+        lex.patterns_digest = format!("{:016x}", all.finish());
         Ok(lex)
     }
 
@@ -195,7 +245,13 @@ impl Lexicon {
     /// Writes names in `style` (default: the traditional style, as the pipeline's default).
     pub fn with_style(mut self, style: ToneStyle) -> Lexicon {
         self.style = style;
+        self.merger = self.merger.with_style(style);
         self
+    }
+
+    /// The 2025 province of a province (any marks), in the lexicon's style.
+    pub fn province_2025(&self, province: &str) -> Option<String> {
+        self.merger.merged(province).map(str::to_string)
     }
 
     /// The tone-mark style of the names it writes.
@@ -205,6 +261,11 @@ impl Lexicon {
 
     fn styled(&self, s: &str) -> String {
         to_style(s, self.style)
+    }
+
+    /// A hash of every pattern file, rules and gazetteers (`dataset_info.patterns_digest`).
+    pub fn patterns_digest(&self) -> &str {
+        &self.patterns_digest
     }
 
     /// A hash of the tables identity keys depend on.
@@ -286,7 +347,7 @@ impl Lexicon {
     /// The identity of a record's unit in a bloc of `bloc_province`.
     pub fn unit(&self, unit: &Unit, bloc_province: Option<&str>) -> UnitId {
         let name = self.apply_aliases(&self.expand(&unit.canonical));
-        let (base, own_province) = self.split_province(&name);
+        let (base, own_province) = self.split_province(self.without_optional_head(&name));
         let bloc_province = bloc_province
             .and_then(|p| self.gaz.province(p))
             .map(|p| p.name.clone());
@@ -301,6 +362,8 @@ impl Lexicon {
             qualified: self.styled(&qualified),
             key: key_of(&base, province.as_deref()),
             base,
+            province_key: province.as_deref().map(|p| sig_words(p).join(" ")),
+            province_2025: province.as_deref().and_then(|p| self.province_2025(p)),
             province: province.map(|p| self.styled(&p)),
         }
     }
@@ -310,8 +373,14 @@ impl Lexicon {
     pub fn query(&self, text: &str) -> (String, Option<String>) {
         let normalizer = Normalizer::new(ToneStyle::Traditional);
         let name = self.apply_aliases(&self.expand(&normalizer.normalize_str(text)));
-        let (base, province) = self.split_province(&name);
+        let (base, province) = self.split_province(self.without_optional_head(&name));
         (base, province.map(|p| self.styled(&p)))
+    }
+
+    /// A base key (folded words, as in a URL) with the optional head word left out as unit
+    /// keys leave it out: "truong dai hoc nha trang" → "dai hoc nha trang".
+    pub fn base_key(&self, base: &str) -> String {
+        sig_words(self.without_optional_head(base)).join(" ")
     }
 
     /// A province as a user types it, by its name or an alias ("Quang Nam", "TP.HCM").
@@ -330,6 +399,42 @@ impl Lexicon {
     /// Folded key of a bloc name (abbreviations expanded, punctuation ignored).
     pub fn bloc_key(&self, bloc: &str) -> String {
         sig_words(&self.expand(bloc)).join(" ")
+    }
+
+    /// The name without a leading head word of `optional_heads.tsv` when a unit kind of
+    /// `unit_types.tsv` follows it as whole words: "Trường Đại học Nha Trang" → "Đại học Nha
+    /// Trang", "Trường THPT Lê Lợi" → "THPT Lê Lợi"; "Trường Sa" (no kind after the head) is
+    /// kept whole.
+    fn without_optional_head<'n>(&self, name: &'n str) -> &'n str {
+        // (byte offset of the token, folded token)
+        let mut tokens: Vec<(usize, String)> = Vec::new();
+        let mut at = 0;
+        for t in name.split_whitespace() {
+            let start = at + name[at..].find(t).unwrap_or(0);
+            at = start + t.len();
+            tokens.push((start, sig_word(t)));
+        }
+        for head in &self.optional_heads {
+            let n = head.len();
+            if tokens.len() <= n || tokens[..n].iter().map(|(_, w)| w).ne(head.iter()) {
+                continue;
+            }
+            let rest = &tokens[n..];
+            let kind = self.unit_kinds.iter().any(|k| {
+                k.len() <= rest.len() && rest[..k.len()].iter().map(|(_, w)| w).eq(k.iter())
+            });
+            // As in unit_types.tsv, a word in capitals counts as a kind too ("THPT").
+            let text = &name[rest[0].0..];
+            let first = text.split_whitespace().next().unwrap_or("");
+            let capitals = first.chars().count() >= 2
+                && first
+                    .chars()
+                    .all(|c| c.is_uppercase() || c.is_ascii_digit());
+            if kind || capitals {
+                return text;
+            }
+        }
+        name
     }
 
     /// The base key of a name and the province it ends with: "Sở Y tế tỉnh Quảng Nam" →
@@ -528,6 +633,57 @@ mod tests {
         // A province as a unit.
         let f = l.unit(&unit("tỉnh Hậu Giang"), None);
         assert_eq!(f.key, "tinh | hau giang");
+    }
+
+    #[test]
+    fn an_optional_head_word_before_a_unit_kind_is_one_unit() {
+        let l = lex();
+        // Issue #19: b016 lists "ĐH Nha Trang" as a member and ranks "Trường ĐH Nha Trang".
+        let member = l.unit(&unit("Đại học Nha Trang"), Some("Khánh Hòa"));
+        let ranked = l.unit(&unit("Trường Đại học Nha Trang"), Some("Khánh Hòa"));
+        assert_eq!(member.key, ranked.key);
+        assert_eq!(member.key, "dai hoc nha trang | khanh hoa");
+        // The names keep their form.
+        assert!(ranked.qualified.starts_with("Trường Đại học Nha Trang"));
+        assert!(member.qualified.starts_with("Đại học Nha Trang"));
+        // Abbreviated, lower case, other kinds of unit_types.tsv.
+        assert_eq!(
+            l.unit(&unit("trường ĐH Nha Trang"), Some("Khánh Hòa")).key,
+            member.key
+        );
+        assert_eq!(
+            l.unit(&unit("Trường THPT Lê Lợi"), None).key,
+            l.unit(&unit("THPT Lê Lợi"), None).key
+        );
+        assert_eq!(
+            l.unit(&unit("Trường Cao đẳng Y tế"), None).key,
+            l.unit(&unit("Cao đẳng Y tế"), None).key
+        );
+        // Only before a unit kind, as whole words.
+        assert_eq!(l.unit(&unit("Trường Sa"), None).key, "truong sa");
+        assert_eq!(
+            l.unit(&unit("Trường Đạihọc X"), None).key,
+            "truong daihoc x"
+        );
+        // A query reads it the same way.
+        assert_eq!(l.query("Truong Dai hoc Nha Trang").0, "dai hoc nha trang");
+    }
+
+    #[test]
+    fn units_carry_the_folded_and_the_2025_province() {
+        let l = lex();
+        let a = l.unit(&unit("Sở Y tế"), Some("Quảng Nam"));
+        assert_eq!(a.province_key.as_deref(), Some("quang nam"));
+        assert_eq!(a.province_2025.as_deref(), Some("Đà Nẵng"));
+        let t = lex().unit(&unit("Sở Y tế"), Some("Khánh Hòa"));
+        let m = lex()
+            .with_style(crate::ToneStyle::Modern)
+            .unit(&unit("Sở Y tế"), Some("Khánh Hòa"));
+        assert_eq!(t.province.as_deref(), Some("Khánh Hòa"));
+        assert_eq!(m.province.as_deref(), Some("Khánh Hoà"));
+        assert_eq!(t.province_key, m.province_key);
+        assert_eq!(m.province_2025.as_deref(), Some("Khánh Hoà"));
+        assert_eq!(l.unit(&unit("Sở Y tế"), None).province_2025, None);
     }
 
     #[test]

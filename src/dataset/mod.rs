@@ -29,7 +29,7 @@ pub mod merger;
 pub mod tables;
 
 pub use dedup::{Fingerprint, MeetingKey};
-pub use history::{History, HistoryEvent};
+pub use history::{History, HistoryEvent, MergedForms, Suggestion};
 pub use identity::{AwardClass, Lexicon, UnitId};
 pub use merger::Merger2025;
 pub use tables::{DocRows, TABLES, Table, Value, rows_of};

@@ -84,21 +84,25 @@ impl From<f64> for Value {
     }
 }
 
-/// A column: name and SQLite type (with constraints).
+/// A column: name, SQLite type (with constraints) and what it holds (for the datasette
+/// `metadata.json` and the README).
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub name: &'static str,
     pub sql: &'static str,
+    pub doc: &'static str,
 }
 
-const fn col(name: &'static str, sql: &'static str) -> Column {
-    Column { name, sql }
+const fn col(name: &'static str, sql: &'static str, doc: &'static str) -> Column {
+    Column { name, sql, doc }
 }
 
 /// A table: its columns, primary key and the indexes SQLite builds.
 #[derive(Debug, Clone, Copy)]
 pub struct Table {
     pub name: &'static str,
+    /// What one row is.
+    pub doc: &'static str,
     pub columns: &'static [Column],
     pub primary_key: &'static [&'static str],
     /// Whether rows belong to a document (`doc_id` references `documents`, deleted with it).
@@ -117,24 +121,56 @@ impl Table {
 macro_rules! unit_columns {
     () => {
         [
-            col("name", "TEXT NOT NULL"),
-            col("canonical", "TEXT NOT NULL"),
-            col("qualified", "TEXT NOT NULL"),
-            col("unit_key", "TEXT NOT NULL"),
-            col("unit_base", "TEXT NOT NULL"),
-            col("unit_province", "TEXT"),
+            col("name", "TEXT NOT NULL", "The unit as the article writes it"),
+            col(
+                "canonical",
+                "TEXT NOT NULL",
+                "The record's canonical form (abbreviations expanded)",
+            ),
+            col(
+                "qualified",
+                "TEXT NOT NULL",
+                "The unit's name in the dataset: canonical after aliases, with the bloc's \
+                 province when the name lacks one, in the run's tone-mark style",
+            ),
+            col(
+                "unit_key",
+                "TEXT NOT NULL",
+                "Folded identity key ('so y te | quang nam'): one unit, one key, whatever the \
+                 spelling, marks, abbreviations or optional head word ('Trường')",
+            ),
+            col(
+                "unit_base",
+                "TEXT NOT NULL",
+                "unit_key without the province ('so y te')",
+            ),
+            col(
+                "unit_province",
+                "TEXT",
+                "The unit's province (from its name, else the bloc's)",
+            ),
+            col(
+                "unit_province_key",
+                "TEXT",
+                "unit_province folded ('quang nam'): matches either tone-mark style",
+            ),
+            col(
+                "unit_province_2025",
+                "TEXT",
+                "The province unit_province belongs to since the 2025 merger",
+            ),
         ]
     };
 }
 
-const UNIT: [Column; 6] = unit_columns!();
+const UNIT: [Column; 8] = unit_columns!();
 
 const fn concat<const A: usize, const B: usize, const C: usize, const N: usize>(
     a: [Column; A],
     b: [Column; B],
     c: [Column; C],
 ) -> [Column; N] {
-    let mut out = [col("", ""); N];
+    let mut out = [col("", "", ""); N];
     let mut i = 0;
     while i < A {
         out[i] = a[i];
@@ -151,145 +187,282 @@ const fn concat<const A: usize, const B: usize, const C: usize, const N: usize>(
     out
 }
 
-const DOCUMENT_COLUMNS: [Column; 23] = [
-    col("doc_id", "TEXT NOT NULL"),
-    col("input", "TEXT NOT NULL"),
-    col("url", "TEXT"),
-    col("title", "TEXT"),
-    col("published", "TEXT"),
-    col("author", "TEXT"),
-    col("site", "TEXT"),
-    col("is_report", "INTEGER NOT NULL"),
-    col("bloc_name", "TEXT"),
-    col("bloc_key", "TEXT"),
-    col("bloc_kind", "TEXT"),
-    col("province", "TEXT"),
-    col("meeting_date", "TEXT"),
-    col("meeting_types", "TEXT NOT NULL"),
-    col("review_year", "INTEGER"),
-    col("plan_year", "INTEGER"),
-    col("year", "INTEGER"),
-    col("location", "TEXT"),
-    col("member_count", "INTEGER"),
-    col("elected_year", "INTEGER"),
-    col("warnings", "TEXT NOT NULL"),
-    col("evidence_count", "INTEGER NOT NULL"),
-    col("text", "TEXT"),
+const DOC_ID: Column = col(
+    "doc_id",
+    "TEXT NOT NULL",
+    "The document (documents.doc_id, the record's doc.id)",
+);
+const IDX: Column = col(
+    "idx",
+    "INTEGER NOT NULL",
+    "Position in the record's array (0-based)",
+);
+const SENTENCE: Column = col(
+    "sentence",
+    "TEXT",
+    "The evidence sentence the value was read from",
+);
+const BLOC_NAME: Column = col(
+    "bloc_name",
+    "TEXT",
+    "The bloc (Khối / Cụm thi đua) as written",
+);
+const BLOC_KEY: Column = col(
+    "bloc_key",
+    "TEXT",
+    "The bloc's folded key (abbreviations expanded, marks, case and punctuation removed)",
+);
+const BLOC_KIND: Column = col("bloc_kind", "TEXT", "khoi or cum");
+const PROVINCE: Column = col(
+    "province",
+    "TEXT",
+    "The bloc's province, in the run's tone-mark style",
+);
+const PROVINCE_KEY: Column = col(
+    "province_key",
+    "TEXT",
+    "province folded ('khanh hoa'): matches either tone-mark style",
+);
+const PROVINCE_2025: Column = col(
+    "province_2025",
+    "TEXT",
+    "The province `province` belongs to since the 2025 merger (63 → 34 provinces)",
+);
+const MEETING_DATE: Column = col("meeting_date", "TEXT", "The meeting's date (YYYY-MM-DD)");
+const MEETING_TYPES: Column = col(
+    "meeting_types",
+    "TEXT NOT NULL",
+    "The meeting's types (review, plan, signing, …): a JSON array",
+);
+const REVIEW_YEAR: Column = col("review_year", "INTEGER", "The year the meeting reviews");
+const PLAN_YEAR: Column = col("plan_year", "INTEGER", "The year the meeting plans for");
+const YEAR: Column = col(
+    "year",
+    "INTEGER",
+    "The meeting's year: review year, else the date's year, else the plan year",
+);
+const LOCATION: Column = col("location", "TEXT", "Where the meeting was held");
+const TITLE: Column = col("title", "TEXT", "The article's title");
+
+const DOCUMENT_COLUMNS: [Column; 25] = [
+    col(
+        "doc_id",
+        "TEXT NOT NULL",
+        "Document id (the record's doc.id)",
+    ),
+    col(
+        "input",
+        "TEXT NOT NULL",
+        "What the document was read from: path, URL or archive member",
+    ),
+    col("url", "TEXT", "The article's URL, when known"),
+    TITLE,
+    col("published", "TEXT", "Publication date as the page gives it"),
+    col("author", "TEXT", "The article's author"),
+    col("site", "TEXT", "The publishing site"),
+    col(
+        "is_report",
+        "INTEGER NOT NULL",
+        "1 when the document reports a bloc meeting",
+    ),
+    BLOC_NAME,
+    BLOC_KEY,
+    BLOC_KIND,
+    PROVINCE,
+    PROVINCE_KEY,
+    PROVINCE_2025,
+    MEETING_DATE,
+    MEETING_TYPES,
+    REVIEW_YEAR,
+    PLAN_YEAR,
+    YEAR,
+    LOCATION,
+    col(
+        "member_count",
+        "INTEGER",
+        "Number of members the article states",
+    ),
+    col(
+        "elected_year",
+        "INTEGER",
+        "The year the elected head and deputy serve",
+    ),
+    col(
+        "warnings",
+        "TEXT NOT NULL",
+        "The record's warnings: a JSON array",
+    ),
+    col(
+        "evidence_count",
+        "INTEGER NOT NULL",
+        "Number of evidence rows",
+    ),
+    col(
+        "text",
+        "TEXT",
+        "The normalized text (only with --include-text)",
+    ),
 ];
 
 /// One row per record.
 pub const DOCUMENTS: Table = Table {
     name: "documents",
+    doc: "One row per record (document read)",
     columns: &DOCUMENT_COLUMNS,
     primary_key: &["doc_id"],
     per_document: false,
-    indexes: &[&["bloc_key"], &["year"], &["province"]],
+    indexes: &[&["bloc_key"], &["year"], &["province"], &["province_key"]],
 };
 
-const MEETING_COLUMNS: [Column; 14] = [
-    col("meeting_id", "INTEGER NOT NULL"),
-    col("primary_doc_id", "TEXT NOT NULL"),
-    col("bloc_name", "TEXT"),
-    col("bloc_key", "TEXT"),
-    col("bloc_kind", "TEXT"),
-    col("province", "TEXT"),
-    col("meeting_date", "TEXT"),
-    col("meeting_types", "TEXT NOT NULL"),
-    col("review_year", "INTEGER"),
-    col("plan_year", "INTEGER"),
-    col("year", "INTEGER"),
-    col("location", "TEXT"),
-    col("title", "TEXT"),
-    col("source_count", "INTEGER NOT NULL"),
+const MEETING_COLUMNS: [Column; 16] = [
+    col(
+        "meeting_id",
+        "INTEGER NOT NULL",
+        "The meeting; kept when the database is updated by a later run",
+    ),
+    col(
+        "primary_doc_id",
+        "TEXT NOT NULL",
+        "The report whose values the meeting row holds",
+    ),
+    BLOC_NAME,
+    BLOC_KEY,
+    BLOC_KIND,
+    PROVINCE,
+    PROVINCE_KEY,
+    PROVINCE_2025,
+    MEETING_DATE,
+    MEETING_TYPES,
+    REVIEW_YEAR,
+    PLAN_YEAR,
+    YEAR,
+    LOCATION,
+    TITLE,
+    col(
+        "source_count",
+        "INTEGER NOT NULL",
+        "Number of reports (sources) of the meeting",
+    ),
 ];
 
 /// One row per distinct meeting (reports only); its values are those of the primary document.
 pub const MEETINGS: Table = Table {
     name: "meetings",
+    doc: "One row per distinct meeting: reposts of one article are one meeting",
     columns: &MEETING_COLUMNS,
     primary_key: &["meeting_id"],
     per_document: false,
-    indexes: &[&["bloc_key"], &["year"], &["primary_doc_id"]],
+    indexes: &[
+        &["bloc_key"],
+        &["year"],
+        &["primary_doc_id"],
+        &["province_key"],
+    ],
 };
 
 const SOURCE_COLUMNS: [Column; 8] = [
-    col("doc_id", "TEXT NOT NULL"),
-    col("meeting_id", "INTEGER NOT NULL"),
-    col("is_primary", "INTEGER NOT NULL"),
-    col("similarity", "REAL NOT NULL"),
-    col("url", "TEXT"),
-    col("input", "TEXT NOT NULL"),
-    col("site", "TEXT"),
-    col("published", "TEXT"),
+    DOC_ID,
+    col(
+        "meeting_id",
+        "INTEGER NOT NULL",
+        "The meeting the report reports",
+    ),
+    col(
+        "is_primary",
+        "INTEGER NOT NULL",
+        "1 for the report the meeting row is read from",
+    ),
+    col(
+        "similarity",
+        "REAL NOT NULL",
+        "Text containment with the report it matched (1 for the primary)",
+    ),
+    col("url", "TEXT", "The report's URL"),
+    col("input", "TEXT NOT NULL", "What the report was read from"),
+    col("site", "TEXT", "The publishing site"),
+    col("published", "TEXT", "Publication date as the page gives it"),
 ];
 
 /// One row per report: the meeting it reports and where it was published.
 pub const SOURCES: Table = Table {
     name: "sources",
+    doc: "One row per report: the meeting it reports and where it was published",
     columns: &SOURCE_COLUMNS,
     primary_key: &["doc_id"],
     per_document: true,
     indexes: &[&["meeting_id"]],
 };
 
-const MEMBER_COLUMNS: [Column; 9] = concat(
-    [
-        col("doc_id", "TEXT NOT NULL"),
-        col("idx", "INTEGER NOT NULL"),
-    ],
-    UNIT,
-    [col("sentence", "TEXT")],
-);
+const MEMBER_COLUMNS: [Column; 11] = concat([DOC_ID, IDX], UNIT, [SENTENCE]);
 
 /// `members[]`, one row per item.
 pub const MEMBERS: Table = Table {
     name: "members",
+    doc: "One row per item of a record's members",
     columns: &MEMBER_COLUMNS,
     primary_key: &["doc_id", "idx"],
     per_document: true,
     indexes: &[&["unit_key"], &["unit_base"]],
 };
 
-const RANKING_COLUMNS: [Column; 15] = concat(
+const RANKING_COLUMNS: [Column; 17] = concat(
     [
-        col("doc_id", "TEXT NOT NULL"),
-        col("idx", "INTEGER NOT NULL"),
-        col("rank", "INTEGER NOT NULL"),
+        DOC_ID,
+        IDX,
+        col("rank", "INTEGER NOT NULL", "The rank (1 = first)"),
     ],
     UNIT,
     [
-        col("award", "TEXT"),
-        col("award_canonical", "TEXT"),
-        col("award_level", "TEXT"),
-        col("year", "INTEGER"),
-        col("sentence", "TEXT"),
-        col("award_sentence", "TEXT"),
+        col("award", "TEXT", "The award as written"),
+        col(
+            "award_canonical",
+            "TEXT",
+            "The award in the taxonomy of gazetteers/awards.tsv",
+        ),
+        col("award_level", "TEXT", "national, provincial or other"),
+        col("year", "INTEGER", "The year ranked (the meeting's year)"),
+        col("sentence", "TEXT", "The evidence sentence of the ranking"),
+        col(
+            "award_sentence",
+            "TEXT",
+            "The evidence sentence of the award",
+        ),
     ],
 );
 
 /// `rankings[]`, one row per item, with the award in the taxonomy and the year ranked.
 pub const RANKINGS: Table = Table {
     name: "rankings",
+    doc: "One row per item of a record's rankings",
     columns: &RANKING_COLUMNS,
     primary_key: &["doc_id", "idx"],
     per_document: true,
     indexes: &[&["unit_key"], &["unit_base"], &["year"]],
 };
 
-const ROLE_COLUMNS: [Column; 10] = concat(
+const ROLE_COLUMNS: [Column; 12] = concat(
     [
-        col("doc_id", "TEXT NOT NULL"),
-        col("role", "TEXT NOT NULL"),
-        col("year", "INTEGER"),
+        DOC_ID,
+        col(
+            "role",
+            "TEXT NOT NULL",
+            "head, deputy, elected_head or elected_deputy",
+        ),
+        col(
+            "year",
+            "INTEGER",
+            "The year led (head, deputy) or elected for",
+        ),
     ],
     UNIT,
-    [col("sentence", "TEXT")],
+    [SENTENCE],
 );
 
 /// `head_unit`, `deputy_head_unit`, `elected.head`, `elected.deputy` (roles `head`, `deputy`,
 /// `elected_head`, `elected_deputy`), one row per non-null value.
 pub const ROLES: Table = Table {
     name: "roles",
+    doc: "One row per non-null head_unit, deputy_head_unit, elected.head, elected.deputy",
     columns: &ROLE_COLUMNS,
     primary_key: &["doc_id", "role"],
     per_document: true,
@@ -299,12 +472,13 @@ pub const ROLES: Table = Table {
 /// `chairs[]`.
 pub const CHAIRS: Table = Table {
     name: "chairs",
+    doc: "One row per person who chaired the meeting",
     columns: &[
-        col("doc_id", "TEXT NOT NULL"),
-        col("idx", "INTEGER NOT NULL"),
-        col("name", "TEXT NOT NULL"),
-        col("title", "TEXT"),
-        col("sentence", "TEXT"),
+        DOC_ID,
+        IDX,
+        col("name", "TEXT NOT NULL", "The person's name"),
+        col("title", "TEXT", "Their title"),
+        SENTENCE,
     ],
     primary_key: &["doc_id", "idx"],
     per_document: true,
@@ -314,10 +488,11 @@ pub const CHAIRS: Table = Table {
 /// `movements[]`.
 pub const MOVEMENTS: Table = Table {
     name: "movements",
+    doc: "One row per emulation movement named",
     columns: &[
-        col("doc_id", "TEXT NOT NULL"),
-        col("idx", "INTEGER NOT NULL"),
-        col("name", "TEXT NOT NULL"),
+        DOC_ID,
+        IDX,
+        col("name", "TEXT NOT NULL", "The movement as written"),
     ],
     primary_key: &["doc_id", "idx"],
     per_document: true,
@@ -327,14 +502,27 @@ pub const MOVEMENTS: Table = Table {
 /// `evidence[]`: where each value was read.
 pub const EVIDENCE: Table = Table {
     name: "evidence",
+    doc: "One row per evidence item: where each value of a record was read",
     columns: &[
-        col("doc_id", "TEXT NOT NULL"),
-        col("idx", "INTEGER NOT NULL"),
-        col("field", "TEXT NOT NULL"),
-        col("start_char", "INTEGER NOT NULL"),
-        col("end_char", "INTEGER NOT NULL"),
-        col("rule", "TEXT NOT NULL"),
-        col("text", "TEXT NOT NULL"),
+        DOC_ID,
+        IDX,
+        col(
+            "field",
+            "TEXT NOT NULL",
+            "The record field ('rankings[0].unit')",
+        ),
+        col(
+            "start_char",
+            "INTEGER NOT NULL",
+            "Start of the value in the text (characters)",
+        ),
+        col(
+            "end_char",
+            "INTEGER NOT NULL",
+            "End of the value in the text (characters)",
+        ),
+        col("rule", "TEXT NOT NULL", "The pattern rule that read it"),
+        col("text", "TEXT NOT NULL", "The evidence sentence"),
     ],
     primary_key: &["doc_id", "idx"],
     per_document: true,
@@ -401,7 +589,10 @@ pub struct MeetingInfo {
     pub bloc_key: Option<String>,
     pub bloc_kind: Option<String>,
     pub province: Option<String>,
+    pub province_key: Option<String>,
+    pub province_2025: Option<String>,
     pub date: Option<String>,
+    /// JSON array.
     pub types: String,
     pub review_year: Option<i32>,
     pub plan_year: Option<i32>,
@@ -424,6 +615,8 @@ impl MeetingInfo {
             self.bloc_key.clone().into(),
             self.bloc_kind.clone().into(),
             self.province.clone().into(),
+            self.province_key.clone().into(),
+            self.province_2025.clone().into(),
             self.date.clone().into(),
             self.types.clone().into(),
             self.review_year.into(),
@@ -472,6 +665,8 @@ pub fn rows_of(record: &Record, lex: &Lexicon, store_text: bool) -> DocRows {
             id.key.into(),
             id.base.into(),
             id.province.into(),
+            id.province_key.into(),
+            id.province_2025.into(),
         ]
     };
     let meeting = &record.meeting;
@@ -492,8 +687,12 @@ pub fn rows_of(record: &Record, lex: &Lexicon, store_text: bool) -> DocRows {
             .to_string()
         }),
         province: province.clone(),
+        province_key: province
+            .as_deref()
+            .map(|p| super::identity::sig_words(p).join(" ")),
+        province_2025: province.as_deref().and_then(|p| lex.province_2025(p)),
         date: meeting.date.clone(),
-        types: types.join(";"),
+        types: serde_json::to_string(&types).unwrap_or_default(),
         review_year: meeting.review_year,
         plan_year: meeting.plan_year,
         year,
@@ -517,6 +716,8 @@ pub fn rows_of(record: &Record, lex: &Lexicon, store_text: bool) -> DocRows {
         info.bloc_key.clone().into(),
         info.bloc_kind.clone().into(),
         info.province.clone().into(),
+        info.province_key.clone().into(),
+        info.province_2025.clone().into(),
         info.date.clone().into(),
         info.types.clone().into(),
         meeting.review_year.into(),

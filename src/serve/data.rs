@@ -381,6 +381,7 @@ pub struct Meeting {
     pub meeting_id: i64,
     pub bloc_name: Option<String>,
     pub date: Option<String>,
+    /// Meeting types, comma-separated ("review, plan").
     pub types: String,
     pub year: Option<i64>,
     pub source_count: i64,
@@ -405,7 +406,10 @@ pub fn bloc_meetings(
             meeting_id: r.get(0)?,
             bloc_name: r.get(1)?,
             date: r.get(2)?,
-            types: r.get(3)?,
+            // A JSON array in the database; shown "review, plan".
+            types: serde_json::from_str::<Vec<String>>(&r.get::<_, String>(3)?)
+                .unwrap_or_default()
+                .join(", "),
             year: r.get(4)?,
             source_count: r.get(5)?,
             article: Article {

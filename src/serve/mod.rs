@@ -567,7 +567,11 @@ fn unit_view(
         what: format!("the unit {:?}", typed.trim()),
         near: near_units(app, &typed),
     };
-    let base = unslug(base_slug).ok_or_else(not_found)?;
+    // A link from before unit keys left out an optional head word ("truong-dai-hoc-…") still
+    // finds the unit.
+    let base = unslug(base_slug)
+        .map(|b| app.lex.base_key(&b))
+        .ok_or_else(not_found)?;
     let province = province_of(app, province_slug).map_err(|_| not_found())?;
     let conn = app.conn()?;
     let rows = data::unit_rows(&conn, &base, province.as_deref())

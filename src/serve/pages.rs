@@ -361,7 +361,7 @@ pub fn bloc_page(
                 li {
                     strong { (m.year.map(|y| y.to_string()).unwrap_or_else(|| "—".into())) }
                     @if let Some(d) = &m.date { " · " time { (d) } }
-                    " · " (m.types.replace(';', ", "))
+                    " · " (m.types)
                     " · " (article(&m.article))
                     @if m.source_count > 1 { " · " (m.source_count) " sources" }
                 }

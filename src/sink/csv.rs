@@ -6,7 +6,7 @@
 //! would run as a formula get a leading `'` ([`Value::to_csv_field`]).
 
 use super::{AtomicFile, RecordSink};
-use crate::dataset::dedup::{Candidate, best_match};
+use crate::dataset::dedup::{Candidate, becomes_reference, best_match};
 use crate::dataset::tables::{MEETINGS, MeetingInfo, SOURCES, TABLES, Table};
 use crate::dataset::{DatasetSummary, Lexicon, Value, rows_of};
 use crate::error::{Error, Result};
@@ -25,9 +25,10 @@ pub struct CsvSink {
     lex: Lexicon,
     store_text: bool,
     writers: HashMap<&'static str, Writer>,
-    /// Meetings so far: values of the primary document, its id, number of sources.
-    meetings: Vec<(MeetingInfo, String, usize)>,
-    /// Reports seen, by bloc key.
+    /// Meetings so far: values of the primary document, its id, number of sources, number of
+    /// reference reports.
+    meetings: Vec<(MeetingInfo, String, usize, usize)>,
+    /// Reference reports (see [`crate::dataset::dedup::MAX_REFERENCES`]), by bloc key.
     candidates: HashMap<Option<String>, Vec<Candidate<usize>>>,
     summary: DatasetSummary,
 }
@@ -103,16 +104,20 @@ impl CsvSink {
             Some((c, s)) => (c.meeting, Some(s)),
             None => {
                 self.meetings
-                    .push((rows.meeting.clone(), rows.doc_id.clone(), 0));
+                    .push((rows.meeting.clone(), rows.doc_id.clone(), 0, 0));
                 (self.meetings.len() - 1, None)
             }
         };
-        bucket.push(Candidate {
-            meeting,
-            key: rows.key.clone(),
-            fingerprint: rows.fingerprint.clone(),
-        });
-        self.meetings[meeting].2 += 1;
+        let m = &mut self.meetings[meeting];
+        if similarity.is_none_or(|s| becomes_reference(s, m.3)) {
+            bucket.push(Candidate {
+                meeting,
+                key: rows.key.clone(),
+                fingerprint: rows.fingerprint.clone(),
+            });
+            m.3 += 1;
+        }
+        m.2 += 1;
         if similarity.is_some() {
             self.summary.duplicates += 1;
         }
@@ -130,7 +135,7 @@ impl CsvSink {
             .meetings
             .iter()
             .enumerate()
-            .map(|(i, (info, primary, count))| info.row(i as i64 + 1, primary, *count))
+            .map(|(i, (info, primary, count, _))| info.row(i as i64 + 1, primary, *count))
             .collect();
         self.write_rows(&MEETINGS, &rows)
             .map_err(|e| Error::io(self.dir.display().to_string(), e))?;
