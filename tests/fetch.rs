@@ -694,3 +694,52 @@ fn the_user_agent_is_the_one_asked_for() {
     let (_, _, code) = extract_here(&[url.as_str(), "--user-agent", "a", "--contact", "b@c"]);
     assert_eq!(code, 2);
 }
+
+/// A robots.txt that cannot be read completely — cut off before its stated length (the
+/// connection closes mid-body) or gzip-encoded with a broken stream — makes the site count as
+/// disallowed, whatever the cause (#18: a decoding error used to allow everything), and no
+/// page of it is fetched.
+#[test]
+fn a_robots_txt_that_cannot_be_read_completely_disallows_the_site() {
+    let cut_off: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 400\r\n\r\nUser-agent: *\nAllow: /\n";
+    // The gzip magic, then no valid stream (a payload labelled gzip without the magic is
+    // read as it is: servers mislabel plain files).
+    let broken_gzip: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\nConnection: close\r\n\r\n\x1f\x8b\x08\x00garbage-garbage!";
+    for robots in [cut_off, broken_gzip] {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        let pages = Arc::new(AtomicUsize::new(0));
+        let seen = pages.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(50) {
+                let Ok(mut stream) = stream else { continue };
+                let mut buf = [0u8; 4096];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if buf[..n].starts_with(b"GET /robots.txt") {
+                    let _ = stream.write_all(robots);
+                } else {
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    let body =
+                        "<html><body><p>Khối thi đua số 1 tổng kết năm 2023.</p></body></html>";
+                    let _ = stream.write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    );
+                }
+            }
+        });
+        let url = format!("http://127.0.0.1:{port}/a.html");
+        let (records, stderr, code) = extract_here(&["--retries", "0", &url]);
+        assert!(records.is_empty(), "{records:?}");
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("robots.txt"), "{stderr}");
+        assert_eq!(
+            pages.load(Ordering::SeqCst),
+            0,
+            "a page was fetched: {stderr}"
+        );
+    }
+}
