@@ -238,9 +238,9 @@ fn page_url(server: &Server, i: usize, a: &Article) -> String {
     server.url(&format!("/{kind}/{}", a.name))
 }
 
-/// Runs `thidua extract` like `warc::extract`, without any proxy settings from the
-/// environment, so that requests to the test server go straight to 127.0.0.1.
-fn extract_here(args: &[&str]) -> (Vec<serde_json::Value>, String, i32) {
+/// `thidua extract ARGS` without any proxy settings from the environment, so that requests
+/// to the test server go straight to 127.0.0.1.
+fn extract_cmd(args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"));
     cmd.arg("extract").args(args).current_dir(util::root());
     for var in [
@@ -253,6 +253,12 @@ fn extract_here(args: &[&str]) -> (Vec<serde_json::Value>, String, i32) {
     ] {
         cmd.env_remove(var);
     }
+    cmd
+}
+
+/// Runs `thidua extract` like `warc::extract`, through [`extract_cmd`].
+fn extract_here(args: &[&str]) -> (Vec<serde_json::Value>, String, i32) {
+    let mut cmd = extract_cmd(args);
     let out = cmd
         .stdin(std::process::Stdio::null())
         .output()
@@ -587,18 +593,7 @@ fn a_429_is_retried_after_retry_after() {
 
 /// Runs `thidua extract` (no proxies), aborting after `abort_after` records.
 fn extract_killed(args: &[&str], abort_after: usize) -> i32 {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_thidua"));
-    cmd.arg("extract").args(args).current_dir(util::root());
-    for var in [
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = extract_cmd(args);
     cmd.env("THIDUA_TEST_ABORT_AFTER", abort_after.to_string());
     cmd.output()
         .expect("thidua runs")

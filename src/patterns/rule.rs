@@ -32,7 +32,7 @@ pub struct Rule {
     /// Which text the regex runs on.
     pub on: MatchOn,
     /// The pattern, compiled when first used (see [`Lazy`]).
-    regex: Lazy<Regex>,
+    regex: Lazy<Compiled>,
     /// A folded, ASCII-boundary version of the pattern that runs on the folded text to find
     /// the sentences worth trying (a superset of the real matches). Unicode word boundaries
     /// make the regex engine fall back to its slowest engine on non-ASCII text, so whole
@@ -50,12 +50,12 @@ pub struct Rule {
     /// Position in the loaded rule set.
     pub index: usize,
     /// The sentence must also match this (same text form as `on`).
-    context: Option<Lazy<Regex>>,
+    context: Option<Lazy<Compiled>>,
     /// The sentence must not match this.
-    not_context: Option<Lazy<Regex>>,
+    not_context: Option<Lazy<Compiled>>,
     /// The text just before the match must not match this (anchored at its end with `$`):
     /// a look-behind, e.g. "đăng\s+$" so that "ký giao ước" does not fire inside "đăng ký".
-    not_after: Option<Lazy<Regex>>,
+    not_after: Option<Lazy<Compiled>>,
     /// A constant the rule contributes (a meeting type, a rank, a weight …).
     pub value: Option<toml::Value>,
     /// Sentences the rule must match.
@@ -113,8 +113,18 @@ impl<T> Lazy<T> {
     }
 }
 
-fn compile_lazy(source: &str, case_insensitive: u8) -> Result<Regex, String> {
-    compile(source, case_insensitive != 0)
+/// A compiled pattern and the names of its capture groups, by group index (read once, not at
+/// every match).
+#[derive(Debug, Clone)]
+struct Compiled {
+    regex: Regex,
+    slot_names: Vec<Option<Arc<str>>>,
+}
+
+fn compile_lazy(source: &str, case_insensitive: u8) -> Result<Compiled, String> {
+    let regex = compile(source, case_insensitive != 0)?;
+    let slot_names = regex.capture_names().map(|n| n.map(Arc::from)).collect();
+    Ok(Compiled { regex, slot_names })
 }
 
 fn compile_prefilter_lazy(source: &str, sentences_only: u8) -> Result<(ByteRegex, bool), String> {
@@ -146,7 +156,7 @@ impl RuleMatch {
 impl Rule {
     /// The compiled pattern.
     pub fn regex(&self) -> &Regex {
-        self.regex.get()
+        &self.regex.get().regex
     }
 
     /// The compiled prefilter (see [`Rule::prefilter_scan`]).
@@ -202,8 +212,7 @@ impl Rule {
         };
         let to_text = |i: usize| map.map_or(i, |f| f.to_original(i));
         let mut out = Vec::new();
-        let regex = self.regex.get();
-        let mut slot_names = None;
+        let Compiled { regex, slot_names } = self.regex.get();
         for caps in regex.captures_iter(&hay[from..to]) {
             let whole = caps.get(0).expect("group 0 always matches");
             let (ws, we) = (from + whole.start(), from + whole.end());
@@ -215,7 +224,7 @@ impl Rule {
                     continue;
                 }
             }
-            if let Some(not_after) = self.not_after.as_ref().map(Lazy::get) {
+            if let Some(not_after) = self.not_after.as_ref().map(|c| &c.get().regex) {
                 let mut back = ws.saturating_sub(LOOK_BEHIND);
                 while !hay.is_char_boundary(back) {
                     back += 1;
@@ -225,9 +234,7 @@ impl Rule {
                 }
             }
             let mut slots = Vec::new();
-            let names: &Vec<Option<Arc<str>>> = slot_names
-                .get_or_insert_with(|| regex.capture_names().map(|n| n.map(Arc::from)).collect());
-            for (i, name) in names.iter().enumerate() {
+            for (i, name) in slot_names.iter().enumerate() {
                 if let (Some(name), Some(m)) = (name, caps.get(i)) {
                     slots.push((
                         name.clone(),
@@ -324,11 +331,13 @@ impl Rule {
                 &folded.text[fs..fe]
             }
         };
-        self.context.as_ref().is_none_or(|c| c.get().is_match(hay))
+        self.context
+            .as_ref()
+            .is_none_or(|c| c.get().regex.is_match(hay))
             && !self
                 .not_context
                 .as_ref()
-                .is_some_and(|c| c.get().is_match(hay))
+                .is_some_and(|c| c.get().regex.is_match(hay))
     }
 
     /// Runs the rule on one example sentence (normalized first): the matches that satisfy
@@ -806,7 +815,7 @@ fn build_rule(
     };
     // Patterns are expanded and checked now; they compile when first used, or now when the
     // rules come from a directory (`check_examples`: their errors are reported at load).
-    let build = |src: &str| -> Result<Lazy<Regex>, String> {
+    let build = |src: &str| -> Result<Lazy<Compiled>, String> {
         let expanded = macros.expand(src)?;
         check_counted_repetitions(&expanded)?;
         let lazy = Lazy::new(

@@ -135,6 +135,8 @@ pub struct Index {
 
 /// A name with its row count and year range, under a key.
 type Named<K> = (K, String, i64, Option<i64>, Option<i64>);
+/// A key and the province it is in.
+type KeyIn = (String, Option<String>);
 
 /// Name, total rows, rows of that name, first and last year.
 type Tally = (String, i64, i64, Option<i64>, Option<i64>);
@@ -173,17 +175,9 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     a.max(b)
 }
 
-/// Reads every unit and bloc of the reports.
-pub fn index(conn: &Connection) -> rusqlite::Result<Index> {
-    let mut stmt = conn.prepare(
-        "SELECT x.unit_base, x.unit_province, x.qualified, COUNT(*), MIN(x.year), MAX(x.year)
-         FROM (SELECT mb.doc_id, mb.unit_base, mb.unit_province, mb.qualified, d.year
-               FROM members mb JOIN documents d ON d.doc_id = mb.doc_id
-               UNION ALL SELECT doc_id, unit_base, unit_province, qualified, year FROM rankings
-               UNION ALL SELECT doc_id, unit_base, unit_province, qualified, year FROM roles) x
-         JOIN sources s ON s.doc_id = x.doc_id
-         GROUP BY x.unit_base, x.unit_province, x.qualified",
-    )?;
+/// Rows of (key, province, name, count, first year, last year), each key under its most
+/// frequent name ([`merge_names`]).
+fn named_rows(stmt: &mut rusqlite::Statement) -> rusqlite::Result<Vec<Named<KeyIn>>> {
     let rows = stmt
         .query_map([], |r| {
             Ok((
@@ -195,7 +189,21 @@ pub fn index(conn: &Connection) -> rusqlite::Result<Index> {
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let units = merge_names(rows)
+    Ok(merge_names(rows))
+}
+
+/// Reads every unit and bloc of the reports.
+pub fn index(conn: &Connection) -> rusqlite::Result<Index> {
+    let mut stmt = conn.prepare(
+        "SELECT x.unit_base, x.unit_province, x.qualified, COUNT(*), MIN(x.year), MAX(x.year)
+         FROM (SELECT mb.doc_id, mb.unit_base, mb.unit_province, mb.qualified, d.year
+               FROM members mb JOIN documents d ON d.doc_id = mb.doc_id
+               UNION ALL SELECT doc_id, unit_base, unit_province, qualified, year FROM rankings
+               UNION ALL SELECT doc_id, unit_base, unit_province, qualified, year FROM roles) x
+         JOIN sources s ON s.doc_id = x.doc_id
+         GROUP BY x.unit_base, x.unit_province, x.qualified",
+    )?;
+    let units = named_rows(&mut stmt)?
         .into_iter()
         .map(|((base, province), name, mentions, lo, hi)| UnitInfo {
             base,
@@ -211,18 +219,7 @@ pub fn index(conn: &Connection) -> rusqlite::Result<Index> {
          WHERE bloc_key IS NOT NULL AND bloc_name IS NOT NULL
          GROUP BY bloc_key, province, bloc_name",
     )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                (r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?),
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let blocs = merge_names(rows)
+    let blocs = named_rows(&mut stmt)?
         .into_iter()
         .map(|((key, province), name, meetings, lo, hi)| BlocInfo {
             key,
