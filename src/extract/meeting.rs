@@ -202,11 +202,17 @@ fn year(
         .iter()
         // Years of another or a later meeting are not this one's.
         .filter(|h| !elsewhere.contains(&h.sentence))
+        // "tổng kết và xây dựng kế hoạch thi đua năm 2024": a year that a review phrase and a
+        // plan phrase both reach belongs to the nearer one.
+        .filter(|h| !nearer_rival_claims(ctx, field, h))
         .filter_map(|h| {
             let (span, y) = match h.slot("y").or_else(|| h.slot("y2")) {
                 Some(span) => (span, ctx.s(span).parse().ok()?),
                 None => (h.slot("kw").unwrap_or(h.span()), same_year?),
             };
+            if h.slot("y").or_else(|| h.slot("y2")).is_some() && in_period(ctx, span) {
+                return None;
+            }
             // "after_review": only a year after the reviewed one; "unless_reviewed": any year
             // but the reviewed one or an earlier one.
             match h.rule.value_str() {
@@ -224,6 +230,43 @@ fn year(
         })
         .collect();
     best(&found)
+}
+
+/// True when a year is part of a school year or a multi-year period ("năm học 2023 - 2024",
+/// "giai đoạn 2021-2025", "2016 – 2020"): neither is a reviewed or planned year.
+fn in_period(ctx: &Ctx, year: Span) -> bool {
+    let after = ctx.text[year.end..].trim_start();
+    let dash = after
+        .strip_prefix(['-', '–', '—', '/'])
+        .or_else(|| after.strip_prefix("đến"));
+    if let Some(rest) = dash {
+        let rest = rest.trim_start();
+        if rest.len() >= 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+            return true;
+        }
+    }
+    let before = ctx.text[..year.start].trim_end();
+    let tail = before.char_indices().rev().nth(11).map_or(0, |(i, _)| i);
+    let tail = before[tail..].to_lowercase();
+    tail.ends_with("năm học") || tail.ends_with("niên khóa")
+}
+
+/// True when a hit of the other year field (plan for review, review for plan) reads the same
+/// year from a phrase that starts after this hit's phrase, nearer to the year.
+fn nearer_rival_claims(ctx: &Ctx, field: &str, hit: &super::Hit) -> bool {
+    let rival = match field {
+        "meeting.review_year" => "meeting.plan_year",
+        "meeting.plan_year" => "meeting.review_year",
+        _ => return false,
+    };
+    let Some(y) = hit.slot("y").or_else(|| hit.slot("y2")) else {
+        return false;
+    };
+    ctx.hits(rival).iter().any(|r| {
+        r.sentence == hit.sentence
+            && r.slot("y").or_else(|| r.slot("y2")) == Some(y)
+            && r.span().start > hit.span().start
+    })
 }
 
 /// The place named by a `meeting.location` rule (slot `place`): a unit or a place.

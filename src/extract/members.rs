@@ -8,7 +8,9 @@
 
 use super::bloc::BlocInfo;
 use super::text::Span;
-use super::units::{Shared, UnitSpan, make_unit, note_role, same_unit, shared_of_intro, unit_list};
+use super::units::{
+    Shared, UnitSpan, make_unit, note_role, same_unit, shared_of_intro, unit_list, unit_list_ending,
+};
 use super::{Ctx, Found, best};
 use crate::record::{Record, Unit};
 
@@ -27,6 +29,14 @@ pub struct Listed {
 pub fn lists(ctx: &Ctx) -> Vec<Listed> {
     let mut out = Vec::new();
     for hit in ctx.hits("members.list").iter() {
+        // Slot `units_l`: a list that ends where the rule's phrase starts ("A, B và C là thành
+        // viên Khối"), read back from its end.
+        if let Some(region) = hit.slot("units_l") {
+            for u in unit_list_ending(ctx, region) {
+                push_listed(ctx, &mut out, u, hit);
+            }
+            continue;
+        }
         let Some(slot) = hit.slot("units") else {
             continue;
         };
@@ -48,26 +58,125 @@ pub fn lists(ctx: &Ctx) -> Vec<Listed> {
                 kind: hit.slot("kind").map(|k| ctx.s(k).to_string()),
             },
         };
-        for u in unit_list(ctx, slot, shared) {
-            let guest = u
-                .note
-                .and_then(|n| note_role(ctx, n))
-                .is_some_and(|h| h.rule.value_str() == Some("guest"));
-            // Two rules reading the same words: the first (higher priority) reading stands.
-            let read_before = out
-                .iter()
-                .any(|l: &Listed| l.unit.span.start < u.span.end && u.span.start < l.unit.span.end);
-            if u.kind == "venue" || guest || read_before {
-                continue;
-            }
-            out.push(Listed {
-                unit: u,
-                sentence: hit.sentence,
-                rule: hit.rule.id.clone(),
-            });
+        // "Khối gồm các đơn vị:" ending its line: the items are the lines that follow.
+        let units = if slot.is_empty() {
+            block_items(ctx, slot.end, &shared)
+        } else {
+            unit_list(ctx, slot, shared)
+        };
+        for u in units {
+            push_listed(ctx, &mut out, u, hit);
         }
     }
     out
+}
+
+/// Adds a listed unit unless it is a guest ("(khách mời)"), a venue, or words an earlier
+/// (higher-priority) rule already read.
+fn push_listed(ctx: &Ctx, out: &mut Vec<Listed>, u: UnitSpan, hit: &super::Hit) {
+    let guest = u
+        .note
+        .and_then(|n| note_role(ctx, n))
+        .is_some_and(|h| h.rule.value_str() == Some("guest"));
+    let read_before = out
+        .iter()
+        .any(|l: &Listed| l.unit.span.start < u.span.end && u.span.start < l.unit.span.end);
+    if u.kind == "venue" || guest || read_before {
+        return;
+    }
+    out.push(Listed {
+        unit: u,
+        sentence: hit.sentence,
+        rule: hit.rule.id.clone(),
+    });
+}
+
+/// How many lines a list set out line by line may take.
+const MAX_BLOCK_LINES: usize = 80;
+
+/// The items of a list set out over the lines after its introduction ("Khối gồm các đơn vị:"
+/// then "- Sở Nội vụ", "2. Sở Tư pháp;", "+ Sở Y tế (Khối trưởng)"): each line, after its
+/// bullet or number, must read whole as units (one, or a few separated by commas) with at
+/// most a note and closing punctuation. The first line that does not ends the list; so does a
+/// second blank line.
+fn block_items(ctx: &Ctx, after: usize, shared: &Shared) -> Vec<UnitSpan> {
+    let text = ctx.text;
+    let mut out = Vec::new();
+    // The introduction must end its line.
+    let rest = &text[after..];
+    let Some(nl) = rest.find('\n') else {
+        return out;
+    };
+    if !rest[..nl].trim().is_empty() {
+        return out;
+    }
+    let mut pos = after + nl + 1;
+    let (mut lines, mut blanks) = (0, 0);
+    while pos < text.len() && lines < MAX_BLOCK_LINES {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..line_end];
+        let next = line_end + 1;
+        let trimmed = line.trim_start();
+        if trimmed.trim().is_empty() {
+            blanks += 1;
+            if blanks > 1 {
+                break;
+            }
+            pos = next;
+            continue;
+        }
+        blanks = 0;
+        let body = &trimmed[bullet_len(trimmed)..];
+        let start = line_end - body.len() + (body.len() - body.trim_start().len());
+        let end = pos + line.trim_end_matches([' ', '\t', ',', ';', '.']).len();
+        if start >= end {
+            break;
+        }
+        let items = unit_list(ctx, Span::new(start, end), shared.clone());
+        let Some(first) = items.first() else {
+            break;
+        };
+        let covered = items
+            .iter()
+            .map(|u| u.note.map_or(u.span.end, |n| n.end.max(u.span.end)))
+            .max()
+            .unwrap_or(start);
+        let left = text[covered.min(end)..end].trim_matches(|c: char| c.is_whitespace() || ",;.:)".contains(c));
+        if first.span.start != start || !left.is_empty() {
+            break;
+        }
+        out.extend(items);
+        lines += 1;
+        pos = next;
+    }
+    out
+}
+
+/// The length of a line's bullet or number ("- ", "+ ", "• ", "1. ", "2) ", "a) "), 0 if none.
+fn bullet_len(line: &str) -> usize {
+    let mut chars = line.char_indices();
+    let Some((_, c)) = chars.next() else {
+        return 0;
+    };
+    let after = |i: usize| i + line[i..].len() - line[i..].trim_start().len();
+    if matches!(c, '-' | '+' | '*' | '•' | '–' | '—' | '·' | '○' | '▪' | '■' | '◦' | '>') {
+        return after(c.len_utf8());
+    }
+    // A number or a letter, then "." or ")" and a space.
+    let lead = line
+        .bytes()
+        .take_while(|b| b.is_ascii_digit())
+        .count()
+        .clamp(0, 3);
+    let lead = if lead == 0 && c.is_ascii_lowercase() { 1 } else { lead };
+    if lead > 0
+        && let Some(p) = line[lead..].chars().next()
+        && matches!(p, '.' | ')' | '/')
+        && line[lead + 1..].starts_with([' ', '\t'])
+    {
+        return after(lead + 1);
+    }
+    0
 }
 
 /// A list's introduction ("6 tỉnh") with the words of its clause before it ("Liên hiệp các

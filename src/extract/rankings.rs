@@ -50,6 +50,16 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
         } else {
             continue;
         };
+        // A phrase whose unit slot holds no unit ("bình chọn là đơn vị … dẫn đầu", read
+        // from the verb on) does not keep its place from an overlapping phrase that has one.
+        let has_unit = if looks_right {
+            !unit_list(ctx, region, Shared::none()).is_empty()
+        } else {
+            !unit_list_ending(ctx, region).is_empty()
+        };
+        if !has_unit {
+            continue;
+        }
         let award = hit.slot("award");
         // Overlapping phrases: the higher-priority rule (first in `hits`) keeps its place.
         if out
