@@ -171,7 +171,14 @@ fn last_clause(ctx: &Ctx, span: Span) -> Span {
 pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
     let mut out: Vec<Chair> = Vec::new();
     let mut ev = Vec::new();
+    // The sentence of the highest-priority rule that names someone decides; every rule that
+    // names chairs in that sentence adds them ("Các đồng chí: A, …; B, …; C, … chủ trì": one
+    // rule reads the whole list, another only the last name before the verb).
+    let mut decided: Option<usize> = None;
     for hit in ctx.hits("chair").iter() {
+        if decided.is_some_and(|s| s != hit.sentence) {
+            continue;
+        }
         let Some(who) = hit.slot("who").or_else(|| hit.slot("who2")) else {
             continue;
         };
@@ -188,7 +195,7 @@ pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
             ev.push((p.name, sentence, hit.rule.id.clone()));
         }
         if !out.is_empty() {
-            break; // the highest-priority rule that names someone decides
+            decided = Some(hit.sentence);
         }
     }
     for (i, (span, sentence, rule)) in ev.into_iter().enumerate() {
