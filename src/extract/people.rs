@@ -198,8 +198,13 @@ pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
             decided = Some(hit.sentence);
         }
     }
-    for (i, (span, sentence, rule)) in ev.into_iter().enumerate() {
+    // In the order the text names them.
+    let mut both: Vec<(Chair, (Span, Span, String))> = out.into_iter().zip(ev).collect();
+    both.sort_by_key(|(_, (span, ..))| span.start);
+    let mut out = Vec::with_capacity(both.len());
+    for (i, (chair, (span, sentence, rule))) in both.into_iter().enumerate() {
         ctx.evidence(format!("chairs[{i}]"), span, sentence, &rule);
+        out.push(chair);
     }
     out
 }
