@@ -672,6 +672,22 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             i = after;
             continue;
         }
+        // "Sở Y tế, Nhà xuất bản Tư pháp, Viettel Nam Định, …": inside a list that has begun
+        // with known units, an item whose head word the gazetteer lacks is still an item when
+        // it is a capitalized name running to the next separator.
+        if !items.is_empty()
+            && let Some((span, next)) = named_item_at(ctx, c, i, semicolons)
+        {
+            let (after, note) = skip_note(ctx, c, next, semicolons);
+            items.push(UnitSpan {
+                span,
+                expanded: None,
+                kind: "named".to_string(),
+                note,
+            });
+            i = after;
+            continue;
+        }
         match continuation(ctx, c, i, semicolons) {
             Some(end_word) if !items.is_empty() => {
                 let last = items.last_mut().expect("not empty");
@@ -683,6 +699,66 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
     }
     items
 }
+
+/// Longest name read as a list item without a known head.
+const MAX_NAMED_ITEM_WORDS: usize = 8;
+
+/// A list item whose head the gazetteer does not know ("Nhà xuất bản Tư pháp", "Viettel Nam
+/// Định"): after a separator (a comma, a semicolon, "và"), a capitalized word that is not a
+/// person's name or an honorific, then words up to the next separator or the end, none of
+/// them a stop word, at most [`MAX_NAMED_ITEM_WORDS`]. Returns the name and the word after
+/// it.
+fn named_item_at(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<(Span, usize)> {
+    let w = c.words.get(i)?;
+    if i == 0 || !(w.is_capitalized() || w.is_all_caps()) || w.is_number() {
+        return None;
+    }
+    let gap = ctx.text[c.words[i - 1].end..w.start].trim();
+    let sep = if semicolons { ";" } else { "," };
+    if !(gap == sep || gap.is_empty() && c.lower[i - 1] == "và") {
+        return None;
+    }
+    if person_run_at(ctx, c, i).is_some()
+        || HONORIFIC_WORDS.contains(&c.lower[i].as_str())
+        || c.match_stop(ctx.gaz, i).is_some()
+    {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < c.words.len() {
+        let g = ctx.text[c.words[j - 1].end..c.words[j].start].trim();
+        if !g.is_empty() {
+            break;
+        }
+        // "… và Sở Y tế": "và" before a capitalized word ends the item.
+        if c.lower[j] == "và"
+            && c.words
+                .get(j + 1)
+                .is_some_and(|n| n.is_capitalized() || n.is_all_caps())
+        {
+            break;
+        }
+        if is_lower(&c.words[j]) && c.match_stop(ctx.gaz, j).is_some() {
+            return None;
+        }
+        j += 1;
+    }
+    if j - i > MAX_NAMED_ITEM_WORDS {
+        return None;
+    }
+    // The item must end at a separator, a "và", a bracket or the end of the list.
+    if let Some(n) = c.words.get(j) {
+        let g = ctx.text[c.words[j - 1].end..n.start].trim();
+        let ok = g.starts_with([',', ';', '(', '-']) || g.is_empty() && c.lower[j] == "và";
+        if !ok {
+            return None;
+        }
+    }
+    Some((Span::new(w.start, c.words[j - 1].end), j))
+}
+
+/// Words that introduce a person, never a unit.
+const HONORIFIC_WORDS: [&str; 5] = ["ông", "bà", "đồng", "đ/c", "anh"];
 
 /// What the items of a list share: a head ("UBMTTQVN", "Công an", "Thanh tra") and a kind
 /// ("tỉnh", "huyện", or a lower-case head such as "sở").
@@ -1013,7 +1089,9 @@ fn expand_shared(ctx: &Ctx, items: &[UnitSpan], shared: &Shared, place: Span) ->
     let prev_text = ctx.s(prev.span);
     let prev_place = trailing_place(ctx, prev_text)?;
     let prefix = &prev_text[..prev_text.len() - prev_place.len()];
-    if prefix.trim().is_empty() {
+    // "Agribank Nam Định, Vietcombank Nam Định": an item that ends with the same place is a
+    // name of its own, not a place to put in the previous one.
+    if prefix.trim().is_empty() || place_text.len() > prev_place.len() && place_text.ends_with(prev_place) {
         return None;
     }
     Some(format!("{prefix}{place_text}"))
