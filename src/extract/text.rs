@@ -178,9 +178,10 @@ pub fn next_word(text: &str, from: usize, limit: usize) -> Option<Word<'_>> {
     while let Some((i, c)) = chars.next() {
         if is_word_char(c) {
             end = start + i + c.len_utf8();
-        } else if matches!(c, '.' | '/' | '-') {
+        } else if matches!(c, '.' | '/' | '-' | ',') {
             // Joiner inside a word only when a word character follows directly
-            // ("TP.HCM", "Đ/c", "LĐ-TB&XH", "1-5"), not at a sentence end or before a space.
+            // ("TP.HCM", "Đ/c", "LĐ-TB&XH", "1-5", "VH,TT&DL"), not at a sentence end or
+            // before a space.
             // A dot joins capitals to capitals ("TP.HCM"), digits to digits ("25.12") and
             // lower case to lower case ("baomoi.net"); "TP.Biên Hòa" and "H.Trảng Bom" are an
             // abbreviated place word and a name.
@@ -191,6 +192,12 @@ pub fn next_word(text: &str, from: usize, limit: usize) -> Option<Word<'_>> {
                     if is_word_char(n)
                         && match c {
                             '-' => is_all_caps_word(so_far) || (n.is_ascii_digit() && digits),
+                            // "Sở VH,TT&DL": a comma inside a short abbreviation.
+                            ',' => {
+                                is_all_caps_word(so_far)
+                                    && so_far.chars().count() <= 3
+                                    && chars::is_uppercase(n)
+                            }
                             '.' => {
                                 let rest = &text[start + at..limit];
                                 let next_len = rest
