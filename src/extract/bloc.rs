@@ -17,9 +17,12 @@ use crate::record::{Bloc, BlocKind};
 const MAX_NAME_WORDS: usize = 20;
 
 /// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
-/// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp").
-const AFTER_COMMA: [&str; 21] = [
+/// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp", "các tỉnh,
+/// thành đồng bằng sông Hồng").
+const AFTER_COMMA: [&str; 23] = [
     "nganh",
+    "thanh",
+    "tinh",
     "to chuc",
     "xa hoi",
     "chi cuc",
