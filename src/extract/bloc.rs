@@ -122,8 +122,7 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
             .next()
             .is_some_and(|w| {
                 let w = fold_str(w);
-                matches!(w.as_str(), "cac" | "nhung" | "nhieu" | "moi")
-                    || (!w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+                matches!(w.as_str(), "cac" | "nhung" | "nhieu" | "moi") || is_count(&w)
             });
         let (span, named) = extend_name(ctx, kind_span.start, hit.m.end, sentence.end);
         if !starts.insert(span.start) {
@@ -402,6 +401,12 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     }
     let named = span.end > after || started;
     (span, named)
+}
+
+/// A number that counts blocs ("5 Khối thi đua"), not a year before a bloc's name ("… năm
+/// 2023 Cụm thi đua số 3 …"): one to three digits.
+pub fn is_count(word: &str) -> bool {
+    (1..=3).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ fn singular_bloc_sentences(ctx: &Ctx, bloc: &BlocInfo) -> BTreeSet<usize> {
             .map(fold_str);
         let plural = prev.as_deref().is_some_and(|w| {
             PLURAL.contains(&w)
-                || w.chars().all(|c| c.is_ascii_digit())
+                || super::bloc::is_count(w)
                 || w == "khoi"
                 || w == "cum"
         });
