@@ -141,7 +141,8 @@ fn block_items(ctx: &Ctx, after: usize, shared: &Shared) -> Vec<UnitSpan> {
             .map(|u| u.note.map_or(u.span.end, |n| n.end.max(u.span.end)))
             .max()
             .unwrap_or(start);
-        let left = text[covered.min(end)..end].trim_matches(|c: char| c.is_whitespace() || ",;.:)".contains(c));
+        let left = text[covered.min(end)..end]
+            .trim_matches(|c: char| c.is_whitespace() || ",;.:)".contains(c));
         if first.span.start != start || !left.is_empty() {
             break;
         }
@@ -159,7 +160,10 @@ fn bullet_len(line: &str) -> usize {
         return 0;
     };
     let after = |i: usize| i + line[i..].len() - line[i..].trim_start().len();
-    if matches!(c, '-' | '+' | '*' | '•' | '–' | '—' | '·' | '○' | '▪' | '■' | '◦' | '>') {
+    if matches!(
+        c,
+        '-' | '+' | '*' | '•' | '–' | '—' | '·' | '○' | '▪' | '■' | '◦' | '>'
+    ) {
         return after(c.len_utf8());
     }
     // A number or a letter, then "." or ")" and a space.
@@ -168,7 +172,11 @@ fn bullet_len(line: &str) -> usize {
         .take_while(|b| b.is_ascii_digit())
         .count()
         .clamp(0, 3);
-    let lead = if lead == 0 && c.is_ascii_lowercase() { 1 } else { lead };
+    let lead = if lead == 0 && c.is_ascii_lowercase() {
+        1
+    } else {
+        lead
+    };
     if lead > 0
         && let Some(p) = line[lead..].chars().next()
         && matches!(p, '.' | ')' | '/')

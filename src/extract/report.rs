@@ -81,10 +81,7 @@ fn singular_bloc_sentences(ctx: &Ctx, bloc: &BlocInfo) -> BTreeSet<usize> {
             .find(|w| !w.is_empty())
             .map(fold_str);
         let plural = prev.as_deref().is_some_and(|w| {
-            PLURAL.contains(&w)
-                || super::bloc::is_count(w)
-                || w == "khoi"
-                || w == "cum"
+            PLURAL.contains(&w) || super::bloc::is_count(w) || w == "khoi" || w == "cum"
         });
         if !plural {
             out.insert(hit.sentence);

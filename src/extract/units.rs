@@ -1091,7 +1091,9 @@ fn expand_shared(ctx: &Ctx, items: &[UnitSpan], shared: &Shared, place: Span) ->
     let prefix = &prev_text[..prev_text.len() - prev_place.len()];
     // "Agribank Nam Định, Vietcombank Nam Định": an item that ends with the same place is a
     // name of its own, not a place to put in the previous one.
-    if prefix.trim().is_empty() || place_text.len() > prev_place.len() && place_text.ends_with(prev_place) {
+    if prefix.trim().is_empty()
+        || place_text.len() > prev_place.len() && place_text.ends_with(prev_place)
+    {
         return None;
     }
     Some(format!("{prefix}{place_text}"))
