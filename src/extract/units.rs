@@ -721,6 +721,7 @@ fn named_item_at(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<(S
     if person_run_at(ctx, c, i).is_some()
         || HONORIFIC_WORDS.contains(&c.lower[i].as_str())
         || c.match_stop(ctx.gaz, i).is_some()
+        || title_len(ctx, c, i) > 0
     {
         return None;
     }
