@@ -84,9 +84,19 @@ fn push_listed(ctx: &Ctx, out: &mut Vec<Listed>, u: UnitSpan, hit: &super::Hit) 
     if u.kind == "venue" || guest || read_before {
         return;
     }
+    // An item set out on its own line after the introduction has its own sentence.
+    let inside = ctx
+        .sentences
+        .get(hit.sentence)
+        .is_some_and(|s| s.contains(u.span));
+    let sentence = if inside {
+        hit.sentence
+    } else {
+        ctx.sentence_of(u.span.start)
+    };
     out.push(Listed {
         unit: u,
-        sentence: hit.sentence,
+        sentence,
         rule: hit.rule.id.clone(),
     });
 }

@@ -103,6 +103,17 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
     out
 }
 
+/// The ordinals of a "lần lượt" phrase ("thứ nhất, nhì và ba"), in order, with their spans.
+fn respective_ranks(ctx: &Ctx, slot: Span) -> Vec<(u32, Span)> {
+    super::text::words(ctx.text, slot.start, slot.end)
+        .iter()
+        .filter_map(|w| {
+            let r = ctx.gaz.ordinal(w.text).filter(|&r| r >= 1)?;
+            Some((r, Span::new(w.start, w.end)))
+        })
+        .collect()
+}
+
 fn award_end(a: &Anchor) -> usize {
     a.award.map_or(0, |s| s.end)
 }
@@ -163,7 +174,17 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
     for ((a, units), award) in anchors.iter().zip(&units_for).zip(&awards) {
         let sentence = ctx.sentences[a.hit.sentence];
         let award_span = award.map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
-        for u in units {
+        // "A, B, C lần lượt xếp thứ nhất, nhì, ba": each unit its own rank, in order; when the
+        // units and the ranks are not as many, the sentence is not read.
+        let respective = a.hit.slot("ranks").map(|s| respective_ranks(ctx, s));
+        if respective.as_ref().is_some_and(|r| r.len() != units.len()) {
+            continue;
+        }
+        for (k, u) in units.iter().enumerate() {
+            let (rank, rank_span) = match &respective {
+                Some(r) => r[k],
+                None => (a.rank, a.rank_span),
+            };
             let unit = make_unit(ctx, u);
             // The same unit ranked again (headline and body): keep the first, take an award
             // the first lacked.
@@ -171,7 +192,7 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
                 .iter_mut()
                 .find(|(r, ..)| same_unit(ctx, &r.unit, &unit))
             {
-                if prev.0.rank == a.rank && prev.0.award.is_none() && award_span.is_some() {
+                if prev.0.rank == rank && prev.0.award.is_none() && award_span.is_some() {
                     prev.0.award = award_span.map(|s| ctx.s(s).to_string());
                     prev.3 = award_span;
                 }
@@ -179,12 +200,12 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
             }
             ranked.push((
                 Ranking {
-                    rank: a.rank,
+                    rank,
                     unit,
                     award: award_span.map(|s| ctx.s(s).to_string()),
                 },
                 u.span,
-                a.rank_span,
+                rank_span,
                 award_span,
                 a.hit.rule.id.clone(),
                 sentence,
