@@ -12,7 +12,7 @@ pub fn clean(text: &str) -> String {
 /// characters (and nothing else changes unless soft hyphens leave spaces to collapse).
 pub fn fold_kept(text: &str) -> Option<String> {
     let kept = |c: char| matches!(c, '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}');
-    if text.is_ascii() || !text.chars().any(kept) {
+    if !holds_kept(text.as_bytes()) {
         return None;
     }
     if text.contains('\u{ad}') {
@@ -29,10 +29,64 @@ pub fn fold_kept(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether the text holds a character that [`clean_with`] keeps for detection: soft hyphen
+/// (C2 AD), « (C2 AB), » (C2 BB), or a single quote U+2018–U+201B (E2 80 98–9B). Looked for
+/// byte by byte: most texts hold none, and decoding every character to learn it cost more.
+fn holds_kept(bytes: &[u8]) -> bool {
+    memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|i| match bytes[i] {
+        0xC2 => matches!(bytes.get(i + 1), Some(0xAD | 0xAB | 0xBB)),
+        _ => bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0x98..=0x9B)),
+    })
+}
+
+/// Whether [`clean_with`] would give the text back as it is (in either mode): only plain
+/// characters (see [`is_plain`]) and line breaks, with single spaces between plain
+/// characters. Then nothing is dropped, folded or composed (a plain character cannot make
+/// a text non-NFC). Checked on the bytes, without decoding: most page text is already clean,
+/// and copying it whole is several times cheaper than cleaning it character by character.
+fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // After a plain character; after a space (which a plain character must follow).
+    let (mut after_plain, mut after_space) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let width = match b {
+            b'!'..=b'~' => 1,
+            b' ' if after_plain => {
+                (after_plain, after_space) = (false, true);
+                i += 1;
+                continue;
+            }
+            b'\n' if !after_space => {
+                after_plain = false;
+                i += 1;
+                continue;
+            }
+            // U+00C0–U+02FF: lead bytes C3–CB.
+            0xC3..=0xCB => 2,
+            // U+1E00–U+1EFF: E1 B8–BB xx.
+            0xE1 if matches!(bytes.get(i + 1), Some(0xB8..=0xBB)) => 3,
+            _ => return false,
+        };
+        (after_plain, after_space) = (true, false);
+        i += width;
+    }
+    !after_space
+}
+
 /// [`clean`], optionally keeping what legacy-encoding detection needs to see: soft hyphens
 /// and « » (TCVN3 ư, ô and ằ read as Windows-1252) and single quotes (only ' is a VIQR mark).
 /// `clean` of the result is `clean` of the input.
 pub fn clean_with(text: &str, keep_legacy: bool) -> String {
+    if is_clean(text) {
+        return text.to_string();
+    }
+    clean_copy(text, keep_legacy)
+}
+
+/// [`clean_with`] character by character.
+fn clean_copy(text: &str, keep_legacy: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let maybe_decomposed = clean_into(text, keep_legacy, &mut out);
     // Composed after cleaning: a dropped zero-width space may have kept a mark from its letter.
@@ -117,7 +171,47 @@ fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, clean_with, fold_kept};
+    use super::{clean, clean_copy, clean_with, fold_kept, holds_kept, is_clean};
+
+    #[test]
+    fn clean_texts_are_recognized_without_decoding() {
+        // A text found clean comes out of cleaning as it is, in both modes; the others are
+        // cleaned as before.
+        let texts = [
+            "",
+            "\n",
+            "Sở Văn hóa và Thể thao\n\nKhối thi đua số 3, năm 2024.",
+            "Ủy ban ×÷ ẠỹỸ ǅ ʯ",
+            " leading",
+            "trailing ",
+            "two  spaces",
+            "line \nbreak",
+            "line\n next",
+            "tab\there",
+            "nbsp\u{a0}here",
+            "dash – quote “x” ‘y’ « z » soft\u{ad}hyphen",
+            "Ho\u{300}a",
+            "a\u{200b}b\r\n",
+            "ā ɐ Ḁ ỿ Ἀ ⱥ",
+        ];
+        let mut clean_ones = 0;
+        for text in texts {
+            for keep in [false, true] {
+                assert_eq!(clean_with(text, keep), clean_copy(text, keep), "{text:?}");
+                if is_clean(text) {
+                    assert_eq!(clean_copy(text, keep), text, "{text:?}");
+                }
+            }
+            clean_ones += usize::from(is_clean(text));
+            let kept = |c: char| matches!(c, '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}');
+            assert_eq!(
+                holds_kept(text.as_bytes()),
+                text.chars().any(kept),
+                "{text:?}"
+            );
+        }
+        assert_eq!(clean_ones, 4);
+    }
 
     #[test]
     fn folds_spaces_and_keeps_lines() {
