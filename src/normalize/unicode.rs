@@ -39,54 +39,40 @@ fn holds_kept(bytes: &[u8]) -> bool {
     })
 }
 
-/// Whether [`clean_with`] would give the text back as it is (in either mode): only plain
-/// characters (see [`is_plain`]) and line breaks, with single spaces between plain
-/// characters. Then nothing is dropped, folded or composed (a plain character cannot make
-/// a text non-NFC). Checked on the bytes, without decoding: most page text is already clean,
-/// and copying it whole is several times cheaper than cleaning it character by character.
-fn is_clean(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    // After a plain character; after a space (which a plain character must follow).
-    let (mut after_plain, mut after_space) = (false, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let width = match b {
-            b'!'..=b'~' => 1,
-            b' ' if after_plain => {
-                (after_plain, after_space) = (false, true);
-                i += 1;
-                continue;
-            }
-            b'\n' if !after_space => {
-                after_plain = false;
-                i += 1;
-                continue;
-            }
-            // U+00C0–U+02FF: lead bytes C3–CB.
-            0xC3..=0xCB => 2,
-            // U+1E00–U+1EFF: E1 B8–BB xx.
-            0xE1 if matches!(bytes.get(i + 1), Some(0xB8..=0xBB)) => 3,
-            _ => return false,
-        };
-        (after_plain, after_space) = (true, false);
-        i += width;
+/// The end of the run of plain characters that starts at `start`, with the single spaces
+/// between them. Plain characters are copied as they are and cannot make a text non-NFC:
+/// printable ASCII, U+00C0–U+02FF (Latin letters, precomposed Vietnamese ones included) and
+/// U+1E00–U+1EFF (most Vietnamese letters with tones). [`clean_into`] copies such a run as
+/// it is (a space between two plain characters stays). Read on the bytes, without decoding:
+/// most of a page's text is such runs, and finding their ends character by character cost
+/// more than copying them.
+fn plain_run(bytes: &[u8], start: usize) -> usize {
+    let width = |i: usize| match bytes.get(i) {
+        Some(b'!'..=b'~') => 1,
+        // U+00C0–U+02FF: lead bytes C3–CB.
+        Some(0xC3..=0xCB) => 2,
+        // U+1E00–U+1EFF: E1 B8–BB xx.
+        Some(0xE1) if matches!(bytes.get(i + 1), Some(0xB8..=0xBB)) => 3,
+        _ => 0,
+    };
+    let (mut i, mut end) = (start, start);
+    loop {
+        let w = width(i);
+        if w > 0 {
+            i += w;
+            end = i;
+        } else if i > start && i == end && bytes.get(i) == Some(&b' ') && width(i + 1) > 0 {
+            i += 1;
+        } else {
+            return end;
+        }
     }
-    !after_space
 }
 
 /// [`clean`], optionally keeping what legacy-encoding detection needs to see: soft hyphens
 /// and « » (TCVN3 ư, ô and ằ read as Windows-1252) and single quotes (only ' is a VIQR mark).
 /// `clean` of the result is `clean` of the input.
 pub fn clean_with(text: &str, keep_legacy: bool) -> String {
-    if is_clean(text) {
-        return text.to_string();
-    }
-    clean_copy(text, keep_legacy)
-}
-
-/// [`clean_with`] character by character.
-fn clean_copy(text: &str, keep_legacy: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let maybe_decomposed = clean_into(text, keep_legacy, &mut out);
     // Composed after cleaning: a dropped zero-width space may have kept a mark from its letter.
@@ -95,13 +81,6 @@ fn clean_copy(text: &str, keep_legacy: bool) -> String {
     } else {
         out.nfc().collect()
     }
-}
-
-/// Characters that are copied as they are and cannot make a text non-NFC: printable ASCII,
-/// Latin letters (precomposed Vietnamese ones included) and most punctuation.
-#[inline]
-fn is_plain(c: char) -> bool {
-    matches!(c, '!'..='~' | '\u{c0}'..='\u{2ff}' | '\u{1e00}'..='\u{1eff}')
 }
 
 /// Cleans into `out`; returns whether the output may need NFC composition.
@@ -113,10 +92,7 @@ fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
     while i < text.len() {
         // Runs of plain characters are copied as they are.
         let rest = &text[i..];
-        let run = rest
-            .char_indices()
-            .find(|&(_, c)| !is_plain(c))
-            .map_or(rest.len(), |(at, _)| at);
+        let run = plain_run(text.as_bytes(), i) - i;
         if run > 0 {
             if pending_space {
                 out.push(' ');
@@ -171,46 +147,42 @@ fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, clean_copy, clean_with, fold_kept, holds_kept, is_clean};
+    use super::{clean, clean_with, fold_kept, holds_kept, plain_run};
 
     #[test]
-    fn clean_texts_are_recognized_without_decoding() {
-        // A text found clean comes out of cleaning as it is, in both modes; the others are
-        // cleaned as before.
-        let texts = [
-            "",
-            "\n",
-            "Sở Văn hóa và Thể thao\n\nKhối thi đua số 3, năm 2024.",
-            "Ủy ban ×÷ ẠỹỸ ǅ ʯ",
-            " leading",
-            "trailing ",
-            "two  spaces",
-            "line \nbreak",
-            "line\n next",
-            "tab\there",
-            "nbsp\u{a0}here",
-            "dash – quote “x” ‘y’ « z » soft\u{ad}hyphen",
-            "Ho\u{300}a",
-            "a\u{200b}b\r\n",
-            "ā ɐ Ḁ ỿ Ἀ ⱥ",
-        ];
-        let mut clean_ones = 0;
-        for text in texts {
-            for keep in [false, true] {
-                assert_eq!(clean_with(text, keep), clean_copy(text, keep), "{text:?}");
-                if is_clean(text) {
-                    assert_eq!(clean_copy(text, keep), text, "{text:?}");
-                }
-            }
-            clean_ones += usize::from(is_clean(text));
-            let kept = |c: char| matches!(c, '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}');
+    fn plain_runs_keep_single_spaces_between_plain_characters() {
+        fn run(t: &str, from: usize) -> &str {
+            &t[from..plain_run(t.as_bytes(), from)]
+        }
+        assert_eq!(run("Sở Văn hóa, Thể thao\nx", 0), "Sở Văn hóa, Thể thao");
+        assert_eq!(run("a  b", 0), "a");
+        assert_eq!(run("a \nb", 0), "a");
+        assert_eq!(run("a b ", 0), "a b");
+        assert_eq!(run(" a", 0), "");
+        assert_eq!(run("Ủy ×÷ ǅ ʯ Ἀ", 0), "Ủy ×÷ ǅ ʯ");
+        assert_eq!(run("x “y”", 0), "x");
+        assert_eq!(run("ab\u{a0}c", 1), "b");
+        // Cleaning with runs: spaces, lines, kept characters.
+        for (text, want) in [
+            ("Sở Văn hóa  và\u{a0}Thể thao ", "Sở Văn hóa và Thể thao"),
+            ("  a b \n \n c  d", "a b\n\nc d"),
+            ("x “y” – z", "x \"y\" - z"),
+            ("a\u{200b} b", "a b"),
+        ] {
+            assert_eq!(clean(text), want, "{text:?}");
+        }
+        for text in ["", "\n", "a b\nc", "Ủy ban ×÷ ẠỹỸ ǅ ʯ"] {
+            assert_eq!(clean(text), text);
+            assert_eq!(clean_with(text, true), text);
+        }
+        let kept = |c: char| matches!(c, '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}');
+        for text in ["a\u{ad}b", "«x»", "‘y’", "‚z‛", "plain ‐ “text”", "Ủy"] {
             assert_eq!(
                 holds_kept(text.as_bytes()),
                 text.chars().any(kept),
                 "{text:?}"
             );
         }
-        assert_eq!(clean_ones, 4);
     }
 
     #[test]
