@@ -298,7 +298,6 @@ pub fn run_batch_opts(
         let (mut spawned, mut written) = (0usize, 0usize);
         let mut ready: std::collections::BTreeMap<usize, Vec<Done>> = Default::default();
         let mut exhausted = false;
-        let mut first = true;
         loop {
             while !exhausted && spawned - written <= 2 * threads {
                 let batch = next_batch().inspect_err(|_| {
@@ -307,20 +306,6 @@ pub fn run_batch_opts(
                 if batch.is_empty() {
                     exhausted = true;
                     break;
-                }
-                // A long run on several threads compiles every rule first, the rules shared
-                // out among the threads (tasks taken before the groups). Compiled when first
-                // used instead, the threads all start on the same rules and wait for one
-                // another to compile them, one rule at a time. Short runs compile lazily:
-                // most rules may never be needed.
-                if std::mem::take(&mut first) && threads > 1 && batch.len() >= batch_items {
-                    for rule in pipeline.patterns().rules() {
-                        scope.spawn(move |_| {
-                            // Embedded rules compiled in the test suite, and rules from a
-                            // directory at load: no error can come now.
-                            let _ = rule.compile_all();
-                        });
-                    }
                 }
                 // Small batches still give every thread work.
                 let together = EXTRACT_TOGETHER.min(batch.len().div_ceil(threads)).max(1);
