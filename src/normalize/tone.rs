@@ -15,6 +15,15 @@ use unicode_normalization::char::is_combining_mark;
 /// Rewrites every Vietnamese word of `text` in the given style, repairing misplaced and
 /// doubled tone marks; everything else is left as it is.
 pub fn apply(text: &str, style: ToneStyle) -> String {
+    // The word cache is borrowed once for the whole text, not once a word.
+    WORDS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let words = &mut cache[usize::from(style == ToneStyle::Modern)];
+        apply_with(text, style, words)
+    })
+}
+
+fn apply_with(text: &str, style: ToneStyle, words: &mut WordCache) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut word_start = None;
@@ -40,10 +49,10 @@ pub fn apply(text: &str, style: ToneStyle) -> String {
             && letters <= MAX_LETTERS
             && clean_edge(before)
             && clean_edge(Some(c))
-            && let Some(fixed) = fix_word_cached(&text[start..i], style)
+            && let Some(fixed) = fix_word_in(words, &text[start..i], style)
         {
             out.push_str(&text[copied..start]);
-            out.push_str(&fixed);
+            out.push_str(fixed);
             copied = i;
         }
         before = Some(c);
@@ -54,7 +63,7 @@ pub fn apply(text: &str, style: ToneStyle) -> String {
 
 /// Words already looked at on this thread, by style: Vietnamese text repeats a few thousand
 /// syllables, so most words are looked up instead of parsed again.
-type WordCache = rustc_hash::FxHashMap<Box<str>, Option<std::rc::Rc<str>>>;
+type WordCache = hashbrown::HashMap<String, Option<Box<str>>, rustc_hash::FxBuildHasher>;
 
 thread_local! {
     static WORDS: std::cell::RefCell<[WordCache; 2]> = Default::default();
@@ -64,20 +73,25 @@ thread_local! {
 const WORD_CACHE_MAX: usize = 1 << 16;
 
 /// [`fix_word`], remembered per thread.
+#[cfg(test)]
 fn fix_word_cached(word: &str, style: ToneStyle) -> Option<std::rc::Rc<str>> {
     WORDS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let map = &mut cache[usize::from(style == ToneStyle::Modern)];
-        if let Some(hit) = map.get(word) {
-            return hit.clone();
-        }
-        let fixed: Option<std::rc::Rc<str>> = fix_word(word, style).map(Into::into);
-        if map.len() >= WORD_CACHE_MAX {
-            map.clear();
-        }
-        map.insert(word.into(), fixed.clone());
-        fixed
+        let words = &mut cache[usize::from(style == ToneStyle::Modern)];
+        fix_word_in(words, word, style).map(Into::into)
     })
+}
+
+/// [`fix_word`], remembered in `words` (the cache of `style`).
+fn fix_word_in<'c>(words: &'c mut WordCache, word: &str, style: ToneStyle) -> Option<&'c str> {
+    if words.len() >= WORD_CACHE_MAX && !words.contains_key(word) {
+        words.clear();
+    }
+    // One lookup for a word seen before.
+    words
+        .entry_ref(word)
+        .or_insert_with(|| fix_word(word, style).map(Into::into))
+        .as_deref()
 }
 
 /// Whether a word next to this character may be rewritten. Not next to a combining mark

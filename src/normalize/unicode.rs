@@ -12,7 +12,7 @@ pub fn clean(text: &str) -> String {
 /// characters (and nothing else changes unless soft hyphens leave spaces to collapse).
 pub fn fold_kept(text: &str) -> Option<String> {
     let kept = |c: char| matches!(c, '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}');
-    if text.is_ascii() || !text.chars().any(kept) {
+    if !holds_kept(text.as_bytes()) {
         return None;
     }
     if text.contains('\u{ad}') {
@@ -29,6 +29,46 @@ pub fn fold_kept(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether the text holds a character that [`clean_with`] keeps for detection: soft hyphen
+/// (C2 AD), « (C2 AB), » (C2 BB), or a single quote U+2018–U+201B (E2 80 98–9B). Looked for
+/// byte by byte: most texts hold none, and decoding every character to learn it cost more.
+fn holds_kept(bytes: &[u8]) -> bool {
+    memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|i| match bytes[i] {
+        0xC2 => matches!(bytes.get(i + 1), Some(0xAD | 0xAB | 0xBB)),
+        _ => bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0x98..=0x9B)),
+    })
+}
+
+/// The end of the run of plain characters that starts at `start`, with the single spaces
+/// between them. Plain characters are copied as they are and cannot make a text non-NFC:
+/// printable ASCII, U+00C0–U+02FF (Latin letters, precomposed Vietnamese ones included) and
+/// U+1E00–U+1EFF (most Vietnamese letters with tones). [`clean_into`] copies such a run as
+/// it is (a space between two plain characters stays). Read on the bytes, without decoding:
+/// most of a page's text is such runs, and finding their ends character by character cost
+/// more than copying them.
+fn plain_run(bytes: &[u8], start: usize) -> usize {
+    let width = |i: usize| match bytes.get(i) {
+        Some(b'!'..=b'~') => 1,
+        // U+00C0–U+02FF: lead bytes C3–CB.
+        Some(0xC3..=0xCB) => 2,
+        // U+1E00–U+1EFF: E1 B8–BB xx.
+        Some(0xE1) if matches!(bytes.get(i + 1), Some(0xB8..=0xBB)) => 3,
+        _ => 0,
+    };
+    let (mut i, mut end) = (start, start);
+    loop {
+        let w = width(i);
+        if w > 0 {
+            i += w;
+            end = i;
+        } else if i > start && i == end && bytes.get(i) == Some(&b' ') && width(i + 1) > 0 {
+            i += 1;
+        } else {
+            return end;
+        }
+    }
+}
+
 /// [`clean`], optionally keeping what legacy-encoding detection needs to see: soft hyphens
 /// and « » (TCVN3 ư, ô and ằ read as Windows-1252) and single quotes (only ' is a VIQR mark).
 /// `clean` of the result is `clean` of the input.
@@ -43,13 +83,6 @@ pub fn clean_with(text: &str, keep_legacy: bool) -> String {
     }
 }
 
-/// Characters that are copied as they are and cannot make a text non-NFC: printable ASCII,
-/// Latin letters (precomposed Vietnamese ones included) and most punctuation.
-#[inline]
-fn is_plain(c: char) -> bool {
-    matches!(c, '!'..='~' | '\u{c0}'..='\u{2ff}' | '\u{1e00}'..='\u{1eff}')
-}
-
 /// Cleans into `out`; returns whether the output may need NFC composition.
 fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
     let mut maybe_decomposed = false;
@@ -59,10 +92,7 @@ fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
     while i < text.len() {
         // Runs of plain characters are copied as they are.
         let rest = &text[i..];
-        let run = rest
-            .char_indices()
-            .find(|&(_, c)| !is_plain(c))
-            .map_or(rest.len(), |(at, _)| at);
+        let run = plain_run(text.as_bytes(), i) - i;
         if run > 0 {
             if pending_space {
                 out.push(' ');
@@ -117,7 +147,43 @@ fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, clean_with, fold_kept};
+    use super::{clean, clean_with, fold_kept, holds_kept, plain_run};
+
+    #[test]
+    fn plain_runs_keep_single_spaces_between_plain_characters() {
+        fn run(t: &str, from: usize) -> &str {
+            &t[from..plain_run(t.as_bytes(), from)]
+        }
+        assert_eq!(run("Sở Văn hóa, Thể thao\nx", 0), "Sở Văn hóa, Thể thao");
+        assert_eq!(run("a  b", 0), "a");
+        assert_eq!(run("a \nb", 0), "a");
+        assert_eq!(run("a b ", 0), "a b");
+        assert_eq!(run(" a", 0), "");
+        assert_eq!(run("Ủy ×÷ ǅ ʯ Ἀ", 0), "Ủy ×÷ ǅ ʯ");
+        assert_eq!(run("x “y”", 0), "x");
+        assert_eq!(run("ab\u{a0}c", 1), "b");
+        // Cleaning with runs: spaces, lines, kept characters.
+        for (text, want) in [
+            ("Sở Văn hóa  và\u{a0}Thể thao ", "Sở Văn hóa và Thể thao"),
+            ("  a b \n \n c  d", "a b\n\nc d"),
+            ("x “y” – z", "x \"y\" - z"),
+            ("a\u{200b} b", "a b"),
+        ] {
+            assert_eq!(clean(text), want, "{text:?}");
+        }
+        for text in ["", "\n", "a b\nc", "Ủy ban ×÷ ẠỹỸ ǅ ʯ"] {
+            assert_eq!(clean(text), text);
+            assert_eq!(clean_with(text, true), text);
+        }
+        let kept = |c: char| matches!(c, '\u{ad}' | '«' | '»' | '\u{2018}'..='\u{201b}');
+        for text in ["a\u{ad}b", "«x»", "‘y’", "‚z‛", "plain ‐ “text”", "Ủy"] {
+            assert_eq!(
+                holds_kept(text.as_bytes()),
+                text.chars().any(kept),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn folds_spaces_and_keeps_lines() {

@@ -76,12 +76,16 @@ pub struct Rule {
 /// literals it holds: the embedded rules, whose every pattern the test suite compiles and
 /// checks, start without compiling any; rules read from a directory are compiled (and their
 /// examples run) while loading, so their errors still name file and line at once.
+///
+/// It compiles once per process: a thread that asks while another compiles waits for it
+/// (the threads of `extract -j N` start on the same rules at the same time, and each
+/// compiled its own copy of every rule's automata before).
 #[derive(Debug, Clone)]
 struct Lazy<T> {
     source: Arc<str>,
     options: u8,
     compile: fn(&str, u8) -> Result<T, String>,
-    cell: OnceLock<T>,
+    cell: OnceLock<Result<T, String>>,
 }
 
 impl<T> Lazy<T> {
@@ -96,11 +100,10 @@ impl<T> Lazy<T> {
 
     /// The compiled value, compiling it now when needed.
     fn try_get(&self) -> Result<&T, String> {
-        if let Some(v) = self.cell.get() {
-            return Ok(v);
-        }
-        let v = (self.compile)(&self.source, self.options)?;
-        Ok(self.cell.get_or_init(|| v))
+        self.cell
+            .get_or_init(|| (self.compile)(&self.source, self.options))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The compiled value. Only sources that compiled once (the embedded rules, compiled
