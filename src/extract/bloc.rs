@@ -285,6 +285,12 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                 || first.is_all_caps()
                 // "Cụm thi đua phía Nam …", "Cụm thi đua miền núi …", "Cụm thi đua quận, huyện"
                 || phrase_at(0, &NAME_STARTS)
+                // "Khối thi đua ngành Tư pháp": a sector, then its name.
+                || (folded[0] == "nganh"
+                    && ws.get(1).is_some_and(|n| {
+                        (n.is_capitalized() || n.is_all_caps())
+                            && text[ws[0].end..n.start].trim().is_empty()
+                    }))
                 || (phrase_at(0, &AFTER_COMMA)
                     && ws.get(1).is_some_and(|_| {
                         text[ws[0].end..ws[1].start].trim() == ","

@@ -596,7 +596,8 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
         // "các sở Xây dựng, Giao thông vận tải": names after a shared head that is not a place.
         if shared.prefix.is_none()
             && let Some(head) = shared.kind.as_deref()
-            && ctx.gaz.unit_head_kind(head).is_some_and(|k| k != "place")
+            // ("trường THPT" after "các trường THPT Lê Lợi, …": the head is its first words.)
+            && leading_head_kind(ctx.gaz, head).is_some_and(|k| k != "place")
             && let Some((span, next)) = shared_name_at(ctx, c, i)
         {
             let (after, note) = skip_note(ctx, c, next, semicolons);
@@ -698,6 +699,13 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
         }
     }
     items
+}
+
+/// The kind of the unit head that starts `words` ("trường THPT" → the kind of "trường").
+fn leading_head_kind<'g>(gaz: &'g Gazetteers, words: &str) -> Option<&'g str> {
+    let lower: Vec<String> = words.split(' ').map(chars::to_lowercase).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    gaz.match_head(&lower).map(|(_, kind)| kind)
 }
 
 /// Longest name read as a list item without a known head.
