@@ -11,7 +11,7 @@ use super::text::Span;
 use super::units::{
     Shared, UnitSpan, make_unit, note_role, same_unit, shared_of_intro, unit_list, unit_list_ending,
 };
-use super::{Ctx, Found, best};
+use super::{Ctx, Found, best, units};
 use crate::record::{Record, Unit};
 
 /// A unit read from a composition list: the unit, the sentence and the rule that found the
@@ -68,8 +68,57 @@ pub fn lists(ctx: &Ctx) -> Vec<Listed> {
             push_listed(ctx, &mut out, u, hit);
         }
     }
+    if out.is_empty() {
+        out = counted_list(ctx);
+    }
     out
 }
+
+/// Fewest units a stated number may confirm as a list (see [`counted_list`]).
+const MIN_COUNTED: u32 = 3;
+/// Most separators of a sentence [`counted_list`] reads (longer ones are tables or lists of
+/// several things).
+const MAX_COUNTED: u32 = 40;
+
+/// The bloc's stated number of units ("Khối có 9 đơn vị", "Cụm thi đua 6 tỉnh") confirms a
+/// list no rule introduced: the first sentence holding a list of exactly that many units
+/// gives the members. Only one number may be stated, and only when no rule read a list.
+fn counted_list(ctx: &Ctx) -> Vec<Listed> {
+    let hits = ctx.hits("member_count");
+    let mut stated = hits.iter().filter_map(|h| {
+        if h.rule.value_str() == Some("if_list") || h.slot("n2").is_some() {
+            return None;
+        }
+        ctx.gaz.number(ctx.s(h.slot("n")?))
+    });
+    let Some(n) = stated.next() else {
+        return Vec::new();
+    };
+    if stated.any(|m| m != n) || !(MIN_COUNTED..=MAX_COUNTED).contains(&n) {
+        return Vec::new();
+    }
+    for (i, sentence) in ctx.sentences.iter().enumerate() {
+        let seps = ctx.s(*sentence).matches([',', ';']).count()
+            + ctx.s(*sentence).matches(" và ").count();
+        if seps + 1 < n as usize {
+            continue;
+        }
+        if let Some(units) = units::list_of_len(ctx, *sentence, n as usize) {
+            return units
+                .into_iter()
+                .map(|unit| Listed {
+                    unit,
+                    sentence: i,
+                    rule: COUNTED_RULE.to_string(),
+                })
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// The rule id of the members [`counted_list`] reads.
+const COUNTED_RULE: &str = "infer.members.counted_list";
 
 /// Adds a listed unit unless it is a guest ("(khách mời)"), a venue, or words an earlier
 /// (higher-priority) rule already read.

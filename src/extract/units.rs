@@ -701,6 +701,32 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
     items
 }
 
+/// A list of exactly `n` units in `span` that starts at a unit head and runs to the end of
+/// the span or of the list ("Tham dự có lãnh đạo Sở A, Sở B và Thanh tra tỉnh."): the first
+/// start, trying each word that begins a capitalized run, whose list has `n` items.
+pub fn list_of_len(ctx: &Ctx, span: Span, n: usize) -> Option<Vec<UnitSpan>> {
+    let tokens = Tokens::new(ctx.text, span.start, span.end);
+    let c = tokens.cursor();
+    for i in 0..c.words.len() {
+        let w = &c.words[i];
+        let run_start = i == 0 || !(c.words[i - 1].is_capitalized() || c.words[i - 1].is_all_caps());
+        if !run_start || !(w.is_capitalized() || w.is_all_caps()) {
+            continue;
+        }
+        if unit_from_word(ctx, &c, i, UnitOpts::default()).is_none() {
+            continue;
+        }
+        let items = unit_list(ctx, Span::new(w.start, span.end), Shared::none());
+        if items.len() == n {
+            return Some(items);
+        }
+        if items.len() > n {
+            return None;
+        }
+    }
+    None
+}
+
 /// The kind of the unit head that starts `words` ("trường THPT" → the kind of "trường").
 fn leading_head_kind<'g>(gaz: &'g Gazetteers, words: &str) -> Option<&'g str> {
     let lower: Vec<String> = words.split(' ').map(chars::to_lowercase).collect();
