@@ -69,6 +69,20 @@ const AFTER_NUMBER: [&str; 14] = [
     "cua",
 ];
 
+/// Nouns a count in a bloc's name counts ("Khối thi đua 6 trường đại học", "Cụm thi đua 7
+/// sở, ngành"): after a count (a number not written after "số") the name goes on.
+const COUNTED_NOUNS: [&str; 9] = [
+    "truong",
+    "don vi",
+    "so",
+    "co quan",
+    "doanh nghiep",
+    "ngan hang",
+    "benh vien",
+    "hoi",
+    "cong ty",
+];
+
 /// One mention of a bloc in the text.
 #[derive(Debug, Clone)]
 pub struct Mention {
@@ -324,6 +338,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             && i > 0
             && (ws[i - 1].is_number() || crate::patterns::roman(ws[i - 1].text).is_some())
             && !phrase_at(i, &AFTER_NUMBER)
+            && !(phrase_at(i, &COUNTED_NOUNS) && (i < 2 || folded[i - 2] != "so"))
         {
             break;
         }
