@@ -264,16 +264,17 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let lowerish = |w: &Word| is_lower(w) || (in_capitals && w.is_all_caps());
     let mut end = after;
     // What may start a name: "các", "số", a number or Roman numeral, a capitalized word.
-    let Some(first) = ws.first() else {
-        return (Span::new(start, after), false);
-    };
-    let gap0 = text[after..first.start].trim();
     // A rule that already matched into the name ("Khối các trường …", "Cụm 7 tỉnh", "Khối
     // 9") has started it.
     let started = fold_str(&text[start..after])
         .split(' ')
         .skip(1)
         .any(|w| !w.is_empty() && w != "thi" && w != "dua");
+    // (A name that ends its sentence, "… thi đua Khối số 02.", is whole.)
+    let Some(first) = ws.first() else {
+        return (Span::new(start, after), started);
+    };
+    let gap0 = text[after..first.start].trim();
     let phrase_at = |i: usize, list: &[&str]| {
         list.iter().any(|n| {
             let n_words = n.split(' ').count();
