@@ -98,8 +98,8 @@ fn counted_list(ctx: &Ctx) -> Vec<Listed> {
         return Vec::new();
     }
     for (i, sentence) in ctx.sentences.iter().enumerate() {
-        let seps = ctx.s(*sentence).matches([',', ';']).count()
-            + ctx.s(*sentence).matches(" và ").count();
+        let seps =
+            ctx.s(*sentence).matches([',', ';']).count() + ctx.s(*sentence).matches(" và ").count();
         if seps + 1 < n as usize {
             continue;
         }
@@ -109,6 +109,30 @@ fn counted_list(ctx: &Ctx) -> Vec<Listed> {
                 .map(|unit| Listed {
                     unit,
                     sentence: i,
+                    rule: COUNTED_RULE.to_string(),
+                })
+                .collect();
+        }
+    }
+    // The units set out one per line, without an introduction.
+    let text = ctx.text;
+    for (nl, _) in text.match_indices('\n') {
+        // A list's first line, after a line that is not itself an item.
+        let line_start = text[..nl].rfind('\n').map_or(0, |i| i + 1);
+        let prev_line = &text[line_start..nl];
+        if prev_line.trim().is_empty() {
+            continue;
+        }
+        let units = block_items(ctx, nl, &Shared::none());
+        // Not the tail of a longer list.
+        let tail =
+            line_start > 0 && block_items(ctx, line_start - 1, &Shared::none()).len() > units.len();
+        if units.len() == n as usize && !tail {
+            return units
+                .into_iter()
+                .map(|unit| Listed {
+                    sentence: ctx.sentence_of(unit.span.start),
+                    unit,
                     rule: COUNTED_RULE.to_string(),
                 })
                 .collect();

@@ -709,7 +709,8 @@ pub fn list_of_len(ctx: &Ctx, span: Span, n: usize) -> Option<Vec<UnitSpan>> {
     let c = tokens.cursor();
     for i in 0..c.words.len() {
         let w = &c.words[i];
-        let run_start = i == 0 || !(c.words[i - 1].is_capitalized() || c.words[i - 1].is_all_caps());
+        let run_start =
+            i == 0 || !(c.words[i - 1].is_capitalized() || c.words[i - 1].is_all_caps());
         if !run_start || !(w.is_capitalized() || w.is_all_caps()) {
             continue;
         }
