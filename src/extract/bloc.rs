@@ -83,6 +83,20 @@ const COUNTED_NOUNS: [&str; 9] = [
     "cong ty",
 ];
 
+/// Nouns of bloc names whose first syllable, without marks, reads as a stop word ("co" is
+/// "có" and "cơ", "tai" is "tại" and "tài"): in a text written without marks they go on.
+const UNMARKED_NOUNS: [&str; 9] = [
+    "co quan",
+    "co so",
+    "tai chinh",
+    "tai nguyen",
+    "da khoa",
+    "lam nghiep",
+    "duoc pham",
+    "dang uy",
+    "dang bo",
+];
+
 /// One mention of a bloc in the text.
 #[derive(Debug, Clone)]
 pub struct Mention {
@@ -256,7 +270,10 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let is_stop = |i: usize| -> bool {
         if unmarked {
             let f: Vec<&str> = folded[i..].iter().take(6).map(String::as_str).collect();
-            ctx.gaz.match_stop_folded(&f).is_some()
+            // "co quan" is "cơ quan", not the verb "có"; "tai chinh" is "tài chính".
+            let compound =
+                f.len() > 1 && UNMARKED_NOUNS.contains(&format!("{} {}", f[0], f[1]).as_str());
+            !compound && ctx.gaz.match_stop_folded(&f).is_some()
         } else {
             ctx.gaz.match_stop(&lower_from(i)).is_some()
         }
