@@ -123,11 +123,25 @@ fn counted_list(ctx: &Ctx) -> Vec<Listed> {
         if prev_line.trim().is_empty() {
             continue;
         }
+        // Only a line that starts with a capital (after its bullet) can start a list.
+        let next = &text[nl + 1..];
+        let next = next[..next.find('\n').unwrap_or(next.len())].trim_start();
+        if next.len() > MAX_ITEM_LINE
+            || !next[bullet_len(next)..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        {
+            continue;
+        }
         let units = block_items(ctx, nl, &Shared::none());
+        if units.len() != n as usize {
+            continue;
+        }
         // Not the tail of a longer list.
         let tail =
             line_start > 0 && block_items(ctx, line_start - 1, &Shared::none()).len() > units.len();
-        if units.len() == n as usize && !tail {
+        if !tail {
             return units
                 .into_iter()
                 .map(|unit| Listed {
@@ -140,6 +154,10 @@ fn counted_list(ctx: &Ctx) -> Vec<Listed> {
     }
     Vec::new()
 }
+
+/// Longest line (in bytes) read as one item of a list set out line by line, when no
+/// introduction announced it: a unit's name, a note and punctuation.
+const MAX_ITEM_LINE: usize = 200;
 
 /// The rule id of the members [`counted_list`] reads.
 const COUNTED_RULE: &str = "infer.members.counted_list";

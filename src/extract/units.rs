@@ -717,7 +717,13 @@ pub fn list_of_len(ctx: &Ctx, span: Span, n: usize) -> Option<Vec<UnitSpan>> {
         if unit_from_word(ctx, &c, i, UnitOpts::default()).is_none() {
             continue;
         }
-        let items = unit_list(ctx, Span::new(w.start, span.end), Shared::none());
+        let rest = Cursor {
+            words: &c.words[i..],
+            folded: &c.folded[i..],
+            lower: &c.lower[i..],
+            from: w.start,
+        };
+        let items = unit_list_in(ctx, &rest, Span::new(w.start, span.end), Shared::none());
         if items.len() == n {
             return Some(items);
         }
