@@ -159,6 +159,11 @@ fn counted_list(ctx: &Ctx) -> Vec<Listed> {
 /// introduction announced it: a unit's name, a note and punctuation.
 const MAX_ITEM_LINE: usize = 200;
 
+/// Fewest units of a list that names a known member, read as the bloc's units.
+const MIN_WITH_MEMBER: usize = 3;
+/// The rule id of the members read from a list that names a known member.
+const WITH_MEMBER_RULE: &str = "infer.members.list_with_member";
+
 /// The rule id of the members [`counted_list`] reads.
 const COUNTED_RULE: &str = "infer.members.counted_list";
 
@@ -304,7 +309,7 @@ fn clause_before(ctx: &Ctx, intro: Span) -> Span {
 
 /// Fills `members` and `member_count` from the lists and the units named in roles and
 /// rankings.
-pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, listed: &[Listed], record: &mut Record) {
+pub fn fill(ctx: &mut Ctx, bloc: &BlocInfo, listed: &[Listed], record: &mut Record) {
     let mut members: Vec<(Unit, Span, Span, String)> = Vec::new();
     let mut listed_count = 0usize;
     for l in listed {
@@ -332,6 +337,41 @@ pub fn fill(ctx: &mut Ctx, _bloc: &BlocInfo, listed: &[Listed], record: &mut Rec
     for i in 0..record.rankings.len() {
         let u = Some(record.rankings[i].unit.clone());
         add(&u, &format!("rankings[{i}].unit"), ctx);
+    }
+    // No list read, but units known to be members (head, deputy, ranked): a list of units
+    // that names one of them lists the bloc's units ("Tham dự có lãnh đạo Sở A, Sở B và
+    // Sở C", Sở A the head).
+    if listed_count == 0 && !members.is_empty() {
+        let known: Vec<Unit> = members.iter().map(|(m, ..)| m.clone()).collect();
+        'sentences: for sentence in ctx.sentences.iter() {
+            if ctx.s(*sentence).matches([',', ';']).count() < MIN_WITH_MEMBER - 1 {
+                continue;
+            }
+            for list in units::lists_in(ctx, *sentence, MIN_WITH_MEMBER) {
+                let units: Vec<(Unit, Span)> =
+                    list.iter().map(|u| (make_unit(ctx, u), u.span)).collect();
+                // A list inside the bloc's name ("Khối thi đua Ban Quản lý các KCN, KCX, KKT
+                // …") is not its members.
+                let in_name = bloc.mentions.iter().any(|m| {
+                    units
+                        .iter()
+                        .any(|(_, s)| m.span.start < s.end && s.start < m.span.end)
+                });
+                if in_name
+                    || !units
+                        .iter()
+                        .any(|(u, _)| known.iter().any(|k| same_unit(ctx, k, u)))
+                {
+                    continue;
+                }
+                for (u, span) in units {
+                    if !members.iter().any(|(m, ..)| same_unit(ctx, m, &u)) {
+                        members.push((u, span, *sentence, WITH_MEMBER_RULE.to_string()));
+                    }
+                }
+                break 'sentences;
+            }
+        }
     }
     for (i, (unit, span, sentence, rule)) in members.into_iter().enumerate() {
         ctx.evidence(format!("members[{i}]"), span, sentence, &rule);

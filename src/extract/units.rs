@@ -734,6 +734,50 @@ pub fn list_of_len(ctx: &Ctx, span: Span, n: usize) -> Option<Vec<UnitSpan>> {
     None
 }
 
+/// The lists of at least `min` units in `span`, each read from a unit head that begins a
+/// capitalized run, in order and not overlapping.
+pub fn lists_in(ctx: &Ctx, span: Span, min: usize) -> Vec<Vec<UnitSpan>> {
+    let tokens = Tokens::new(ctx.text, span.start, span.end);
+    let c = tokens.cursor();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.words.len() {
+        let w = &c.words[i];
+        let run_start =
+            i == 0 || !(c.words[i - 1].is_capitalized() || c.words[i - 1].is_all_caps());
+        if !run_start
+            || !(w.is_capitalized() || w.is_all_caps())
+            || unit_from_word(ctx, &c, i, UnitOpts::default()).is_none()
+        {
+            i += 1;
+            continue;
+        }
+        let rest = Cursor {
+            words: &c.words[i..],
+            folded: &c.folded[i..],
+            lower: &c.lower[i..],
+            from: w.start,
+        };
+        let items = unit_list_in(ctx, &rest, Span::new(w.start, span.end), Shared::none());
+        // Units after a person's title ("Phó Giám đốc Sở Nội vụ, Phó Chủ tịch Hội đồng …")
+        // are where people work, not a list of units.
+        let titled = items.iter().any(|u| {
+            let at = c.words.partition_point(|w| w.start < u.span.start);
+            at < c.words.len() && title_before(ctx, &c, at)
+        });
+        if items.len() >= min && !titled {
+            let end = items.last().map_or(w.end, |u| u.span.end);
+            out.push(items);
+            while i < c.words.len() && c.words[i].start < end {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The kind of the unit head that starts `words` ("trường THPT" → the kind of "trường").
 fn leading_head_kind<'g>(gaz: &'g Gazetteers, words: &str) -> Option<&'g str> {
     let lower: Vec<String> = words.split(' ').map(chars::to_lowercase).collect();
