@@ -502,6 +502,7 @@ fn bare_place_at(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
 /// The unit that ends closest to the end of `slot` (for slots that precede a role phrase:
 /// "…, Sở Y tế là trưởng khối").
 pub fn unit_ending_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpan> {
+    let slot = over_place_abbreviations(ctx.text, slot);
     // No unit name runs longer than this many words: only the end of a long slot (a whole
     // clause before "là trưởng khối") can hold the unit, and trying every word of the clause
     // as a start was most of the cost of reading roles.
@@ -979,10 +980,37 @@ fn bare_place_ok(ctx: &Ctx, items: &[UnitSpan], shared: &Shared, span: Span) -> 
             .is_some_and(|u| trailing_place(ctx, ctx.s(u.span)).is_some())
 }
 
+/// A slot that a rule's pattern began after the dot of an abbreviated place word ("Sở Tư
+/// pháp TP. Hồ Chí Minh xếp thứ nhất": the slot holds "Hồ Chí Minh") widened back over it,
+/// to the start of its clause (after `;`, `:`, a sentence's dot or a line break).
+fn over_place_abbreviations(text: &str, slot: Span) -> Span {
+    let mut start = slot.start;
+    loop {
+        let before = text[..start].trim_end_matches([' ', '\u{a0}']);
+        let Some(word) = before.strip_suffix('.').map(|b| {
+            let from = b
+                .rfind(|c: char| !c.is_alphabetic())
+                .map_or(0, |i| i + b[i..].chars().next().map_or(1, char::len_utf8));
+            &b[from..]
+        }) else {
+            break;
+        };
+        if !PLACE_ABBREVIATIONS.contains(&word) {
+            break;
+        }
+        let abbr_start = before.len() - 1 - word.len();
+        start = text[..abbr_start]
+            .rfind([';', ':', '.', '\n'])
+            .map_or(0, |i| i + 1);
+    }
+    Span::new(start, slot.end)
+}
+
 /// The list of units that ends where `region` ends (for units written before a phrase:
 /// "Qua bình xét, Sở Y tế, Sở Tư pháp xếp thứ nhất"): the longest list starting after some
 /// separator that reads to the end of the region.
 pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
+    let region = over_place_abbreviations(ctx.text, region);
     let mut region = super::trim_span(ctx.text, region, &[',', ';', ':']);
     // "… chi nhánh Cần Thơ (Vietcombank Cần Thơ)": a note in brackets after the last unit.
     if ctx.s(region).ends_with(')')
