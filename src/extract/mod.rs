@@ -519,6 +519,7 @@ const ON_DEMAND_FIELDS: &[&str] = &[
     "role.note",
     "province.spans",
     "province.regional",
+    "province.national_owner",
     "province.local",
 ];
 

@@ -147,7 +147,12 @@ fn spans_provinces(ctx: &Ctx, bloc: &BlocInfo, members: &[Unit]) -> bool {
             named.dedup();
             named.len() >= 2
         });
-        if (within("province.regional") && !local) || two_provinces {
+        // "Cụm thi đua số 5 thuộc Bộ Tư pháp": a bloc of a national agency's branches.
+        let national_owner = ctx
+            .hits("province.national_owner")
+            .iter()
+            .any(|h| bloc.named().any(|m| m.span.start == h.m.start));
+        if ((within("province.regional") || national_owner) && !local) || two_provinces {
             return true;
         }
     }
