@@ -19,8 +19,9 @@ const MAX_NAME_WORDS: usize = 20;
 /// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
 /// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp", "các tỉnh,
 /// thành đồng bằng sông Hồng").
-const AFTER_COMMA: [&str; 23] = [
+const AFTER_COMMA: [&str; 24] = [
     "nganh",
+    "dia phuong",
     "thanh",
     "tinh",
     "to chuc",
@@ -363,7 +364,11 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         match gap {
             "" => {}
             "," => {
-                let after_comma = phrase_at(i, &AFTER_COMMA);
+                // "MTTQ, các đoàn thể chính trị - xã hội", "…, các tổ chức chính trị - xã hội".
+                let after_comma = phrase_at(i, &AFTER_COMMA)
+                    || folded[i] == "cac"
+                        && (phrase_at(i + 1, &["doan the"])
+                            || phrase_at(i + 1, &["to chuc chinh tri", "to chuc xa hoi"]));
                 let unit_head = w.is_capitalized() && ctx.gaz.match_head(&lower_from(i)).is_some();
                 let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
                 if !(after_comma && is_lower(w) || unit_head || abbr_list) {
@@ -410,7 +415,12 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                     break;
                 }
             }
-            let noun_use = folded[i] == "to" && i > 0 && folded[i - 1] == "cac";
+            // "tổ chức" is a noun after "các" and before "xã hội" / "chính trị" ("các tổ chức xã
+            // hội, tổ chức xã hội nghề nghiệp"), not the verb "organize".
+            let noun_use = folded[i] == "to"
+                && (i > 0 && folded[i - 1] == "cac"
+                    || folded.get(i + 1).is_some_and(|w| w == "chuc")
+                        && folded.get(i + 2).is_some_and(|w| w == "xa" || w == "chinh"));
             if !noun_use && is_stop(i) {
                 break;
             }
