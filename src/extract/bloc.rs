@@ -19,8 +19,9 @@ const MAX_NAME_WORDS: usize = 20;
 /// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
 /// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp", "các tỉnh,
 /// thành đồng bằng sông Hồng").
-const AFTER_COMMA: [&str; 24] = [
+const AFTER_COMMA: [&str; 25] = [
     "nganh",
+    "giup viec",
     "dia phuong",
     "thanh",
     "tinh",
