@@ -344,7 +344,11 @@ pub fn fill(ctx: &mut Ctx, bloc: &BlocInfo, listed: &[Listed], record: &mut Reco
     if listed_count == 0 && !members.is_empty() {
         let known: Vec<Unit> = members.iter().map(|(m, ..)| m.clone()).collect();
         'sentences: for sentence in ctx.sentences.iter() {
-            if ctx.s(*sentence).matches([',', ';']).count() < MIN_WITH_MEMBER - 1 {
+            // (Only sentences that write a known member's name are read.)
+            let text = ctx.s(*sentence);
+            if text.matches([',', ';']).count() < MIN_WITH_MEMBER - 1
+                || !known.iter().any(|k| text.contains(k.name.as_str()))
+            {
                 continue;
             }
             for list in units::lists_in(ctx, *sentence, MIN_WITH_MEMBER) {
