@@ -10,7 +10,7 @@ use super::Ctx;
 use super::text::{Span, Word, first_words};
 use super::units::name_phrase_at;
 use crate::normalize::chars;
-use crate::normalize::fold_str;
+use crate::normalize::{fold_char, fold_str};
 use crate::record::{Bloc, BlocKind};
 
 /// Largest number of words in a bloc name.
@@ -256,7 +256,21 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let text = ctx.text;
     // The loop reads at most MAX_NAME_WORDS words and looks six ahead.
     let ws = first_words(text, after, limit, MAX_NAME_WORDS + 8);
-    let folded: Vec<String> = ws.iter().map(|w| fold_str(w.text)).collect();
+    // The words folded into one buffer (not a string each).
+    let mut folded_buf = String::with_capacity(limit.saturating_sub(after));
+    let mut ends = Vec::with_capacity(ws.len());
+    for w in &ws {
+        folded_buf.extend(w.text.chars().map(fold_char));
+        ends.push(folded_buf.len());
+    }
+    let folded: Vec<&str> = ends
+        .iter()
+        .scan(0, |start, &end| {
+            let word = &folded_buf[*start..end];
+            *start = end;
+            Some(word)
+        })
+        .collect();
     let lower: Vec<String> = ws.iter().map(|w| chars::to_lowercase(w.text)).collect();
     let lower_from =
         |i: usize| -> Vec<&str> { lower[i..].iter().take(6).map(String::as_str).collect() };
@@ -271,7 +285,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let unmarked = keyword.is_ascii();
     let is_stop = |i: usize| -> bool {
         if unmarked {
-            let f: Vec<&str> = folded[i..].iter().take(6).map(String::as_str).collect();
+            let f: Vec<&str> = folded[i..].iter().take(6).copied().collect();
             // "co quan" is "cơ quan", not the verb "có"; "tai chinh" is "tài chính".
             let compound =
                 f.len() > 1 && UNMARKED_NOUNS.contains(&format!("{} {}", f[0], f[1]).as_str());
@@ -297,7 +311,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     let phrase_at = |i: usize, list: &[&str]| {
         list.iter().any(|n| {
             let n_words = n.split(' ').count();
-            folded.len() >= i + n_words && folded[i..i + n_words].join(" ") == *n
+            folded.len() >= i + n_words && joined_eq(&folded[i..i + n_words], n)
         })
     };
     // A capitalized verb or time word in a headline ("… các sở, ngành kinh tế Phát động và ký
@@ -313,7 +327,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     };
     let starts_name = started
         || gap0.is_empty()
-            && (matches!(folded[0].as_str(), "cac" | "so")
+            && (matches!(folded[0], "cac" | "so")
                 || first.is_number()
                 || first.is_capitalized()
                 || first.is_all_caps()
@@ -328,9 +342,9 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                 || (phrase_at(0, &AFTER_COMMA)
                     && ws.get(1).is_some_and(|_| {
                         text[ws[0].end..ws[1].start].trim() == ","
-                            || folded.get(1).is_some_and(|w| w == "va")
+                            || folded.get(1).is_some_and(|w| *w == "va")
                     })))
-            && !(folded[0] == "khen" && folded.get(1).is_some_and(|w| w == "thuong"))
+            && !(folded[0] == "khen" && folded.get(1).is_some_and(|w| *w == "thuong"))
             && !title_verb(0);
     if !starts_name {
         return (Span::new(start, after), false);
@@ -404,13 +418,8 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                     n.is_capitalized() || n.is_all_caps() || fold_str(n.text) == "cac"
                 }) || AFTER_COMMA.iter().any(|n| {
                     let n_words = n.split(' ').count();
-                    folded[i + 1..]
-                        .iter()
-                        .take(n_words)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        == *n
+                    let next = &folded[i + 1..];
+                    joined_eq(&next[..n_words.min(next.len())], n)
                 });
                 if !next_ok {
                     break;
@@ -420,8 +429,10 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             // hội, tổ chức xã hội nghề nghiệp"), not the verb "organize".
             let noun_use = folded[i] == "to"
                 && (i > 0 && folded[i - 1] == "cac"
-                    || folded.get(i + 1).is_some_and(|w| w == "chuc")
-                        && folded.get(i + 2).is_some_and(|w| w == "xa" || w == "chinh"));
+                    || folded.get(i + 1).is_some_and(|w| *w == "chuc")
+                        && folded
+                            .get(i + 2)
+                            .is_some_and(|w| *w == "xa" || *w == "chinh"));
             if !noun_use && is_stop(i) {
                 break;
             }
@@ -453,6 +464,24 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     (span, named)
 }
 
+/// True when `words` joined by single spaces read `phrase` (without joining them).
+fn joined_eq(words: &[&str], phrase: &str) -> bool {
+    let mut rest = phrase;
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            let Some(r) = rest.strip_prefix(' ') else {
+                return false;
+            };
+            rest = r;
+        }
+        let Some(r) = rest.strip_prefix(w) else {
+            return false;
+        };
+        rest = r;
+    }
+    rest.is_empty()
+}
+
 /// A number that counts blocs ("5 Khối thi đua"), not a year before a bloc's name ("… năm
 /// 2023 Cụm thi đua số 3 …"): one to three digits.
 pub fn is_count(word: &str) -> bool {
@@ -462,6 +491,19 @@ pub fn is_count(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::Pipeline;
+
+    #[test]
+    fn words_are_compared_as_joined() {
+        use super::joined_eq;
+        assert!(joined_eq(&["khu", "vuc"], "khu vuc"));
+        assert!(joined_eq(&["vung"], "vung"));
+        assert!(joined_eq(&[], ""));
+        assert!(!joined_eq(&["khu"], "khu vuc"));
+        assert!(!joined_eq(&["khu", "vuc"], "khu"));
+        assert!(!joined_eq(&["khu", "vuc"], "khuvuc"));
+        assert!(!joined_eq(&["khu", ""], "khu"));
+        assert!(joined_eq(&["khu", ""], "khu "));
+    }
 
     #[test]
     fn debug_name() {

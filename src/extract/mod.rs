@@ -172,9 +172,27 @@ impl<'a> Ctx<'a> {
     fn candidate_sentences(&self, rule: &Rule) -> std::borrow::Cow<'_, [u32]> {
         if !rule.required.is_empty() {
             let index = self.literal_sentences.get_or_init(|| {
+                // The literals come nearly in text order: the sentence of the last one, or
+                // the next, holds most of them, without a binary search.
+                let last = std::cell::Cell::new(0);
                 self.patterns
                     .literal_sentences(&self.folded, self.text, |offset| {
-                        self.sentence_of_byte_at_or_after(self.folded.to_original(offset))
+                        let byte = self.folded.to_original(offset);
+                        let si = last.get();
+                        let holds = |i: usize| {
+                            self.sentences
+                                .get(i)
+                                .is_some_and(|s| s.start <= byte && byte < s.end)
+                        };
+                        let si = if holds(si) {
+                            si
+                        } else if holds(si + 1) {
+                            si + 1
+                        } else {
+                            self.sentence_of_byte_at_or_after(byte)
+                        };
+                        last.set(si);
+                        si
                     })
             });
             return std::borrow::Cow::Borrowed(index.of(rule.index));

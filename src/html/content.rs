@@ -18,7 +18,7 @@
 //! When the first attempt yields under 300 characters, a second one runs without the hint
 //! removals and the longer result wins.
 
-use super::dom::{Dom, El, NONE, Tag, flag};
+use super::dom::{Dom, El, NONE, Tag, attr, flag};
 use super::profiles::{Profiles, hint};
 use crate::normalize::fold_str;
 
@@ -379,7 +379,7 @@ fn choose(els: &[El], tree: &Tree, scores: &[f32], scored: &[bool], dead: &[bool
         .node
         .value()
         .as_element()
-        .and_then(|e| e.attr("class"))
+        .and_then(|e| attr(e, "class"))
         .unwrap_or("");
     let mut out = Vec::new();
     for s in tree.children(parent) {
@@ -395,7 +395,7 @@ fn choose(els: &[El], tree: &Tree, scores: &[f32], scored: &[bool], dead: &[bool
             .node
             .value()
             .as_element()
-            .and_then(|e| e.attr("class"))
+            .and_then(|e| attr(e, "class"))
             .unwrap_or("");
         let bonus = if !top_class.is_empty() && class == top_class {
             top_score * 0.2

@@ -519,12 +519,11 @@ impl<'a> Walker<'a, '_> {
         let found = &mut self.dom.found;
         match name {
             "meta" => {
-                let key = e
-                    .attr("property")
-                    .or_else(|| e.attr("name"))
-                    .or_else(|| e.attr("itemprop"))
-                    .or_else(|| e.attr("http-equiv"));
-                if let (Some(key), Some(content)) = (key, e.attr("content")) {
+                let key = attr(e, "property")
+                    .or_else(|| attr(e, "name"))
+                    .or_else(|| attr(e, "itemprop"))
+                    .or_else(|| attr(e, "http-equiv"));
+                if let (Some(key), Some(content)) = (key, attr(e, "content")) {
                     found.metas.push((key.trim().to_ascii_lowercase(), content));
                     if matches!(key, "datePublished" | "dateCreated") {
                         found.times.push((idx, content));
@@ -542,14 +541,12 @@ impl<'a> Walker<'a, '_> {
                 found.title = Some(t);
             }
             "link" if found.canonical.is_none() => {
-                if e.attr("rel")
-                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical"))
-                {
-                    found.canonical = e.attr("href").map(str::trim).filter(|h| !h.is_empty());
+                if attr(e, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
+                    found.canonical = attr(e, "href").map(str::trim).filter(|h| !h.is_empty());
                 }
             }
             "script"
-                if e.attr("type")
+                if attr(e, "type")
                     .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
             {
                 let node = self.dom.els[idx as usize].node;
@@ -562,14 +559,13 @@ impl<'a> Walker<'a, '_> {
                 found.ld_json.push(t);
             }
             "time" => {
-                if let Some(dt) = e.attr("datetime") {
+                if let Some(dt) = attr(e, "datetime") {
                     found.times.push((idx, dt));
                 }
             }
             _ => {
-                if e.attr("itemprop")
-                    .is_some_and(|p| p == "datePublished" || p == "dateCreated")
-                    && let Some(v) = e.attr("datetime").or_else(|| e.attr("content"))
+                if attr(e, "itemprop").is_some_and(|p| p == "datePublished" || p == "dateCreated")
+                    && let Some(v) = attr(e, "datetime").or_else(|| attr(e, "content"))
                 {
                     found.times.push((idx, v));
                 }
@@ -700,6 +696,16 @@ fn style_flags(style: &str) -> u16 {
 
 /// The length in bytes of the whitespace character (`char::is_whitespace`) that starts at
 /// byte `i` of UTF-8 text, or 0: a byte test instead of decoding every character.
+/// The value of an element's attribute `name` (one without a namespace): what scraper's
+/// `Element::attr` gives, found by comparing names. That one interns the name first, which
+/// hashes it at every call, and most elements hold no more than a few attributes.
+pub(crate) fn attr<'e>(e: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
+    e.attrs
+        .iter()
+        .find(|(k, _)| k.prefix.is_none() && k.ns.is_empty() && &*k.local == name)
+        .map(|(_, v)| &**v)
+}
+
 fn whitespace_len(bytes: &[u8], i: usize) -> usize {
     let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
     match bytes[i] {
@@ -716,6 +722,46 @@ fn whitespace_len(bytes: &[u8], i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_read_as_scraper_reads_them() {
+        // Every element of a page with namespaced (SVG, xlink, xml) and duplicate attributes,
+        // and names that are and are not set.
+        let src = r##"<html lang="vi"><head><meta property="og:title" content="T">
+            <meta name="x" NAME="y" content="c"><link rel="canonical" href="/a"></head>
+            <body class="b" id="i"><svg xmlns:xlink="http://www.w3.org/1999/xlink">
+            <a xlink:href="#h" href="/h" xml:lang="en"></a></svg>
+            <time datetime="2024-01-02" itemprop="datePublished">x</time>
+            <p data-x="1" class="c d">t</p></body></html>"##;
+        let names = [
+            "lang",
+            "property",
+            "content",
+            "name",
+            "rel",
+            "href",
+            "class",
+            "id",
+            "datetime",
+            "itemprop",
+            "data-x",
+            "xlink:href",
+            "lang",
+            "type",
+            "",
+        ];
+        let html = Html::parse_document(src);
+        let mut seen = 0;
+        for node in html.tree.nodes() {
+            if let Some(e) = node.value().as_element() {
+                for n in names {
+                    assert_eq!(attr(e, n), e.attr(n), "{n} of {}", e.name());
+                    seen += usize::from(e.attr(n).is_some());
+                }
+            }
+        }
+        assert!(seen >= 12, "{seen}");
+    }
 
     fn dom_lines(src: &str) -> Vec<String> {
         let html = Html::parse_document(src);

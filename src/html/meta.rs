@@ -14,7 +14,7 @@
 use super::Page;
 use super::content::Extraction;
 use super::dates;
-use super::dom::{Dom, NONE, flag};
+use super::dom::{Dom, NONE, attr, flag};
 use super::profiles::hint;
 use crate::normalize::fold_str;
 use serde_json::Value;
@@ -345,7 +345,7 @@ fn published(dom: &Dom, ex: &Extraction, ld: &LinkedData) -> Option<String> {
                 .node
                 .value()
                 .as_element()
-                .and_then(|x| x.attr("datetime").or_else(|| x.attr("content")))
+                .and_then(|x| attr(x, "datetime").or_else(|| attr(x, "content")))
                 .and_then(dates::from_machine)
             {
                 return Some(d);

@@ -160,18 +160,17 @@ fn head_hints(html: &Html) -> (Option<String>, Option<String>) {
             continue;
         };
         match e.name() {
-            "link"
-                if e.attr("rel")
-                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
-            {
-                url = url.or(e.attr("href").map(str::to_string));
+            "link" if dom::attr(e, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
+                url = url.or(dom::attr(e, "href").map(str::to_string));
             }
             "meta" => {
-                let key = e.attr("property").or_else(|| e.attr("name")).unwrap_or("");
+                let key = dom::attr(e, "property")
+                    .or_else(|| dom::attr(e, "name"))
+                    .unwrap_or("");
                 if key.eq_ignore_ascii_case("og:url") {
-                    url = url.or(e.attr("content").map(str::to_string));
+                    url = url.or(dom::attr(e, "content").map(str::to_string));
                 } else if key.eq_ignore_ascii_case("generator") {
-                    generator = e.attr("content").map(str::to_string);
+                    generator = dom::attr(e, "content").map(str::to_string);
                 }
             }
             _ => {}

@@ -70,6 +70,8 @@ const BLOCK: usize = 32;
 struct MapBuilder {
     block_start: Vec<u32>,
     in_block: Vec<u8>,
+    /// The last entry of `block_start`, kept at hand.
+    open: u32,
 }
 
 impl MapBuilder {
@@ -77,6 +79,7 @@ impl MapBuilder {
         MapBuilder {
             block_start: Vec::with_capacity(n / BLOCK + 1),
             in_block: Vec::with_capacity(n),
+            open: 0,
         }
     }
 
@@ -85,9 +88,9 @@ impl MapBuilder {
     fn push(&mut self, at: u32) {
         if self.in_block.len().is_multiple_of(BLOCK) {
             self.block_start.push(at);
+            self.open = at;
         }
-        let start = *self.block_start.last().expect("a block is open");
-        self.in_block.push((at - start) as u8);
+        self.in_block.push((at - self.open) as u8);
     }
 }
 

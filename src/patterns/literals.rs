@@ -56,6 +56,65 @@ impl Literal {
     }
 }
 
+/// [`combine`], then the sets of [`second_literals`] (`marked_second` with their marks)
+/// that are neither short words nor implied by a set already there.
+pub fn combine_with_second(
+    marked: Vec<Vec<String>>,
+    folded: Vec<Vec<String>>,
+    marked_second: Vec<Vec<String>>,
+    folded_second: Vec<Vec<String>>,
+) -> Vec<Vec<Literal>> {
+    let mut out = combine(marked, folded);
+    let second = marked_second
+        .into_iter()
+        .filter(|set| set.iter().all(|m| m.chars().count() >= MIN_LEN))
+        .map(|set| {
+            set.into_iter()
+                .map(|m| Literal {
+                    folded: fold_str(&m),
+                    marked: Some(m),
+                })
+                .collect::<Vec<_>>()
+        })
+        .chain(folded_second.into_iter().map(|set| {
+            set.into_iter()
+                .map(|folded| Literal {
+                    folded,
+                    marked: None,
+                })
+                .collect()
+        }));
+    for set in second {
+        if weak(&set) || out.iter().any(|kept| implies(kept, &set)) {
+            continue;
+        }
+        // A set with marks makes a folded set it implies useless ("phó" and "pho").
+        out.retain(|kept| !implies(&set, kept));
+        if out.len() < 8 {
+            out.push(set);
+        }
+    }
+    out
+}
+
+/// True when every place that shows a literal of `a` shows one of `b`: each literal of `a`
+/// contains one of `b`, with its marks when that one has marks.
+fn implies(a: &[Literal], b: &[Literal]) -> bool {
+    a.iter().all(|x| {
+        b.iter().any(|y| match (&x.marked, &y.marked) {
+            (_, None) => x.folded.contains(y.folded.as_str()),
+            (Some(xm), Some(ym)) => xm.contains(ym.as_str()),
+            (None, Some(_)) => false,
+        })
+    })
+}
+
+/// A set of short single words ("của", "họp", "kiêm"): found all over a text.
+fn weak(set: &[Literal]) -> bool {
+    set.iter()
+        .all(|l| l.folded.len() <= WEAK_LEN && !l.folded.contains(' '))
+}
+
 /// The sets a rule indexes: the literal sets read off its real pattern (`marked`, with their
 /// marks, for a text rule) and those read off its folded prefilter (`folded`), less any
 /// folded set that a marked one implies. Both kinds are required, so a sentence must hold
@@ -92,10 +151,6 @@ pub fn combine(marked: Vec<Vec<String>>, folded: Vec<Vec<String>>) -> Vec<Vec<Li
     }
     // A set of short single words ("của", "họp", "kiêm") is found all over a text and adds
     // little to a rule that has a longer literal to require: leave it to the regex.
-    let weak = |set: &Vec<Literal>| {
-        set.iter()
-            .all(|l| l.folded.len() <= WEAK_LEN && !l.folded.contains(' '))
-    };
     if out.iter().any(|set| !weak(set)) {
         out.retain(|set| !weak(set));
     }
@@ -111,16 +166,39 @@ const WEAK_LEN: usize = 5;
 /// with its marks), lower case, most
 /// selective first: every match contains one literal of each set. Empty when none can be
 /// read off the pattern.
+#[cfg(test)]
 pub fn required_literals(pattern: &str) -> Vec<Vec<String>> {
+    required_and_second(pattern).0
+}
+
+/// [`required_literals`], and more required sets beyond them: those that take the
+/// second-best set of every alternative of an alternation (see `required`). Less selective
+/// as a rule, they are added to a rule's sets only where they are not short words (see
+/// [`combine_with_second`]). The pattern is parsed once for both.
+pub fn required_and_second(pattern: &str) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(false)
         .build()
         .parse(pattern)
     else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
+    let first = literal_sets(&hir, false);
+    let second = literal_sets(&hir, true)
+        .into_iter()
+        .filter(|set| !first.contains(set))
+        .collect();
+    (first, second)
+}
+
+#[cfg(test)]
+fn second_literals(pattern: &str) -> Vec<Vec<String>> {
+    required_and_second(pattern).1
+}
+
+fn literal_sets(hir: &Hir, second: bool) -> Vec<Vec<String>> {
     let mut sets: Vec<Vec<String>> = Vec::new();
-    for set in required(&hir) {
+    for set in required(hir, second) {
         let mut out: Vec<String> = set
             .into_iter()
             .map(|b| String::from_utf8_lossy(&b).to_lowercase())
@@ -215,23 +293,16 @@ fn keep(sets: &mut Vec<Vec<Vec<u8>>>, set: Vec<Vec<u8>>) {
     }
 }
 
-/// The best single set of a node (the most selective of its required sets).
-fn best(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    required(hir)
-        .into_iter()
-        .min_by_key(|s| (std::cmp::Reverse(min_len(s)), s.len()))
-}
-
 /// Every set of literals such that each match of `hir` contains one of its literals.
-fn required(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
+fn required(hir: &Hir, second: bool) -> Vec<Vec<Vec<u8>>> {
     match hir.kind() {
         HirKind::Literal(lit) => {
             let mut sets = Vec::new();
             keep(&mut sets, vec![lit.0.to_vec()]);
             sets
         }
-        HirKind::Capture(c) => required(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Capture(c) => required(&c.sub, second),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub, second),
         HirKind::Concat(parts) => {
             // Runs of literal-like parts ("tong", \s+, "ket") join into longer literals; each
             // run and each required set inside the other parts is required.
@@ -251,7 +322,7 @@ fn required(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
                         if let Some(r) = r {
                             keep(&mut sets, r);
                         }
-                        sets.extend(required(p));
+                        sets.extend(required(p, second));
                     }
                 }
             }
@@ -261,18 +332,31 @@ fn required(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
             sets
         }
         HirKind::Alternation(alts) => {
-            let mut all = Vec::new();
+            // Every match matches one alternative and so holds a literal of each of that
+            // alternative's sets: a set taken from every alternative, joined, is required.
+            // The alternatives' best sets, and with `second` also their second best (the
+            // best where there is no other): "phó trưởng khối | khối phó" requires "khối"
+            // or "khối phó", and also "phó" or "khối phó" (which keeps "thành phố" out).
+            let mut per_alt = Vec::with_capacity(alts.len());
             for a in alts {
-                match best(a) {
-                    Some(s) => all.extend(s),
-                    None => return Vec::new(),
+                let mut sets = required(a, second);
+                if sets.is_empty() {
+                    return Vec::new();
+                }
+                sets.sort_by_key(|s| (std::cmp::Reverse(min_len(s)), s.len()));
+                per_alt.push(sets);
+            }
+            let mut out: Vec<Vec<Vec<u8>>> = Vec::new();
+            for k in 0..1 + usize::from(second) {
+                let all: Vec<Vec<u8>> = per_alt
+                    .iter()
+                    .flat_map(|sets| sets[k.min(sets.len() - 1)].iter().cloned())
+                    .collect();
+                if all.len() <= MAX_SET && !out.contains(&all) {
+                    out.push(all);
                 }
             }
-            if all.len() <= MAX_SET {
-                vec![all]
-            } else {
-                Vec::new()
-            }
+            out
         }
         _ => Vec::new(),
     }
@@ -280,7 +364,7 @@ fn required(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Literal, combine, required_literals};
+    use super::{Literal, combine, combine_with_second, required_literals, second_literals};
 
     fn lit(marked: &str) -> Literal {
         Literal {
@@ -371,6 +455,46 @@ mod tests {
         assert_eq!(
             required_literals(r"khoi\s+thi\s+dua[^.]*khoi"),
             sets(&[&["khoi thi dua"]])
+        );
+    }
+
+    #[test]
+    fn second_best_sets_of_alternations_are_required_too() {
+        // "phó (trưởng) khối | khối phó": the best sets give "khối", the second best "phó".
+        let pattern = r"(?:phó\s+(?:trưởng\s+)?(?:khối|cụm)|(?:khối|cụm)\s+phó)";
+        assert_eq!(
+            required_literals(pattern),
+            sets(&[&["cụm", "cụm phó", "khối", "khối phó"]])
+        );
+        assert_eq!(
+            second_literals(pattern),
+            sets(&[&["cụm phó", "khối phó", "phó"]])
+        );
+        // With its marks, the second set replaces the folded one that "thành phố" holds too.
+        let folded = vec![vec!["cum pho".into(), "khoi pho".into(), "pho".into()]];
+        let indexed = combine_with_second(
+            required_literals(pattern),
+            folded,
+            second_literals(pattern),
+            Vec::new(),
+        );
+        let marked = |set: &[&str]| set.iter().map(|m| lit(m)).collect::<Vec<_>>();
+        assert_eq!(
+            indexed,
+            vec![
+                marked(&["cụm", "cụm phó", "khối", "khối phó"]),
+                marked(&["cụm phó", "khối phó", "phó"])
+            ]
+        );
+        // Short single words are not worth a second set.
+        assert_eq!(
+            combine_with_second(
+                vec![vec!["tổng kết".into()]],
+                Vec::new(),
+                vec![vec!["của".into(), "họp".into()]],
+                Vec::new()
+            ),
+            vec![marked(&["tổng kết"])]
         );
     }
 }

@@ -848,20 +848,26 @@ fn build_rule(
     let for_literals = macros
         .expand_for_literals(raw.pattern.get_ref())
         .unwrap_or_default();
-    let folded_sets = super::literals::required_literals(&prefilter_source(&prepare(
-        &for_literals,
-        MatchOn::Folded,
-        normalizer,
-    )));
+    let folded_source = prefilter_source(&prepare(&for_literals, MatchOn::Folded, normalizer));
+    let (folded_sets, mut folded_second) = super::literals::required_and_second(&folded_source);
     // Only rules that have folded sets get marked ones: the others scan the folded text with
     // their prefilter, which selects better than short literals would.
-    let marked_sets = match on {
+    let (marked_sets, marked_second) = match on {
         MatchOn::Text if !folded_sets.is_empty() => {
-            super::literals::required_literals(&prepare(&for_literals, MatchOn::Text, normalizer))
+            super::literals::required_and_second(&prepare(&for_literals, MatchOn::Text, normalizer))
         }
-        _ => Vec::new(),
+        _ => (Vec::new(), Vec::new()),
     };
-    let required = super::literals::combine(marked_sets, folded_sets);
+    // A rule without literal sets scans with its prefilter: second sets do not change that.
+    if folded_sets.is_empty() {
+        folded_second.clear();
+    }
+    let required = super::literals::combine_with_second(
+        marked_sets,
+        folded_sets,
+        marked_second,
+        folded_second,
+    );
     // A rule with required literals finds its candidate sentences through them, so its
     // prefilter only ever checks one sentence.
     let prefilter = match prefilter_src
