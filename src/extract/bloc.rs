@@ -287,8 +287,10 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         if unmarked {
             let f: Vec<&str> = folded[i..].iter().take(6).copied().collect();
             // "co quan" is "cơ quan", not the verb "có"; "tai chinh" is "tài chính".
-            let compound =
-                f.len() > 1 && UNMARKED_NOUNS.contains(&format!("{} {}", f[0], f[1]).as_str());
+            let compound = f.len() > 1
+                && UNMARKED_NOUNS
+                    .iter()
+                    .any(|n| n.split_once(' ') == Some((f[0], f[1])));
             !compound && ctx.gaz.match_stop_folded(&f).is_some()
         } else {
             ctx.gaz.match_stop(&lower_from(i)).is_some()

@@ -76,8 +76,8 @@ pub fn lists(ctx: &Ctx) -> Vec<Listed> {
 
 /// Fewest units a stated number may confirm as a list (see [`counted_list`]).
 const MIN_COUNTED: u32 = 3;
-/// Most separators of a sentence [`counted_list`] reads (longer ones are tables or lists of
-/// several things).
+/// Most units a stated number may confirm as a list (larger numbers count members of
+/// something else: union members, staff).
 const MAX_COUNTED: u32 = 40;
 
 /// The bloc's stated number of units ("Khối có 9 đơn vị", "Cụm thi đua 6 tỉnh") confirms a
@@ -97,21 +97,14 @@ fn counted_list(ctx: &Ctx) -> Vec<Listed> {
     if stated.any(|m| m != n) || !(MIN_COUNTED..=MAX_COUNTED).contains(&n) {
         return Vec::new();
     }
-    for (i, sentence) in ctx.sentences.iter().enumerate() {
+    for sentence in &ctx.sentences {
         let seps =
             ctx.s(*sentence).matches([',', ';']).count() + ctx.s(*sentence).matches(" và ").count();
         if seps + 1 < n as usize {
             continue;
         }
         if let Some(units) = units::list_of_len(ctx, *sentence, n as usize) {
-            return units
-                .into_iter()
-                .map(|unit| Listed {
-                    unit,
-                    sentence: i,
-                    rule: COUNTED_RULE.to_string(),
-                })
-                .collect();
+            return counted(ctx, units);
         }
     }
     // The units set out one per line, without an introduction.
@@ -142,17 +135,59 @@ fn counted_list(ctx: &Ctx) -> Vec<Listed> {
         let tail =
             line_start > 0 && block_items(ctx, line_start - 1, &Shared::none()).len() > units.len();
         if !tail {
-            return units
-                .into_iter()
-                .map(|unit| Listed {
-                    sentence: ctx.sentence_of(unit.span.start),
-                    unit,
-                    rule: COUNTED_RULE.to_string(),
-                })
-                .collect();
+            return counted(ctx, units);
         }
     }
     Vec::new()
+}
+
+/// The units of a counted list, each with its own sentence.
+fn counted(ctx: &Ctx, units: Vec<UnitSpan>) -> Vec<Listed> {
+    units
+        .into_iter()
+        .map(|unit| Listed {
+            sentence: ctx.sentence_of(unit.span.start),
+            unit,
+            rule: COUNTED_RULE.to_string(),
+        })
+        .collect()
+}
+
+/// The first list of at least [`MIN_WITH_MEMBER`] units that names one of `known` ("Tham dự
+/// có lãnh đạo Sở A, Sở B và Sở C", Sở A the head), with its sentence: only sentences that
+/// write a known unit's name are read, and a list inside the bloc's own name ("Khối thi đua
+/// Ban Quản lý các KCN, KCX, KKT …") is not its members.
+fn list_with_member(
+    ctx: &Ctx,
+    bloc: &BlocInfo,
+    known: &[Unit],
+) -> Option<(Vec<(Unit, Span)>, Span)> {
+    for sentence in &ctx.sentences {
+        let text = ctx.s(*sentence);
+        if text.matches([',', ';']).count() < MIN_WITH_MEMBER - 1
+            || !known.iter().any(|k| text.contains(k.name.as_str()))
+        {
+            continue;
+        }
+        for list in units::lists_in(ctx, *sentence, MIN_WITH_MEMBER) {
+            let in_name = bloc.mentions.iter().any(|m| {
+                list.iter()
+                    .any(|u| m.span.start < u.span.end && u.span.start < m.span.end)
+            });
+            if in_name {
+                continue;
+            }
+            let units: Vec<(Unit, Span)> =
+                list.iter().map(|u| (make_unit(ctx, u), u.span)).collect();
+            if units
+                .iter()
+                .any(|(u, _)| known.iter().any(|k| same_unit(ctx, k, u)))
+            {
+                return Some((units, *sentence));
+            }
+        }
+    }
+    None
 }
 
 /// Longest line (in bytes) read as one item of a list set out line by line, when no
@@ -339,41 +374,14 @@ pub fn fill(ctx: &mut Ctx, bloc: &BlocInfo, listed: &[Listed], record: &mut Reco
         add(&u, &format!("rankings[{i}].unit"), ctx);
     }
     // No list read, but units known to be members (head, deputy, ranked): a list of units
-    // that names one of them lists the bloc's units ("Tham dự có lãnh đạo Sở A, Sở B và
-    // Sở C", Sở A the head).
+    // that names one of them lists the bloc's units.
     if listed_count == 0 && !members.is_empty() {
         let known: Vec<Unit> = members.iter().map(|(m, ..)| m.clone()).collect();
-        'sentences: for sentence in ctx.sentences.iter() {
-            // (Only sentences that write a known member's name are read.)
-            let text = ctx.s(*sentence);
-            if text.matches([',', ';']).count() < MIN_WITH_MEMBER - 1
-                || !known.iter().any(|k| text.contains(k.name.as_str()))
-            {
-                continue;
-            }
-            for list in units::lists_in(ctx, *sentence, MIN_WITH_MEMBER) {
-                let units: Vec<(Unit, Span)> =
-                    list.iter().map(|u| (make_unit(ctx, u), u.span)).collect();
-                // A list inside the bloc's name ("Khối thi đua Ban Quản lý các KCN, KCX, KKT
-                // …") is not its members.
-                let in_name = bloc.mentions.iter().any(|m| {
-                    units
-                        .iter()
-                        .any(|(_, s)| m.span.start < s.end && s.start < m.span.end)
-                });
-                if in_name
-                    || !units
-                        .iter()
-                        .any(|(u, _)| known.iter().any(|k| same_unit(ctx, k, u)))
-                {
-                    continue;
+        if let Some((units, sentence)) = list_with_member(ctx, bloc, &known) {
+            for (u, span) in units {
+                if !members.iter().any(|(m, ..)| same_unit(ctx, m, &u)) {
+                    members.push((u, span, sentence, WITH_MEMBER_RULE.to_string()));
                 }
-                for (u, span) in units {
-                    if !members.iter().any(|(m, ..)| same_unit(ctx, m, &u)) {
-                        members.push((u, span, *sentence, WITH_MEMBER_RULE.to_string()));
-                    }
-                }
-                break 'sentences;
             }
         }
     }

@@ -702,6 +702,29 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
     items
 }
 
+/// The list read from word `i` of `c` to `end` when that word begins a capitalized run and
+/// heads a unit; `None` otherwise.
+fn list_from_head(ctx: &Ctx, c: &Cursor, i: usize, end: usize) -> Option<Vec<UnitSpan>> {
+    let w = c.words.get(i)?;
+    let capital = |w: &Word| w.is_capitalized() || w.is_all_caps();
+    if i > 0 && capital(&c.words[i - 1]) || !capital(w) {
+        return None;
+    }
+    unit_from_word(ctx, c, i, UnitOpts::default())?;
+    let rest = Cursor {
+        words: &c.words[i..],
+        folded: &c.folded[i..],
+        lower: &c.lower[i..],
+        from: w.start,
+    };
+    Some(unit_list_in(
+        ctx,
+        &rest,
+        Span::new(w.start, end),
+        Shared::none(),
+    ))
+}
+
 /// A list of exactly `n` units in `span` that starts at a unit head and runs to the end of
 /// the span or of the list ("Tham dự có lãnh đạo Sở A, Sở B và Thanh tra tỉnh."): the first
 /// start, trying each word that begins a capitalized run, whose list has `n` items.
@@ -709,27 +732,11 @@ pub fn list_of_len(ctx: &Ctx, span: Span, n: usize) -> Option<Vec<UnitSpan>> {
     let tokens = Tokens::new(ctx.text, span.start, span.end);
     let c = tokens.cursor();
     for i in 0..c.words.len() {
-        let w = &c.words[i];
-        let run_start =
-            i == 0 || !(c.words[i - 1].is_capitalized() || c.words[i - 1].is_all_caps());
-        if !run_start || !(w.is_capitalized() || w.is_all_caps()) {
+        let Some(items) = list_from_head(ctx, &c, i, span.end) else {
             continue;
-        }
-        if unit_from_word(ctx, &c, i, UnitOpts::default()).is_none() {
-            continue;
-        }
-        let rest = Cursor {
-            words: &c.words[i..],
-            folded: &c.folded[i..],
-            lower: &c.lower[i..],
-            from: w.start,
         };
-        let items = unit_list_in(ctx, &rest, Span::new(w.start, span.end), Shared::none());
-        if items.len() == n {
-            return Some(items);
-        }
-        if items.len() > n {
-            return None;
+        if items.len() >= n {
+            return (items.len() == n).then_some(items);
         }
     }
     None
@@ -743,23 +750,10 @@ pub fn lists_in(ctx: &Ctx, span: Span, min: usize) -> Vec<Vec<UnitSpan>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < c.words.len() {
-        let w = &c.words[i];
-        let run_start =
-            i == 0 || !(c.words[i - 1].is_capitalized() || c.words[i - 1].is_all_caps());
-        if !run_start
-            || !(w.is_capitalized() || w.is_all_caps())
-            || unit_from_word(ctx, &c, i, UnitOpts::default()).is_none()
-        {
+        let Some(items) = list_from_head(ctx, &c, i, span.end) else {
             i += 1;
             continue;
-        }
-        let rest = Cursor {
-            words: &c.words[i..],
-            folded: &c.folded[i..],
-            lower: &c.lower[i..],
-            from: w.start,
         };
-        let items = unit_list_in(ctx, &rest, Span::new(w.start, span.end), Shared::none());
         // Units after a person's title ("Phó Giám đốc Sở Nội vụ, Phó Chủ tịch Hội đồng …")
         // are where people work, not a list of units.
         let titled = items.iter().any(|u| {
@@ -767,7 +761,7 @@ pub fn lists_in(ctx: &Ctx, span: Span, min: usize) -> Vec<Vec<UnitSpan>> {
             at < c.words.len() && title_before(ctx, &c, at)
         });
         if items.len() >= min && !titled {
-            let end = items.last().map_or(w.end, |u| u.span.end);
+            let end = items.last().map_or(c.words[i].end, |u| u.span.end);
             out.push(items);
             while i < c.words.len() && c.words[i].start < end {
                 i += 1;

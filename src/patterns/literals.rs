@@ -65,25 +65,7 @@ pub fn combine_with_second(
     folded_second: Vec<Vec<String>>,
 ) -> Vec<Vec<Literal>> {
     let mut out = combine(marked, folded);
-    let second = marked_second
-        .into_iter()
-        .filter(|set| set.iter().all(|m| m.chars().count() >= MIN_LEN))
-        .map(|set| {
-            set.into_iter()
-                .map(|m| Literal {
-                    folded: fold_str(&m),
-                    marked: Some(m),
-                })
-                .collect::<Vec<_>>()
-        })
-        .chain(folded_second.into_iter().map(|set| {
-            set.into_iter()
-                .map(|folded| Literal {
-                    folded,
-                    marked: None,
-                })
-                .collect()
-        }));
+    let second = marked_sets(marked_second).chain(folded_second.into_iter().map(folded_set));
     for set in second {
         if weak(&set) || out.iter().any(|kept| implies(kept, &set)) {
             continue;
@@ -95,6 +77,31 @@ pub fn combine_with_second(
         }
     }
     out
+}
+
+/// Literal sets read with their marks, each literal long enough to be selective ("sở" is long
+/// enough with its marks, but "so" is not in the folded text).
+fn marked_sets(sets: Vec<Vec<String>>) -> impl Iterator<Item = Vec<Literal>> {
+    sets.into_iter()
+        .filter(|set| set.iter().all(|m| m.chars().count() >= MIN_LEN))
+        .map(|set| {
+            set.into_iter()
+                .map(|m| Literal {
+                    folded: fold_str(&m),
+                    marked: Some(m),
+                })
+                .collect()
+        })
+}
+
+/// A literal set read off a folded pattern.
+fn folded_set(set: Vec<String>) -> Vec<Literal> {
+    set.into_iter()
+        .map(|folded| Literal {
+            folded,
+            marked: None,
+        })
+        .collect()
 }
 
 /// True when every place that shows a literal of `a` shows one of `b`: each literal of `a`
@@ -120,33 +127,14 @@ fn weak(set: &[Literal]) -> bool {
 /// folded set that a marked one implies. Both kinds are required, so a sentence must hold
 /// them all; the marked ones are the more selective, as folding makes distinct words collide.
 pub fn combine(marked: Vec<Vec<String>>, folded: Vec<Vec<String>>) -> Vec<Vec<Literal>> {
-    let mut out: Vec<Vec<Literal>> = marked
-        .into_iter()
-        // "sở" is long enough with its marks, but "so" is not selective in the folded text.
-        .filter(|set| set.iter().all(|m| m.chars().count() >= MIN_LEN))
-        .map(|set| {
-            set.into_iter()
-                .map(|m| Literal {
-                    folded: fold_str(&m),
-                    marked: Some(m),
-                })
-                .collect()
-        })
-        .collect();
+    let mut out: Vec<Vec<Literal>> = marked_sets(marked).collect();
     for set in folded {
         let implied = out.iter().any(|m| {
             m.iter()
                 .all(|ml| set.iter().any(|lit| ml.folded.contains(lit.as_str())))
         });
         if !implied {
-            out.push(
-                set.into_iter()
-                    .map(|folded| Literal {
-                        folded,
-                        marked: None,
-                    })
-                    .collect(),
-            );
+            out.push(folded_set(set));
         }
     }
     // A set of short single words ("của", "họp", "kiêm") is found all over a text and adds
