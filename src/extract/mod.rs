@@ -539,6 +539,7 @@ const ON_DEMAND_FIELDS: &[&str] = &[
     "province.regional",
     "province.national_owner",
     "province.local",
+    "ranking.contest",
 ];
 
 /// Crash drill for the tests: `THIDUA_TEST_PANIC_INPUT=NAME` makes the extraction of the

@@ -36,12 +36,28 @@ fn rank_of(ctx: &Ctx, hit: &Hit) -> Option<(u32, Span)> {
         .map(|r| (r, hit.slot("kw").unwrap_or(hit.span())))
 }
 
+/// True when sentence `i`, or the sentence before it in the same paragraph, tells of a
+/// contest held beside the meeting (`ranking.contest`: "hội thi văn nghệ", "xếp hạng nhất toàn
+/// đoàn"): a rank there is the contest's, not the bloc's.
+fn about_contest(ctx: &Ctx, i: usize) -> bool {
+    let contest = ctx.hits("ranking.contest");
+    let told = |j: usize| contest.iter().any(|h| h.sentence == j);
+    told(i)
+        || (i > 0 && {
+            let (prev, cur) = (ctx.sentences[i - 1], ctx.sentences[i]);
+            !ctx.text[prev.end.min(cur.start)..cur.start].contains('\n') && told(i - 1)
+        })
+}
+
 fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
     let mut out: Vec<Anchor> = Vec::new();
     for hit in ctx.hits("ranking").iter() {
         let Some((rank, rank_span)) = rank_of(ctx, hit) else {
             continue;
         };
+        if about_contest(ctx, hit.sentence) {
+            continue;
+        }
         let whole = hit.span();
         let (core, region, looks_right) = if let Some(u) = hit.slot("units_r") {
             (Span::new(whole.start, u.start), u, true)

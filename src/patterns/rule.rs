@@ -56,6 +56,10 @@ pub struct Rule {
     /// The text just before the match must not match this (anchored at its end with `$`):
     /// a look-behind, e.g. "đăng\s+$" so that "ký giao ước" does not fire inside "đăng ký".
     not_after: Option<Lazy<Compiled>>,
+    /// A slot where the search for the next match resumes, instead of the match's end: a
+    /// slot that may hold a list ("hạng Nhất gồm A, B, hạng Nhì gồm C") does not hide a
+    /// second phrase written inside it.
+    resume_at: Option<String>,
     /// A constant the rule contributes (a meeting type, a rank, a weight …).
     pub value: Option<toml::Value>,
     /// Sentences the rule must match.
@@ -216,8 +220,28 @@ impl Rule {
         let to_text = |i: usize| map.map_or(i, |f| f.to_original(i));
         let mut out = Vec::new();
         let Compiled { regex, slot_names } = self.regex.get();
-        for caps in regex.captures_iter(&hay[from..to]) {
+        let sentence = &hay[from..to];
+        let resume = self
+            .resume_at
+            .as_deref()
+            .and_then(|n| slot_names.iter().position(|s| s.as_deref() == Some(n)));
+        let mut at = 0;
+        while at <= sentence.len() {
+            let Some(caps) = regex.captures_at(sentence, at) else {
+                break;
+            };
             let whole = caps.get(0).expect("group 0 always matches");
+            at = match resume.and_then(|i| caps.get(i)) {
+                Some(m) if m.start() > whole.start() => m.start(),
+                _ if whole.is_empty() => {
+                    whole.end()
+                        + sentence[whole.end()..]
+                            .chars()
+                            .next()
+                            .map_or(1, char::len_utf8)
+                }
+                _ => whole.end(),
+            };
             let (ws, we) = (from + whole.start(), from + whole.end());
             // A line rule ("(?m)^…") matches where a line starts, not where a sentence starts
             // inside a line: the same matches its line-start scan finds.
@@ -380,6 +404,8 @@ struct RawRule {
     not_context: Option<Spanned<String>>,
     #[serde(default)]
     not_after: Option<Spanned<String>>,
+    #[serde(default)]
+    resume_at: Option<String>,
     #[serde(default)]
     examples: Vec<String>,
     #[serde(default)]
@@ -905,6 +931,19 @@ fn build_rule(
     let Ok(not_after) = compile_opt(&raw.not_after, "not_after") else {
         return Err(errors);
     };
+    if let Some(slot) = &raw.resume_at
+        && !raw.pattern.get_ref().contains(&format!("(?P<{slot}>"))
+    {
+        errors.push(PatternError {
+            file: file.to_string(),
+            line: pattern_line,
+            message: format!(
+                "rule {}: resume_at: no slot named {slot} in the pattern",
+                raw.id
+            ),
+        });
+        return Err(errors);
+    }
     let rule = Rule {
         id: raw.id.clone(),
         field: raw.field.clone(),
@@ -918,6 +957,7 @@ fn build_rule(
         context,
         not_context,
         not_after,
+        resume_at: raw.resume_at.clone(),
         value: raw.value.clone(),
         examples: raw.examples.clone(),
         expect: raw.expect.clone(),
@@ -1105,5 +1145,50 @@ mod line_start_tests {
             matched > 100,
             "the texts exercise the rules ({matched} matches)"
         );
+    }
+}
+
+#[cfg(test)]
+mod resume_tests {
+    use crate::normalize::{Folded, Normalizer};
+    use crate::patterns::{PatternFiles, Patterns};
+
+    fn load(rule: &str) -> crate::error::Result<Patterns> {
+        let mut files: Vec<(String, String)> = PatternFiles::embedded()
+            .under("", "")
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .filter(|(n, _)| !n.starts_with("rules/"))
+            .collect();
+        files.push(("rules/t.toml".to_string(), rule.to_string()));
+        Patterns::load(&PatternFiles::from_files(files), &Normalizer::default())
+    }
+
+    #[test]
+    fn a_rule_resumes_inside_its_list_slot() {
+        let rule = |resume: &str| {
+            format!(
+                r#"[[rule]]
+id = "r"
+field = "ranking"
+{resume}
+pattern = '''\bhạng\s+(?P<rank>nhất|nhì)\s+gồm\s+(?P<units_r>[^;.]+)'''
+examples = ["hạng nhất gồm Sở A"]
+counter = ["hạng A"]
+"#
+            )
+        };
+        let text = "Hạng nhất gồm Sở A, Sở B, hạng nhì gồm Sở C.";
+        let folded = Folded::new(text);
+        let found = |p: &Patterns| p.rules()[0].find_all(text, &folded).len();
+        // Without it the first list swallows the second phrase; with it both are found.
+        assert_eq!(found(&load(&rule("")).expect("loads")), 1);
+        assert_eq!(
+            found(&load(&rule(r#"resume_at = "units_r""#)).expect("loads")),
+            2
+        );
+        let err = load(&rule(r#"resume_at = "units""#))
+            .err()
+            .expect("unknown slot");
+        assert!(err.to_string().contains("no slot named units"), "{err}");
     }
 }
