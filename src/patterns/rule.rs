@@ -1186,9 +1186,9 @@ counter = ["hạng A"]
             found(&load(&rule(r#"resume_at = "units_r""#)).expect("loads")),
             2
         );
-        let err = load(&rule(r#"resume_at = "units""#))
-            .err()
-            .expect("unknown slot");
+        let Err(err) = load(&rule(r#"resume_at = "units""#)) else {
+            panic!("a slot the pattern lacks is refused");
+        };
         assert!(err.to_string().contains("no slot named units"), "{err}");
     }
 }
