@@ -16,89 +16,6 @@ use crate::record::{Bloc, BlocKind};
 /// Largest number of words in a bloc name.
 const MAX_NAME_WORDS: usize = 20;
 
-/// Lower-case nouns that continue a bloc name after a comma or "và" ("các Ban, Chi cục", "các
-/// huyện, thị xã, thành phố", "các cơ quan, đơn vị", "cao đẳng và trung cấp", "các tỉnh,
-/// thành đồng bằng sông Hồng").
-const AFTER_COMMA: [&str; 25] = [
-    "nganh",
-    "giup viec",
-    "dia phuong",
-    "thanh",
-    "tinh",
-    "to chuc",
-    "xa hoi",
-    "chi cuc",
-    "thi xa",
-    "thi tran",
-    "thanh pho",
-    "don vi",
-    "cao dang",
-    "trung cap",
-    "huyen",
-    "so",
-    "ban",
-    "truong",
-    "doanh nghiep",
-    "hoi",
-    "doan the",
-    "co quan",
-    "quan",
-    "xa",
-    "phuong",
-];
-
-/// Lower-case words that start a bloc's name after "Khối/Cụm thi đua" ("Cụm thi đua phía
-/// Nam lực lượng vũ trang", "Cụm thi đua miền núi Quảng Nam").
-const NAME_STARTS: [&str; 6] = ["phia", "mien", "khu vuc", "vung", "dong bang", "tuyen"];
-
-/// Lower-case words that go on after a bloc's number: a place or region ("Cụm thi đua số 6
-/// khu vực Tây Nguyên", "Cụm Thi đua số I tỉnh Long An", "cụm thi đua số 1 của huyện Hàm
-/// Tân").
-const AFTER_NUMBER: [&str; 14] = [
-    "tinh",
-    "huyen",
-    "thanh pho",
-    "quan",
-    "thi xa",
-    "xa",
-    "phuong",
-    "khu vuc",
-    "mien",
-    "phia",
-    "vung",
-    "nganh",
-    "luc luong",
-    "cua",
-];
-
-/// Nouns a count in a bloc's name counts ("Khối thi đua 6 trường đại học", "Cụm thi đua 7
-/// sở, ngành"): after a count (a number not written after "số") the name goes on.
-const COUNTED_NOUNS: [&str; 9] = [
-    "truong",
-    "don vi",
-    "so",
-    "co quan",
-    "doanh nghiep",
-    "ngan hang",
-    "benh vien",
-    "hoi",
-    "cong ty",
-];
-
-/// Nouns of bloc names whose first syllable, without marks, reads as a stop word ("co" is
-/// "có" and "cơ", "tai" is "tại" and "tài"): in a text written without marks they go on.
-const UNMARKED_NOUNS: [&str; 9] = [
-    "co quan",
-    "co so",
-    "tai chinh",
-    "tai nguyen",
-    "da khoa",
-    "lam nghiep",
-    "duoc pham",
-    "dang uy",
-    "dang bo",
-];
-
 /// One mention of a bloc in the text.
 #[derive(Debug, Clone)]
 pub struct Mention {
@@ -278,6 +195,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     // dua so 3 to chuc …"): words in capitals can be stop words, and stop words are compared
     // without marks.
     let keyword = &text[start..after];
+    let words = &ctx.gaz.bloc_words;
     let in_capitals = keyword
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -288,7 +206,8 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             let f: Vec<&str> = folded[i..].iter().take(6).copied().collect();
             // "co quan" is "cơ quan", not the verb "có"; "tai chinh" is "tài chính".
             let compound = f.len() > 1
-                && UNMARKED_NOUNS
+                && words
+                    .unmarked
                     .iter()
                     .any(|n| n.split_once(' ') == Some((f[0], f[1])));
             !compound && ctx.gaz.match_stop_folded(&f).is_some()
@@ -310,12 +229,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         return (Span::new(start, after), started);
     };
     let gap0 = text[after..first.start].trim();
-    let phrase_at = |i: usize, list: &[&str]| {
-        list.iter().any(|n| {
-            let n_words = n.split(' ').count();
-            folded.len() >= i + n_words && joined_eq(&folded[i..i + n_words], n)
-        })
-    };
+    let phrase_at = |i: usize, list: &[String]| phrase_in(&folded, i, list);
     // A capitalized verb or time word in a headline ("… các sở, ngành kinh tế Phát động và ký
     // kết …", "Cụm thi đua Chủ trì Hội nghị", "… - Năm học 2017 - 2018") ends the name.
     let title_verb = |i: usize| {
@@ -334,14 +248,14 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                 || first.is_capitalized()
                 || first.is_all_caps()
                 // "Cụm thi đua phía Nam …", "Cụm thi đua miền núi …", "Cụm thi đua quận, huyện"
-                || phrase_at(0, &NAME_STARTS)
+                || phrase_at(0, &words.name_start)
                 // "Khối thi đua ngành Tư pháp": a sector, then its name.
                 || (folded[0] == "nganh"
                     && ws.get(1).is_some_and(|n| {
                         (n.is_capitalized() || n.is_all_caps())
                             && text[ws[0].end..n.start].trim().is_empty()
                     }))
-                || (phrase_at(0, &AFTER_COMMA)
+                || (phrase_at(0, &words.after_comma)
                     && ws.get(1).is_some_and(|_| {
                         text[ws[0].end..ws[1].start].trim() == ","
                             || folded.get(1).is_some_and(|w| *w == "va")
@@ -373,8 +287,8 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         if is_lower(w)
             && i > 0
             && (ws[i - 1].is_number() || crate::patterns::roman(ws[i - 1].text).is_some())
-            && !phrase_at(i, &AFTER_NUMBER)
-            && !(phrase_at(i, &COUNTED_NOUNS) && (i < 2 || folded[i - 2] != "so"))
+            && !phrase_at(i, &words.after_number)
+            && !(phrase_at(i, &words.counted) && (i < 2 || folded[i - 2] != "so"))
         {
             break;
         }
@@ -382,10 +296,10 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
             "" => {}
             "," => {
                 // "MTTQ, các đoàn thể chính trị - xã hội", "…, các tổ chức chính trị - xã hội".
-                let after_comma = phrase_at(i, &AFTER_COMMA)
+                let after_comma = phrase_at(i, &words.after_comma)
                     || folded[i] == "cac"
-                        && (phrase_at(i + 1, &["doan the"])
-                            || phrase_at(i + 1, &["to chuc chinh tri", "to chuc xa hoi"]));
+                        && (phrase_in(&folded, i + 1, &["doan the"])
+                            || phrase_in(&folded, i + 1, &["to chuc chinh tri", "to chuc xa hoi"]));
                 let unit_head = w.is_capitalized() && ctx.gaz.match_head(&lower_from(i)).is_some();
                 let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
                 if !(after_comma && is_lower(w) || unit_head || abbr_list) {
@@ -418,7 +332,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                 // "và" joins name parts ("MTTQ và các tổ chức …"), not a new clause.
                 let next_ok = ws.get(i + 1).is_some_and(|n| {
                     n.is_capitalized() || n.is_all_caps() || fold_str(n.text) == "cac"
-                }) || AFTER_COMMA.iter().any(|n| {
+                }) || words.after_comma.iter().any(|n| {
                     let n_words = n.split(' ').count();
                     let next = &folded[i + 1..];
                     joined_eq(&next[..n_words.min(next.len())], n)
@@ -464,6 +378,15 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
     }
     let named = span.end > after || started;
     (span, named)
+}
+
+/// True when the folded words from `i` read one of the phrases of `list`.
+fn phrase_in<S: AsRef<str>>(folded: &[&str], i: usize, list: &[S]) -> bool {
+    list.iter().any(|n| {
+        let n = n.as_ref();
+        let n_words = n.split(' ').count();
+        folded.len() >= i + n_words && joined_eq(&folded[i..i + n_words], n)
+    })
 }
 
 /// True when `words` joined by single spaces read `phrase` (without joining them).

@@ -86,6 +86,24 @@ pub struct Gazetteers {
     /// Kinds of a unit written after its head and shared by a list ("các trường THPT A, B",
     /// "các trường Mầm non A, B"), keyed like the name phrases.
     unit_type_keys: Vec<(Option<char>, Vec<char>)>,
+    /// Words that let a bloc's name go on (`bloc_words.tsv`), folded, by role.
+    pub bloc_words: BlocWords,
+}
+
+/// The words of `bloc_words.tsv`, folded (no marks, lower case), by the role they play in a
+/// bloc's name.
+#[derive(Debug, Default)]
+pub struct BlocWords {
+    /// Lower-case nouns that continue a name after a comma or "và".
+    pub after_comma: Vec<String>,
+    /// Lower-case words that start a name right after "Khối/Cụm thi đua".
+    pub name_start: Vec<String>,
+    /// Lower-case words that go on after the bloc's number.
+    pub after_number: Vec<String>,
+    /// Nouns a count in the name counts.
+    pub counted: Vec<String>,
+    /// Nouns whose first syllable without marks reads as a stop word.
+    pub unmarked: Vec<String>,
 }
 
 struct Table<'a> {
@@ -333,6 +351,29 @@ impl Gazetteers {
         let t = read_table(files, "unit_types.tsv", 1, 1, errors);
         let unit_types: Vec<String> = t.rows.iter().map(|(_, c)| n(c[0])).collect();
         let unit_type_keys = phrase_keys(&unit_types);
+        let mut bloc_words = BlocWords::default();
+        let t = read_table(files, "bloc_words.tsv", 2, 2, errors);
+        for (line, cols) in &t.rows {
+            let list = match cols[1] {
+                "after_comma" => &mut bloc_words.after_comma,
+                "name_start" => &mut bloc_words.name_start,
+                "after_number" => &mut bloc_words.after_number,
+                "counted" => &mut bloc_words.counted,
+                "unmarked" => &mut bloc_words.unmarked,
+                other => {
+                    err(
+                        &t.file,
+                        *line,
+                        format!(
+                            "role {other:?}: expected after_comma, name_start, after_number, \
+                             counted or unmarked"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            list.push(fold_str(&n(cols[0])));
+        }
         errors.extend(problems);
 
         Gazetteers {
@@ -361,6 +402,7 @@ impl Gazetteers {
             name_phrases,
             name_phrase_keys,
             unit_type_keys,
+            bloc_words,
         }
     }
 
