@@ -516,22 +516,25 @@ pub fn unit_ending_in(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpan>
         .map_or(slot.start, |(i, _)| slot.start + i + 1);
     let tokens = Tokens::new(ctx.text, from, slot.end);
     let c = tokens.cursor();
-    let mut best: Option<UnitSpan> = None;
-    for i in 0..c.words.len() {
-        if let Some((u, _)) = unit_from_word(ctx, &c, i, opts) {
-            let better = match &best {
-                None => true,
-                Some(b) => {
-                    u.span.end > b.span.end
-                        || (u.span.end == b.span.end && u.span.start < b.span.start)
-                }
-            };
-            if better {
-                best = Some(u);
-            }
-        }
-    }
-    best
+    let found: Vec<(UnitSpan, usize)> = (0..c.words.len())
+        .filter_map(|i| unit_from_word(ctx, &c, i, opts))
+        .collect();
+    let best = found.iter().map(|(u, _)| u).max_by(|a, b| {
+        a.span
+            .end
+            .cmp(&b.span.end)
+            .then(b.span.start.cmp(&a.span.start))
+    })?;
+    // "Chủ tịch Ủy ban MTTQ phường Hạc Thành Mai Văn Xuân, cụm trưởng": read from the place
+    // word, the place's name runs into the person's name; the unit read from the title's end
+    // stops at the name, and the name is no unit's.
+    let person_after = found.iter().find(|(v, next)| {
+        v.span.start < best.span.start
+            && best.span.start < v.span.end
+            && v.span.end < best.span.end
+            && person_run_at(ctx, &c, *next).is_some_and(|k| c.words[k - 1].end == best.span.end)
+    });
+    Some(person_after.map_or(best, |(v, _)| v).clone())
 }
 
 /// The first unit in `slot` (for slots that follow a verb: "suy tôn Thanh tra tỉnh làm …").
