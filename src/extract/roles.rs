@@ -40,6 +40,28 @@ pub fn unit_of(ctx: &Ctx, hit: &Hit) -> Option<UnitSpan> {
         .or_else(|| province_ending(ctx, slot))
         .filter(|u| next_to_role(ctx, u, slot))
         .filter(|u| !is_venue(ctx, u, hit))
+        .or_else(|| subject_of_both(ctx, slot, opts))
+}
+
+/// The subject of two joined predicates, the second the role's: "Văn phòng HĐND thành phố ký
+/// kết giao ước thi đua … và nhận bàn giao nhiệm vụ Khối trưởng". The slot starts with the
+/// unit, a lower-case verb follows it, and the slot ends with "và".
+fn subject_of_both(ctx: &Ctx, slot: Span, opts: UnitOpts) -> Option<UnitSpan> {
+    let text = ctx.s(slot).trim();
+    let before_va = text.strip_suffix(" và")?;
+    if before_va.contains([';', ':']) {
+        return None;
+    }
+    let u = unit_starting_in(ctx, slot, opts)?;
+    let lead = ctx.text[slot.start..u.span.start].trim();
+    let next = ctx.text[u.span.end..slot.end].split_whitespace().next()?;
+    (lead.is_empty()
+        && next.chars().next().is_some_and(char::is_lowercase)
+        && ctx
+            .gaz
+            .match_stop(&[&crate::normalize::chars::to_lowercase(next)])
+            .is_some_and(|(_, kind)| kind == "verb"))
+    .then_some(u)
 }
 
 /// A province named alone right before a role ("Năm 2014, Bạc Liêu được chọn làm Cụm
