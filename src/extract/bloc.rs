@@ -236,6 +236,12 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         let w = &ws[i];
         w.is_capitalized()
             && !w.is_all_caps()
+            // (Inside a run of capitalized words it is a name's: "… tinh Quang Nam tong ket",
+            // where "Nam" written without marks reads as "năm".)
+            && (i == 0
+                || !(ws[i - 1].is_capitalized()
+                    && !ws[i - 1].is_all_caps()
+                    && text[ws[i - 1].end..w.start].trim().is_empty()))
             && ctx.gaz.match_stop(&lower_from(i)).is_some_and(|(n, kind)| {
                 matches!(kind, "verb" | "aspect" | "time")
                     && (i == 0 || ws.get(i + n).is_none_or(is_lower))

@@ -388,9 +388,21 @@ impl Extractor {
         &self.patterns
     }
 
+    /// The patterns for a text: those without marks for a text written without them (see
+    /// [`written_without_marks`]).
+    fn patterns_for(&self, text: &str) -> &Patterns {
+        if written_without_marks(text) {
+            self.patterns
+                .without_marks(&self.normalizer)
+                .unwrap_or(&self.patterns)
+        } else {
+            &self.patterns
+        }
+    }
+
     /// Extracts a record from a document whose `text` is normalized main text.
     pub fn extract(&self, doc: &Document) -> Record {
-        let mut ctx = Ctx::new(&doc.text, &self.patterns, &self.normalizer);
+        let mut ctx = Ctx::new(&doc.text, self.patterns_for(&doc.text), &self.normalizer);
         let begun = self.begin(&mut ctx, doc);
         self.finish(&mut ctx, begun)
     }
@@ -412,21 +424,57 @@ impl Extractor {
         docs: &[&Document],
         folded: Vec<Option<Folded>>,
     ) -> Vec<Record> {
+        // Texts written without marks go through the rules without marks, apart.
+        let unmarked: Vec<bool> = docs
+            .iter()
+            .map(|d| written_without_marks(&d.text))
+            .collect();
+        let stripped = unmarked
+            .contains(&true)
+            .then(|| self.patterns.without_marks(&self.normalizer))
+            .flatten();
+        let Some(stripped) = stripped else {
+            return self.extract_many_with(&self.patterns, docs, folded);
+        };
+        let mut groups: [(Vec<&Document>, Vec<Option<Folded>>); 2] = Default::default();
+        let mut folded = folded.into_iter();
+        for (doc, &u) in docs.iter().zip(&unmarked) {
+            groups[usize::from(u)].0.push(doc);
+            groups[usize::from(u)].1.push(folded.next().flatten());
+        }
+        let [
+            (marked_docs, marked_folded),
+            (unmarked_docs, unmarked_folded),
+        ] = groups;
+        let mut marked = self
+            .extract_many_with(&self.patterns, &marked_docs, marked_folded)
+            .into_iter();
+        let mut without = self
+            .extract_many_with(stripped, &unmarked_docs, unmarked_folded)
+            .into_iter();
+        unmarked
+            .iter()
+            .filter_map(|&u| if u { without.next() } else { marked.next() })
+            .collect()
+    }
+
+    /// [`Extractor::extract_many_folded`] with one set of patterns for all the documents.
+    fn extract_many_with(
+        &self,
+        patterns: &Patterns,
+        docs: &[&Document],
+        folded: Vec<Option<Folded>>,
+    ) -> Vec<Record> {
         let mut folded = folded.into_iter();
         let mut ctxs: Vec<Ctx> = docs
             .iter()
             .map(|d| {
                 let f = folded.next().flatten();
-                Ctx::with_folded(&d.text, f, &self.patterns, &self.normalizer)
+                Ctx::with_folded(&d.text, f, patterns, &self.normalizer)
             })
             .collect();
         let field = |r: &Rule, fields: &[&str]| fields.contains(&r.field.as_str());
-        for rule in self
-            .patterns
-            .rules()
-            .iter()
-            .filter(|r| field(r, FIRST_FIELDS))
-        {
+        for rule in patterns.rules().iter().filter(|r| field(r, FIRST_FIELDS)) {
             for ctx in &ctxs {
                 ctx.precompute(rule);
             }
@@ -441,7 +489,7 @@ impl Extractor {
                 && !field(r, ON_DEMAND_FIELDS)
                 && !r.field.starts_with("leftover.")
         };
-        for rule in self.patterns.rules().iter().filter(|r| later(r)) {
+        for rule in patterns.rules().iter().filter(|r| later(r)) {
             for (ctx, b) in ctxs.iter().zip(&begun) {
                 if b.record.is_report {
                     ctx.precompute(rule);
@@ -512,6 +560,18 @@ impl Extractor {
         record.evidence = ctx.take_evidence();
         record
     }
+}
+
+/// True for a text written without diacritics ("Khoi thi dua so 3 to chuc hoi nghi …"): at
+/// least 40 ASCII letters, and fewer bytes outside ASCII than one for every 30 of them (a
+/// text with its marks has about one for every two).
+pub fn written_without_marks(text: &str) -> bool {
+    let (mut letters, mut other) = (0usize, 0usize);
+    for b in text.bytes() {
+        letters += usize::from(b.is_ascii_alphabetic());
+        other += usize::from(!b.is_ascii());
+    }
+    letters >= 40 && other * 30 < letters
 }
 
 /// Fields read for every text before the report decision: found ahead for all the documents
@@ -661,9 +721,10 @@ impl Extractor {
 
     /// Every rule hit in a document, in text order, for explaining a record.
     pub fn explain(&self, doc: &Document) -> Vec<Explained> {
-        let ctx = Ctx::new(&doc.text, &self.patterns, &self.normalizer);
+        let patterns = self.patterns_for(&doc.text);
+        let ctx = Ctx::new(&doc.text, patterns, &self.normalizer);
         let mut out = Vec::new();
-        for rule in self.patterns.rules() {
+        for rule in patterns.rules() {
             let mut hits = Vec::new();
             ctx.rule_hits(rule, &mut hits);
             for h in hits {
@@ -694,6 +755,20 @@ impl Extractor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_without_marks_are_told_from_texts_with_them() {
+        let unmarked = "Sang 12/1, Khoi thi dua so 5 tinh Nam Dinh to chuc hoi nghi tong ket cong tac thi dua nam 2023.";
+        let marked = "Sáng 12/1, Khối thi đua số 5 tỉnh Nam Định tổ chức hội nghị tổng kết công tác thi đua năm 2023.";
+        assert!(written_without_marks(unmarked));
+        assert!(!written_without_marks(marked));
+        // A few marked words or quotes in an unmarked text, and too short a text.
+        assert!(written_without_marks(&format!(
+            "{} “Sở Y tế”",
+            unmarked.repeat(8)
+        )));
+        assert!(!written_without_marks("Khoi thi dua so 5"));
+    }
 
     /// The hits of a rule when every sentence is tried (no literal index, no prefilter scan
     /// of the whole text).

@@ -8,7 +8,7 @@
 use super::Ctx;
 use super::text::{Span, Word, words};
 use crate::normalize::chars;
-use crate::normalize::fold_str;
+use crate::normalize::{fold_char, fold_str};
 use crate::patterns::Gazetteers;
 use crate::record::Unit;
 
@@ -167,10 +167,20 @@ fn is_lower(w: &Word) -> bool {
     w.text.chars().next().is_some_and(chars::is_lowercase)
 }
 
+/// The word (or phrase, in lower case) is `marked`, or is it written without marks ("va" for
+/// "và", "don vi" for "đơn vị"): an ASCII word equal to it folded. In a text with its marks an
+/// ASCII "va" does not occur; in one written without them it is all there is.
+pub(crate) fn word_is(lower: &str, marked: &str) -> bool {
+    lower == marked
+        || lower.is_ascii()
+            && lower.len() <= marked.len()
+            && lower.chars().eq(marked.chars().map(fold_char))
+}
+
 fn filler_len(c: &Cursor, i: usize) -> usize {
-    let capital_ok = |phrase: &str| CAPITAL_FILLERS.contains(&phrase);
+    let capital_ok = |phrase: &str| CAPITAL_FILLERS.iter().any(|f| word_is(phrase, f));
     let ok = |phrase: &str, first: &Word| {
-        FILLERS.contains(&phrase) && (is_lower(first) || capital_ok(phrase))
+        FILLERS.iter().any(|f| word_is(phrase, f)) && (is_lower(first) || capital_ok(phrase))
     };
     if let Some(next) = c.lower.get(i + 1) {
         let two = format!("{} {}", c.lower[i], next);
@@ -208,7 +218,7 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             .get(i)
             .is_some_and(|w| w.is_capitalized() || w.is_all_caps())
         && c.lower.get(i + 1).is_some_and(|w| w == "chi")
-        && c.lower.get(i + 2).is_some_and(|w| w == "nhánh")
+        && c.lower.get(i + 2).is_some_and(|w| word_is(w, "nhánh"))
         && ctx.text[c.words[i].end..c.words[i + 1].start]
             .trim()
             .is_empty()
@@ -228,7 +238,7 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     // a head followed by "trưởng" or "phó" is a person's title, not a unit.
     if c.lower
         .get(i + head_len)
-        .is_some_and(|w| w == "trưởng" || w == "phó")
+        .is_some_and(|w| word_is(w, "trưởng") || word_is(w, "phó"))
         && !c.words[i + head_len].is_capitalized()
     {
         return None;
@@ -798,7 +808,7 @@ fn named_item_at(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<(S
     }
     let gap = ctx.text[c.words[i - 1].end..w.start].trim();
     let sep = if semicolons { ";" } else { "," };
-    if !(gap == sep || gap.is_empty() && c.lower[i - 1] == "và") {
+    if !(gap == sep || gap.is_empty() && word_is(&c.lower[i - 1], "và")) {
         return None;
     }
     if person_run_at(ctx, c, i).is_some()
@@ -815,7 +825,7 @@ fn named_item_at(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<(S
             break;
         }
         // "… và Sở Y tế": "và" before a capitalized word ends the item.
-        if c.lower[j] == "và"
+        if word_is(&c.lower[j], "và")
             && c.words
                 .get(j + 1)
                 .is_some_and(|n| n.is_capitalized() || n.is_all_caps())
@@ -833,7 +843,7 @@ fn named_item_at(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<(S
     // The item must end at a separator, a "và", a bracket or the end of the list.
     if let Some(n) = c.words.get(j) {
         let g = ctx.text[c.words[j - 1].end..n.start].trim();
-        let ok = g.starts_with([',', ';', '(', '-']) || g.is_empty() && c.lower[j] == "và";
+        let ok = g.starts_with([',', ';', '(', '-']) || g.is_empty() && word_is(&c.lower[j], "và");
         if !ok {
             return None;
         }
@@ -1096,7 +1106,7 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> (usize, Op
     let sep = if semicolons { ";" } else { "," };
     if gap.starts_with(',')
         || gap.starts_with(';')
-        || gap.is_empty() && matches!(c.lower[next].as_str(), "và" | "cùng")
+        || gap.is_empty() && (word_is(&c.lower[next], "và") || word_is(&c.lower[next], "cùng"))
     {
         return (next, None);
     }

@@ -44,6 +44,27 @@ fn fold_slow(c: char) -> char {
     }
 }
 
+/// The string without its diacritics, letter case kept ("Sở Y tế" → "So Y te", "Đảng" →
+/// "Dang"): rules and tables turned into the form of a text written without marks.
+pub fn strip_marks(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            _ if c.is_ascii() => c,
+            'đ' => 'd',
+            'Đ' => 'D',
+            _ => {
+                let mut base = c;
+                decompose_canonical(c, |d| {
+                    if base == c {
+                        base = d;
+                    }
+                });
+                base
+            }
+        })
+        .collect()
+}
+
 /// Folds a string (for keys and comparisons).
 pub fn fold_str(s: &str) -> String {
     s.chars().map(fold_char).collect()
@@ -187,6 +208,18 @@ mod tests {
     #[test]
     fn folds_vietnamese() {
         assert_eq!(fold_str("Khối Thi Đua Quảng Trị"), "khoi thi dua quang tri");
+    }
+
+    #[test]
+    fn strips_marks_and_keeps_case() {
+        assert_eq!(
+            strip_marks("Khối Thi Đua Quảng Trị – “gồm”"),
+            "Khoi Thi Dua Quang Tri – “gom”"
+        );
+        assert_eq!(
+            strip_marks(r"(?-i:Bộ)\s+(?:tư\s+pháp|đảng)"),
+            r"(?-i:Bo)\s+(?:tu\s+phap|dang)"
+        );
     }
 
     #[test]

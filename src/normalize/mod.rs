@@ -31,7 +31,7 @@ mod tone;
 mod unicode;
 mod viqr;
 
-pub use fold::{Folded, fold_char, fold_str};
+pub use fold::{Folded, fold_char, fold_str, strip_marks};
 pub use legacy::LegacyFrom;
 
 /// Where to put the tone mark in oa/oe/uy-type syllables.

@@ -41,6 +41,9 @@ pub struct Patterns {
     pub gaz: Gazetteers,
     /// Where the patterns came from ("embedded" or a directory).
     pub origin: String,
+    /// The files they were loaded from, to build [`Patterns::without_marks`] when first asked.
+    files: PatternFiles,
+    without_marks: std::sync::OnceLock<Option<Box<Patterns>>>,
 }
 
 /// The sentences where each rule's required literals all occur (see
@@ -358,7 +361,40 @@ impl Patterns {
             by_field,
             gaz,
             origin: files.origin.clone(),
+            files: files.clone(),
+            without_marks: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The same rules and tables with every diacritic removed (letter case kept), for texts
+    /// written without marks ("Khoi thi dua so 3 gom So Y te, So Tu phap"): there "gồm", "Sở"
+    /// and "Trưởng khối" are written "gom", "So" and "Truong khoi". Built once, when the first
+    /// such text comes; `None` if the stripped files do not load.
+    pub fn without_marks(&self, normalizer: &Normalizer) -> Option<&Patterns> {
+        self.without_marks
+            .get_or_init(|| {
+                let files = PatternFiles {
+                    files: self
+                        .files
+                        .files
+                        .iter()
+                        .map(|(name, text)| (name.clone(), crate::normalize::strip_marks(text)))
+                        .collect(),
+                    origin: format!("{} (without marks)", self.files.origin),
+                    check_examples: false,
+                };
+                let mut stripped = Patterns::load(&files, normalizer).ok()?;
+                // Values the schema names (a province's name, an award's canonical name)
+                // keep their marks: the tables are the same, row for row.
+                for (p, original) in stripped.gaz.provinces.iter_mut().zip(&self.gaz.provinces) {
+                    p.name.clone_from(&original.name);
+                }
+                for (a, original) in stripped.gaz.awards.iter_mut().zip(&self.gaz.awards) {
+                    a.canonical.clone_from(&original.canonical);
+                }
+                Some(Box::new(stripped))
+            })
+            .as_deref()
     }
 
     /// Rules feeding a field, highest priority first.
