@@ -176,8 +176,11 @@ fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)
         }
     }
     let host = doc.url.as_deref().and_then(super::meta::host_of)?;
-    let site = ctx.gaz.site(&host)?;
-    let idx = province_index(ctx, site.province.as_deref()?)?;
+    let province = match ctx.gaz.site(&host) {
+        Some(site) => site.province.as_deref()?,
+        None => &ctx.gaz.province_of_host(&host)?.name,
+    };
+    let idx = province_index(ctx, province)?;
     // The URL is not in the text: point at the first sentence.
     let first = *ctx.sentences.first()?;
     Some((

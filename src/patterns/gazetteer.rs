@@ -44,6 +44,8 @@ pub struct Gazetteers {
     pub provinces: Vec<Province>,
     /// Folded name or alias → index into `provinces`.
     province_index: HashMap<String, usize>,
+    /// Folded names and aliases written as in a host name ("namdinh", "tphcm") → index.
+    host_index: HashMap<String, usize>,
     /// Folded names that do not count when they stand alone ("Hồ Chí Minh" is also a person).
     not_bare: Vec<String>,
     /// Finds province names and aliases in folded text.
@@ -216,6 +218,10 @@ impl Gazetteers {
             .build(keys.iter().map(|(k, _)| k.as_str()))
             .ok();
         let province_patterns = keys.iter().map(|(_, v)| *v).collect();
+        let host_index: HashMap<String, usize> = keys
+            .iter()
+            .map(|(k, v)| (k.chars().filter(char::is_ascii_alphanumeric).collect(), *v))
+            .collect();
 
         let mut sites = Vec::new();
         let t = read_table(files, "sites.tsv", 2, 3, errors);
@@ -379,6 +385,7 @@ impl Gazetteers {
         Gazetteers {
             provinces,
             province_index,
+            host_index,
             not_bare,
             province_finder,
             province_patterns,
@@ -585,6 +592,26 @@ impl Gazetteers {
         self.sites.iter().find(|s| s.key == k)
     }
 
+    /// The province a host name names, for publishers `sites.tsv` does not list: a label that
+    /// is a province's name or alias written as hosts write it, alone or after "bao" or before
+    /// "tv" ("baonamdinh.vn", "sotuphap.namdinh.gov.vn", "namdinhtv.vn").
+    pub fn province_of_host(&self, host: &str) -> Option<&Province> {
+        let host = fold_str(host.trim());
+        host.split('.')
+            .filter(|l| !matches!(*l, "www" | "vn" | "com" | "gov" | "org" | "net" | "edu"))
+            .find_map(|label| {
+                [
+                    Some(label),
+                    label.strip_prefix("bao"),
+                    label.strip_suffix("tv"),
+                ]
+                .into_iter()
+                .flatten()
+                .find_map(|l| self.host_index.get(l))
+            })
+            .map(|&i| &self.provinces[i])
+    }
+
     /// The award whose phrase the text contains (folded), longest phrase first.
     pub fn award(&self, text: &str) -> Option<&Award> {
         let f = fold_str(text);
@@ -656,4 +683,29 @@ fn phrase_len(keys: &[(Option<char>, Vec<char>)], rest: &str) -> Option<usize> {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::Normalizer;
+    use crate::patterns::Patterns;
+
+    #[test]
+    fn a_host_names_its_province() {
+        let patterns = Patterns::embedded(&Normalizer::default()).expect("patterns load");
+        let of = |host: &str| patterns.gaz.province_of_host(host).map(|p| p.name.as_str());
+        assert_eq!(of("baonamdinh.vn"), Some("Nam Định"));
+        assert_eq!(of("sotuphap.namdinh.gov.vn"), Some("Nam Định"));
+        assert_eq!(of("www.thanhhoatv.vn"), Some("Thanh Hóa"));
+        assert_eq!(of("hanoi.gov.vn"), Some("Hà Nội"));
+        // National outlets name none.
+        for host in [
+            "thanhnien.vn",
+            "nhandan.vn",
+            "baochinhphu.vn",
+            "dantri.com.vn",
+        ] {
+            assert_eq!(of(host), None, "{host}");
+        }
+    }
 }
