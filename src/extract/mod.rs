@@ -563,15 +563,12 @@ impl Extractor {
 }
 
 /// True for a text written without diacritics ("Khoi thi dua so 3 to chuc hoi nghi …"): at
-/// least 40 ASCII letters, and fewer bytes outside ASCII than one for every 30 of them (a
-/// text with its marks has about one for every two).
+/// least 60 ASCII bytes, and fewer bytes outside ASCII than one for every 40 of them (a text
+/// with its marks has about one for every two or three).
 pub fn written_without_marks(text: &str) -> bool {
-    let (mut letters, mut other) = (0usize, 0usize);
-    for b in text.bytes() {
-        letters += usize::from(b.is_ascii_alphabetic());
-        other += usize::from(!b.is_ascii());
-    }
-    letters >= 40 && other * 30 < letters
+    let other = text.bytes().filter(|b| !b.is_ascii()).count();
+    let ascii = text.len() - other;
+    ascii >= 60 && other * 40 < ascii
 }
 
 /// Fields read for every text before the report decision: found ahead for all the documents
