@@ -212,6 +212,16 @@ pub fn unit_at(ctx: &Ctx, from: usize, limit: usize, opts: UnitOpts) -> Option<U
 /// Reads a unit whose head is word `i` of the cursor; returns it and the index of the word
 /// after it.
 fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(UnitSpan, usize)> {
+    // "Ban Thường trực Ủy ban MTTQ Việt Nam huyện …": the standing body of an organisation
+    // stands for the organisation.
+    if c.lower.get(i).is_some_and(|w| w == "ban")
+        && c.lower.get(i + 1).is_some_and(|w| word_is(w, "thường"))
+        && c.lower.get(i + 2).is_some_and(|w| word_is(w, "trực"))
+        && c.words.get(i + 3).is_some_and(|w| w.is_capitalized() || w.is_all_caps())
+        && c.match_head(ctx.gaz, i + 3).is_some()
+    {
+        return unit_from_word(ctx, c, i + 3, opts);
+    }
     // "Agribank chi nhánh Cần Thơ": a brand before a lower-case "chi nhánh".
     if c.match_head(ctx.gaz, i).is_none()
         && c.words
