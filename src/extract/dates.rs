@@ -101,10 +101,9 @@ fn year_from_meeting(m: u32, meeting: &Meeting) -> Option<i32> {
 pub fn meeting_date(ctx: &mut Ctx, meeting: &Meeting, stamps: &[Span]) -> Option<String> {
     let mut found: Vec<Found<Ymd>> = Vec::new();
     for hit in ctx.hits("meeting.date").iter() {
-        if stamps
-            .iter()
-            .any(|s| s.contains(hit.span()) || hit.span().contains(*s))
-        {
+        // (The day decides: "2025-10-22 Ngày 22-10, …" reads a lead date after the stamp.)
+        let day = hit.slot("d").unwrap_or(hit.span());
+        if stamps.iter().any(|s| s.contains(day) || day.contains(*s)) {
             continue;
         }
         let Some(expr) = expr_of(ctx, hit) else {

@@ -217,7 +217,9 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
     if c.lower.get(i).is_some_and(|w| w == "ban")
         && c.lower.get(i + 1).is_some_and(|w| word_is(w, "thường"))
         && c.lower.get(i + 2).is_some_and(|w| word_is(w, "trực"))
-        && c.words.get(i + 3).is_some_and(|w| w.is_capitalized() || w.is_all_caps())
+        && c.words
+            .get(i + 3)
+            .is_some_and(|w| w.is_capitalized() || w.is_all_caps())
         && c.match_head(ctx.gaz, i + 3).is_some()
     {
         return unit_from_word(ctx, c, i + 3, opts);
