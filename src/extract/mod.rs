@@ -20,7 +20,7 @@ pub mod units;
 pub use dates::Ymd;
 
 use crate::document::Document;
-use crate::normalize::{Folded, Normalizer};
+use crate::normalize::{Folded, Normalizer, chars};
 use crate::patterns::{Gazetteers, Patterns, Rule, RuleMatch};
 use crate::record::{DocInfo, Evidence, Record};
 use std::sync::Arc;
@@ -562,13 +562,45 @@ impl Extractor {
     }
 }
 
-/// True for a text written without diacritics ("Khoi thi dua so 3 to chuc hoi nghi …"): at
-/// least 60 ASCII bytes, and fewer bytes outside ASCII than one for every 40 of them (a text
-/// with its marks has about one for every two or three).
+/// True for a text written without diacritics ("Khoi thi dua so 3 to chuc hoi nghi …"): few
+/// bytes outside ASCII (fewer than one for every 40 ASCII bytes; a text with its marks has
+/// about one for every two or three), and its common words written without their marks ("va",
+/// "cua", "duoc", "khoi") at least four times as often as with them ("và", "của" …). (The
+/// second test also keeps a marked article inside a page of ASCII filler a marked text.)
 pub fn written_without_marks(text: &str) -> bool {
     let other = text.bytes().filter(|b| !b.is_ascii()).count();
     let ascii = text.len() - other;
-    ascii >= 60 && other * 40 < ascii
+    if ascii < 60 || other * 40 >= ascii {
+        return false;
+    }
+    const COMMON: [(&str, &str); 14] = [
+        ("va", "và"),
+        ("cua", "của"),
+        ("cac", "các"),
+        ("duoc", "được"),
+        ("nam", "năm"),
+        ("don", "đơn"),
+        ("cong", "công"),
+        ("tac", "tác"),
+        ("dua", "đua"),
+        ("khoi", "khối"),
+        ("cum", "cụm"),
+        ("hoi", "hội"),
+        ("nghi", "nghị"),
+        ("chuc", "chức"),
+    ];
+    let (mut without, mut with) = (0usize, 0usize);
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() || word.len() > 6 {
+            continue;
+        }
+        let lower = chars::to_lowercase(word);
+        for (plain, marked) in COMMON {
+            without += usize::from(lower == plain);
+            with += usize::from(lower == marked);
+        }
+    }
+    without >= 3 && with * 4 < without
 }
 
 /// Fields read for every text before the report decision: found ahead for all the documents
@@ -765,6 +797,9 @@ mod tests {
             unmarked.repeat(8)
         )));
         assert!(!written_without_marks("Khoi thi dua so 5"));
+        // A marked article in a page of ASCII filler is still marked.
+        let filler = "<x> menu item link ".repeat(400);
+        assert!(!written_without_marks(&format!("{filler}{marked}{filler}")));
     }
 
     /// The hits of a rule when every sentence is tried (no literal index, no prefilter scan
