@@ -249,6 +249,20 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
             .map(|(f, y)| (false, f, y)),
     );
     written.extend(from_notes(ctx, listed));
+    // "Khối trưởng năm 2024 là Sở Tư pháp, Khối phó là Sở Nội vụ": a deputy named without a
+    // year in the sentence that dates the head is for the head's year.
+    let head_years: Vec<(Span, Found<i32>)> = written
+        .iter()
+        .filter_map(|(head, f, y)| Some((f.sentence, y.clone().filter(|_| *head)?)))
+        .collect();
+    for (head, f, year) in &mut written {
+        if !*head && year.is_none() {
+            *year = head_years
+                .iter()
+                .find(|(s, _)| *s == f.sentence)
+                .map(|(_, y)| y.clone());
+        }
+    }
     let (mut heads, mut deputies) = (Vec::new(), Vec::new());
     let (mut elected_heads, mut elected_deputies) = (Vec::new(), Vec::new());
     for (head, f, year) in written {
