@@ -40,6 +40,9 @@ pub struct Rule {
     /// sentences. With it: whether every match starts a line (`(?m)^…`), so that a whole
     /// text is scanned by trying it only at line starts (see [`Rule::prefilter_scan`]).
     prefilter: Lazy<(ByteRegex, bool)>,
+    /// Whether every match of the prefilter starts a line, read from its source without
+    /// compiling it: a rule with literals needs only this of its prefilter in most sentences.
+    line_rule: Lazy<bool>,
     /// The pattern's word boundaries are left out of `regex` (a text rule; see
     /// `without_unicode_boundaries`) and only the prefilter checks them: a sentence where
     /// the regex matches must also pass the prefilter.
@@ -94,8 +97,16 @@ struct Lazy<T> {
 
 impl<T> Lazy<T> {
     fn new(source: String, options: u8, compile: fn(&str, u8) -> Result<T, String>) -> Lazy<T> {
+        Lazy::shared(source.into(), options, compile)
+    }
+
+    fn shared(
+        source: Arc<str>,
+        options: u8,
+        compile: fn(&str, u8) -> Result<T, String>,
+    ) -> Lazy<T> {
         Lazy {
-            source: source.into(),
+            source,
             options,
             compile,
             cell: OnceLock::new(),
@@ -138,6 +149,29 @@ fn compile_prefilter_lazy(source: &str, sentences_only: u8) -> Result<(ByteRegex
     compile_prefilter(source, sentences_only != 0)
 }
 
+/// Whether every match of a prefilter starts a line, as [`compile_prefilter`] says it, from
+/// its source parsed without case folding (most of the time of parsing): folding changes its
+/// letters, never where a line must start (checked for every embedded rule by the tests;
+/// rules read from a directory compile their prefilter at load, which tells it).
+fn line_rule_lazy(source: &str, _: u8) -> Result<bool, String> {
+    // Without `^` (other than negating a class) or `\A`, nothing can anchor at a line start.
+    if !source.contains("\\A") && !source.replace("[^", "[").contains('^') {
+        return Ok(false);
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(source)
+        .map_err(|e| one_line(&e.to_string()))?;
+    Ok(starts_lines(&hir))
+}
+
+/// Whether `(?m)^` (or `\A`) must hold before any byte of a match.
+fn starts_lines(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::Look;
+    let prefix = hir.properties().look_set_prefix();
+    prefix.contains(Look::StartLF) || prefix.contains(Look::Start)
+}
+
 /// How far back (bytes) `not_after` looks.
 const LOOK_BEHIND: usize = 48;
 
@@ -173,7 +207,10 @@ impl Rule {
 
     /// Every match of the prefilter starts a line (`(?m)^…`).
     pub fn prefilter_at_line_starts(&self) -> bool {
-        self.prefilter.get().1
+        match self.prefilter.cell.get() {
+            Some(Ok((_, at_line_starts))) => *at_line_starts,
+            _ => *self.line_rule.get(),
+        }
     }
 
     /// Compiles every regex of the rule now (a test compiles the embedded rules this way,
@@ -181,6 +218,7 @@ impl Rule {
     pub fn compile_all(&self) -> Result<(), String> {
         self.regex.try_get()?;
         self.prefilter.try_get()?;
+        self.line_rule.try_get()?;
         for r in [&self.context, &self.not_context, &self.not_after]
             .into_iter()
             .flatten()
@@ -594,26 +632,31 @@ pub type ByteRegex = regex_automata::meta::Regex;
 /// Also says whether every match starts a line: whether `(?m)^` (or `\A`) must hold before
 /// any byte of a match.
 fn compile_prefilter(source: &str, sentences_only: bool) -> Result<(ByteRegex, bool), String> {
-    use regex_syntax::hir::Look;
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
-        .build()
-        .parse(source)
-        .map_err(|e| one_line(&e.to_string()))?;
+    let (hir, at_line_starts) = prefilter_hir(source)?;
     let config = regex_automata::meta::Regex::config()
         .utf8_empty(false)
         .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
         .nfa_size_limit(Some(64 * 1024 * 1024))
         .hybrid_cache_capacity(4 * 1024 * 1024)
         .auto_prefilter(!sentences_only);
-    let hir = bytes_superset(&hir);
-    let prefix = hir.properties().look_set_prefix();
-    let at_line_starts = prefix.contains(Look::StartLF) || prefix.contains(Look::Start);
     regex_automata::meta::Regex::builder()
         .configure(config)
         .build_from_hir(&hir)
         .map(|r| (r, at_line_starts))
         .map_err(|e| one_line(&e.to_string()))
+}
+
+/// A prefilter source parsed into its byte-level superset (see [`compile_prefilter`]), and
+/// whether every match starts a line.
+fn prefilter_hir(source: &str) -> Result<(regex_syntax::hir::Hir, bool), String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(source)
+        .map_err(|e| one_line(&e.to_string()))?;
+    let hir = bytes_superset(&hir);
+    let at_line_starts = starts_lines(&hir);
+    Ok((hir, at_line_starts))
 }
 
 /// The byte-level superset of a Unicode pattern (see [`compile_prefilter`]).
@@ -896,8 +939,13 @@ fn build_rule(
     );
     // A rule with required literals finds its candidate sentences through them, so its
     // prefilter only ever checks one sentence.
+    let prefilter_src = prefilter_src.map(Arc::<str>::from);
+    let line_rule = match &prefilter_src {
+        Ok(src) => Lazy::shared(src.clone(), 0, line_rule_lazy),
+        Err(_) => Lazy::new(String::new(), 0, line_rule_lazy),
+    };
     let prefilter = match prefilter_src
-        .map(|src| Lazy::new(src, u8::from(!required.is_empty()), compile_prefilter_lazy))
+        .map(|src| Lazy::shared(src, u8::from(!required.is_empty()), compile_prefilter_lazy))
     {
         Ok(lazy) if !check_examples => lazy,
         Ok(lazy) => match lazy.try_get() {
@@ -951,6 +999,7 @@ fn build_rule(
         on,
         regex,
         prefilter,
+        line_rule,
         boundaries_in_prefilter,
         required,
         index: 0,
@@ -1081,6 +1130,17 @@ mod lazy_tests {
         assert!(loaded.rules().iter().all(|r| r.regex.cell.get().is_some()
             && r.prefilter.cell.get().is_some()
             && r.context.as_ref().is_none_or(|c| c.cell.get().is_some())));
+    }
+
+    #[test]
+    fn line_rules_are_told_without_compiling_the_prefilter() {
+        let normalizer = Normalizer::default();
+        let embedded = Patterns::embedded(&normalizer).expect("patterns load");
+        for rule in embedded.rules() {
+            let told = rule.prefilter_at_line_starts();
+            assert!(rule.prefilter.cell.get().is_none(), "{}", rule.id);
+            assert_eq!(told, rule.prefilter.get().1, "{}", rule.id);
+        }
     }
 }
 
