@@ -7,7 +7,7 @@ use crate::normalize::{Folded, Normalizer, fold_char};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use toml::Spanned;
 
 /// Which text a rule's regex runs on.
@@ -39,7 +39,7 @@ pub struct Rule {
     /// documents are scanned only by this prefilter and the real pattern runs on candidate
     /// sentences. With it: whether every match starts a line (`(?m)^…`), so that a whole
     /// text is scanned by trying it only at line starts (see [`Rule::prefilter_scan`]).
-    prefilter: Lazy<(ByteRegex, bool)>,
+    prefilter: Lazy<(Shared, bool)>,
     /// Whether every match of the prefilter starts a line, read from its source without
     /// compiling it: a rule with literals needs only this of its prefilter in most sentences.
     line_rule: Lazy<bool>,
@@ -135,18 +135,104 @@ impl<T> Lazy<T> {
 /// every match).
 #[derive(Debug, Clone)]
 struct Compiled {
-    regex: Regex,
+    regex: Shared,
     slot_names: Vec<Option<Arc<str>>>,
 }
 
 fn compile_lazy(source: &str, case_insensitive: u8) -> Result<Compiled, String> {
     let regex = compile(source, case_insensitive != 0)?;
-    let slot_names = regex.capture_names().map(|n| n.map(Arc::from)).collect();
-    Ok(Compiled { regex, slot_names })
+    let slot_names = regex
+        .group_info()
+        .pattern_names(regex_automata::PatternID::ZERO)
+        .map(|n| n.map(Arc::from))
+        .collect();
+    Ok(Compiled {
+        regex: Shared::new(regex),
+        slot_names,
+    })
 }
 
-fn compile_prefilter_lazy(source: &str, sentences_only: u8) -> Result<(ByteRegex, bool), String> {
-    compile_prefilter(source, sentences_only != 0)
+/// A regex with search caches that every thread takes from and gives back: a cache holds the
+/// states its lazy DFAs have built, so that a rule's automaton warms up once for all the
+/// threads of `extract -j N` instead of once per thread (as the regex crate's own pool of
+/// caches, one per thread, did: on distinct pages, building DFA states was most of the extra
+/// work of two threads over one).
+#[derive(Debug)]
+struct Shared {
+    regex: ByteRegex,
+    /// Boxed: a cache is large, and moving it in and out of the list by value cost more
+    /// than the allocation.
+    #[allow(clippy::vec_box)]
+    caches: Mutex<Vec<Box<regex_automata::meta::Cache>>>,
+}
+
+impl Clone for Shared {
+    fn clone(&self) -> Shared {
+        Shared::new(self.regex.clone())
+    }
+}
+
+impl Shared {
+    fn new(regex: ByteRegex) -> Shared {
+        Shared {
+            regex,
+            caches: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A cache of this regex (a new one when all are in use), given back when dropped.
+    fn cache(&self) -> Taken<'_> {
+        let taken = self
+            .caches
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        Taken {
+            cache: Some(taken.unwrap_or_else(|| Box::new(self.regex.create_cache()))),
+            from: self,
+        }
+    }
+
+    fn is_match(&self, hay: &[u8]) -> bool {
+        let mut cache = self.cache();
+        self.regex
+            .is_match_with(&mut cache, &regex_automata::Input::new(hay))
+    }
+}
+
+/// A cache taken from a [`Shared`] regex.
+struct Taken<'a> {
+    cache: Option<Box<regex_automata::meta::Cache>>,
+    from: &'a Shared,
+}
+
+impl std::ops::Deref for Taken<'_> {
+    type Target = regex_automata::meta::Cache;
+    fn deref(&self) -> &Self::Target {
+        self.cache.as_ref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Taken<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.cache.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Taken<'_> {
+    fn drop(&mut self) {
+        if let Some(cache) = self.cache.take() {
+            self.from
+                .caches
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(cache);
+        }
+    }
+}
+
+fn compile_prefilter_lazy(source: &str, sentences_only: u8) -> Result<(Shared, bool), String> {
+    compile_prefilter(source, sentences_only != 0).map(|(r, line)| (Shared::new(r), line))
 }
 
 /// Whether every match of a prefilter starts a line, as [`compile_prefilter`] says it, from
@@ -195,14 +281,14 @@ impl RuleMatch {
 }
 
 impl Rule {
-    /// The compiled pattern.
-    pub fn regex(&self) -> &Regex {
-        &self.regex.get().regex
+    /// The pattern as compiled (macros expanded, normalized, without Unicode word boundaries).
+    pub fn pattern(&self) -> &str {
+        &self.regex.source
     }
 
     /// The compiled prefilter (see [`Rule::prefilter_scan`]).
     pub fn prefilter(&self) -> &ByteRegex {
-        &self.prefilter.get().0
+        &self.prefilter.get().0.regex
     }
 
     /// Every match of the prefilter starts a line (`(?m)^…`).
@@ -263,14 +349,19 @@ impl Rule {
             .resume_at
             .as_deref()
             .and_then(|n| slot_names.iter().position(|s| s.as_deref() == Some(n)));
+        let mut cache = regex.cache();
+        let mut caps = regex.regex.create_captures();
         let mut at = 0;
         while at <= sentence.len() {
-            let Some(caps) = regex.captures_at(sentence, at) else {
+            let input = regex_automata::Input::new(sentence).span(at..sentence.len());
+            regex
+                .regex
+                .search_captures_with(&mut cache, &input, &mut caps);
+            let Some(whole) = caps.get_match() else {
                 break;
             };
-            let whole = caps.get(0).expect("group 0 always matches");
-            at = match resume.and_then(|i| caps.get(i)) {
-                Some(m) if m.start() > whole.start() => m.start(),
+            at = match resume.and_then(|i| caps.get_group(i)) {
+                Some(m) if m.start > whole.start() => m.start,
                 _ if whole.is_empty() => {
                     whole.end()
                         + sentence[whole.end()..]
@@ -294,18 +385,14 @@ impl Rule {
                 while !hay.is_char_boundary(back) {
                     back += 1;
                 }
-                if not_after.is_match(&hay[back..ws]) {
+                if not_after.is_match(&hay.as_bytes()[back..ws]) {
                     continue;
                 }
             }
             let mut slots = Vec::new();
             for (i, name) in slot_names.iter().enumerate() {
-                if let (Some(name), Some(m)) = (name, caps.get(i)) {
-                    slots.push((
-                        name.clone(),
-                        to_text(from + m.start()),
-                        to_text(from + m.end()),
-                    ));
+                if let (Some(name), Some(m)) = (name, caps.get_group(i)) {
+                    slots.push((name.clone(), to_text(from + m.start), to_text(from + m.end)));
                 }
             }
             out.push(RuleMatch {
@@ -321,7 +408,10 @@ impl Rule {
     /// folded text is ASCII, so the fast engines run).
     pub fn prefilter_matches(&self, folded: &Folded, start: usize, end: usize) -> bool {
         let (fs, fe) = (folded.from_original(start), folded.from_original(end));
-        self.prefilter().is_match(&folded.text.as_bytes()[fs..fe])
+        self.prefilter
+            .get()
+            .0
+            .is_match(&folded.text.as_bytes()[fs..fe])
     }
 
     /// Byte ranges of the text (offsets into `text`) where the prefilter matches: only the
@@ -353,7 +443,12 @@ impl Rule {
         hay: &'h [u8],
     ) -> impl Iterator<Item = regex_automata::Match> + 'h {
         use regex_automata::{Anchored, Input};
-        let (prefilter, at_line_starts) = self.prefilter.get();
+        let (
+            Shared {
+                regex: prefilter, ..
+            },
+            at_line_starts,
+        ) = self.prefilter.get();
         let mut every = (!*at_line_starts).then(|| prefilter.find_iter(hay));
         let mut line = Some(0);
         // Where the next match may start, and where the last one ended: an empty match
@@ -398,11 +493,11 @@ impl Rule {
         };
         self.context
             .as_ref()
-            .is_none_or(|c| c.get().regex.is_match(hay))
+            .is_none_or(|c| c.get().regex.is_match(hay.as_bytes()))
             && !self
                 .not_context
                 .as_ref()
-                .is_some_and(|c| c.get().regex.is_match(hay))
+                .is_some_and(|c| c.get().regex.is_match(hay.as_bytes()))
     }
 
     /// Runs the rule on one example sentence (normalized first): the matches that satisfy
@@ -769,13 +864,32 @@ fn prepare(pattern: &str, on: MatchOn, normalizer: &Normalizer) -> String {
     }
 }
 
-fn compile(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
+/// Compiles a rule pattern into the regex that `regex::RegexBuilder` would make of it (the
+/// same configuration of the same engine), with its search caches in our hands (see
+/// [`Shared`]); errors read as the regex crate words them.
+fn compile(pattern: &str, case_insensitive: bool) -> Result<ByteRegex, String> {
+    let config = regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(64 * 1024 * 1024))
+        .hybrid_cache_capacity(16 * 1024 * 1024)
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true);
+    let syntax = regex_automata::util::syntax::Config::new()
         .case_insensitive(case_insensitive)
-        .size_limit(64 * 1024 * 1024)
-        .dfa_size_limit(16 * 1024 * 1024)
-        .build()
-        .map_err(|e| one_line(&e.to_string()))
+        .utf8(true);
+    regex_automata::meta::Builder::new()
+        .configure(config)
+        .syntax(syntax)
+        .build(pattern)
+        .map_err(|e| {
+            let told = RegexBuilder::new(pattern)
+                .case_insensitive(case_insensitive)
+                .size_limit(64 * 1024 * 1024)
+                .dfa_size_limit(16 * 1024 * 1024)
+                .build()
+                .err()
+                .map_or_else(|| e.to_string(), |e| e.to_string());
+            one_line(&told)
+        })
 }
 
 /// The regex crate's multi-line error (pattern, caret, message) as one line, so every
@@ -1157,7 +1271,7 @@ mod line_start_tests {
         let line_rules: Vec<_> = patterns
             .rules()
             .iter()
-            .filter(|r| r.regex().as_str().starts_with("(?m)^"))
+            .filter(|r| r.pattern().starts_with("(?m)^"))
             .collect();
         assert!(line_rules.len() >= 10, "the page leftovers and bylines");
         for r in &line_rules {
