@@ -7,7 +7,7 @@ use crate::normalize::{Folded, Normalizer, fold_char};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError};
 use toml::Spanned;
 
 /// Which text a rule's regex runs on.
@@ -160,10 +160,13 @@ fn compile_lazy(source: &str, case_insensitive: u8) -> Result<Compiled, String> 
 #[derive(Debug)]
 struct Shared {
     regex: ByteRegex,
-    /// Boxed: a cache is large, and moving it in and out of the list by value cost more
-    /// than the allocation.
+    /// The cache a search uses when no other thread holds it; held for the search (one
+    /// atomic operation to take it, one to give it back).
+    first: Mutex<regex_automata::meta::Cache>,
+    /// More caches, for a thread that finds `first` in use. Boxed: a cache is large, and
+    /// moving it in and out of the list by value cost more than the allocation.
     #[allow(clippy::vec_box)]
-    caches: Mutex<Vec<Box<regex_automata::meta::Cache>>>,
+    spare: Mutex<Vec<Box<regex_automata::meta::Cache>>>,
 }
 
 impl Clone for Shared {
@@ -175,21 +178,26 @@ impl Clone for Shared {
 impl Shared {
     fn new(regex: ByteRegex) -> Shared {
         Shared {
+            first: Mutex::new(regex.create_cache()),
+            spare: Mutex::new(Vec::new()),
             regex,
-            caches: Mutex::new(Vec::new()),
         }
     }
 
     /// A cache of this regex (a new one when all are in use), given back when dropped.
     fn cache(&self) -> Taken<'_> {
-        let taken = self
-            .caches
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        Taken {
-            cache: Some(taken.unwrap_or_else(|| Box::new(self.regex.create_cache()))),
-            from: self,
+        match self.first.try_lock() {
+            Ok(first) => Taken::First(first),
+            Err(TryLockError::Poisoned(first)) => Taken::First(first.into_inner()),
+            Err(TryLockError::WouldBlock) => {
+                let spare = self
+                    .spare
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .pop();
+                let spare = spare.unwrap_or_else(|| Box::new(self.regex.create_cache()));
+                Taken::Spare(Some(spare), self)
+            }
         }
     }
 
@@ -201,29 +209,36 @@ impl Shared {
 }
 
 /// A cache taken from a [`Shared`] regex.
-struct Taken<'a> {
-    cache: Option<Box<regex_automata::meta::Cache>>,
-    from: &'a Shared,
+enum Taken<'a> {
+    First(MutexGuard<'a, regex_automata::meta::Cache>),
+    Spare(Option<Box<regex_automata::meta::Cache>>, &'a Shared),
 }
 
 impl std::ops::Deref for Taken<'_> {
     type Target = regex_automata::meta::Cache;
     fn deref(&self) -> &Self::Target {
-        self.cache.as_ref().expect("held until dropped")
+        match self {
+            Taken::First(first) => first,
+            Taken::Spare(spare, _) => spare.as_ref().expect("held until dropped"),
+        }
     }
 }
 
 impl std::ops::DerefMut for Taken<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        self.cache.as_mut().expect("held until dropped")
+        match self {
+            Taken::First(first) => &mut *first,
+            Taken::Spare(spare, _) => spare.as_mut().expect("held until dropped"),
+        }
     }
 }
 
 impl Drop for Taken<'_> {
     fn drop(&mut self) {
-        if let Some(cache) = self.cache.take() {
-            self.from
-                .caches
+        if let Taken::Spare(spare, from) = self
+            && let Some(cache) = spare.take()
+        {
+            from.spare
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(cache);
