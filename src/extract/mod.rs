@@ -474,7 +474,7 @@ impl Extractor {
             })
             .collect();
         let field = |r: &Rule, fields: &[&str]| fields.contains(&r.field.as_str());
-        for rule in patterns.rules().iter().filter(|r| field(r, FIRST_FIELDS)) {
+        for rule in staggered(patterns.rules(), |r| field(r, FIRST_FIELDS)) {
             for ctx in &ctxs {
                 ctx.precompute(rule);
             }
@@ -489,7 +489,7 @@ impl Extractor {
                 && !field(r, ON_DEMAND_FIELDS)
                 && !r.field.starts_with("leftover.")
         };
-        for rule in patterns.rules().iter().filter(|r| later(r)) {
+        for rule in staggered(patterns.rules(), later) {
             for (ctx, b) in ctxs.iter().zip(&begun) {
                 if b.record.is_report {
                     ctx.precompute(rule);
@@ -611,6 +611,18 @@ const FIRST_FIELDS: &[&str] = &[
     "bloc.mention",
     "report.reject",
 ];
+
+/// The rules that `keep` keeps, starting at a different one on each worker thread: a rule
+/// compiles when first used, and threads that start on the same rules wait for each other's
+/// compiling (the order does not change what is found).
+fn staggered(rules: &[Rule], keep: impl Fn(&Rule) -> bool) -> Vec<&Rule> {
+    let mut kept: Vec<&Rule> = rules.iter().filter(|r| keep(r)).collect();
+    let threads = rayon::current_num_threads().max(1);
+    let thread = rayon::current_thread_index().unwrap_or(0) % threads;
+    let at = kept.len() * thread / threads;
+    kept.rotate_left(at);
+    kept
+}
 
 /// Fields read before the report decision for some texts only, found when asked: the byline
 /// when the page names no author; events, bloc references and dates once a bloc is named;

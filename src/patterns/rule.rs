@@ -7,7 +7,7 @@ use crate::normalize::{Folded, Normalizer, fold_char};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError};
 use toml::Spanned;
 
 /// Which text a rule's regex runs on.
@@ -39,7 +39,10 @@ pub struct Rule {
     /// documents are scanned only by this prefilter and the real pattern runs on candidate
     /// sentences. With it: whether every match starts a line (`(?m)^…`), so that a whole
     /// text is scanned by trying it only at line starts (see [`Rule::prefilter_scan`]).
-    prefilter: Lazy<(ByteRegex, bool)>,
+    prefilter: Lazy<(Shared, bool)>,
+    /// Whether every match of the prefilter starts a line, read from its source without
+    /// compiling it: a rule with literals needs only this of its prefilter in most sentences.
+    line_rule: Lazy<bool>,
     /// The pattern's word boundaries are left out of `regex` (a text rule; see
     /// `without_unicode_boundaries`) and only the prefilter checks them: a sentence where
     /// the regex matches must also pass the prefilter.
@@ -94,8 +97,16 @@ struct Lazy<T> {
 
 impl<T> Lazy<T> {
     fn new(source: String, options: u8, compile: fn(&str, u8) -> Result<T, String>) -> Lazy<T> {
+        Lazy::shared(source.into(), options, compile)
+    }
+
+    fn shared(
+        source: Arc<str>,
+        options: u8,
+        compile: fn(&str, u8) -> Result<T, String>,
+    ) -> Lazy<T> {
         Lazy {
-            source: source.into(),
+            source,
             options,
             compile,
             cell: OnceLock::new(),
@@ -124,18 +135,142 @@ impl<T> Lazy<T> {
 /// every match).
 #[derive(Debug, Clone)]
 struct Compiled {
-    regex: Regex,
+    regex: Shared,
     slot_names: Vec<Option<Arc<str>>>,
 }
 
 fn compile_lazy(source: &str, case_insensitive: u8) -> Result<Compiled, String> {
     let regex = compile(source, case_insensitive != 0)?;
-    let slot_names = regex.capture_names().map(|n| n.map(Arc::from)).collect();
-    Ok(Compiled { regex, slot_names })
+    let slot_names = regex
+        .group_info()
+        .pattern_names(regex_automata::PatternID::ZERO)
+        .map(|n| n.map(Arc::from))
+        .collect();
+    Ok(Compiled {
+        regex: Shared::new(regex),
+        slot_names,
+    })
 }
 
-fn compile_prefilter_lazy(source: &str, sentences_only: u8) -> Result<(ByteRegex, bool), String> {
-    compile_prefilter(source, sentences_only != 0)
+/// A regex with search caches that every thread takes from and gives back: a cache holds the
+/// states its lazy DFAs have built, so that a rule's automaton warms up once for all the
+/// threads of `extract -j N` instead of once per thread (as the regex crate's own pool of
+/// caches, one per thread, did: on distinct pages, building DFA states was most of the extra
+/// work of two threads over one).
+#[derive(Debug)]
+struct Shared {
+    regex: ByteRegex,
+    /// The cache a search uses when no other thread holds it; held for the search (one
+    /// atomic operation to take it, one to give it back).
+    first: Mutex<regex_automata::meta::Cache>,
+    /// More caches, for a thread that finds `first` in use. Boxed: a cache is large, and
+    /// moving it in and out of the list by value cost more than the allocation.
+    #[allow(clippy::vec_box)]
+    spare: Mutex<Vec<Box<regex_automata::meta::Cache>>>,
+}
+
+impl Clone for Shared {
+    fn clone(&self) -> Shared {
+        Shared::new(self.regex.clone())
+    }
+}
+
+impl Shared {
+    fn new(regex: ByteRegex) -> Shared {
+        Shared {
+            first: Mutex::new(regex.create_cache()),
+            spare: Mutex::new(Vec::new()),
+            regex,
+        }
+    }
+
+    /// A cache of this regex (a new one when all are in use), given back when dropped.
+    fn cache(&self) -> Taken<'_> {
+        match self.first.try_lock() {
+            Ok(first) => Taken::First(first),
+            Err(TryLockError::Poisoned(first)) => Taken::First(first.into_inner()),
+            Err(TryLockError::WouldBlock) => {
+                let spare = self
+                    .spare
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .pop();
+                let spare = spare.unwrap_or_else(|| Box::new(self.regex.create_cache()));
+                Taken::Spare(Some(spare), self)
+            }
+        }
+    }
+
+    fn is_match(&self, hay: &[u8]) -> bool {
+        let mut cache = self.cache();
+        self.regex
+            .is_match_with(&mut cache, &regex_automata::Input::new(hay))
+    }
+}
+
+/// A cache taken from a [`Shared`] regex.
+enum Taken<'a> {
+    First(MutexGuard<'a, regex_automata::meta::Cache>),
+    Spare(Option<Box<regex_automata::meta::Cache>>, &'a Shared),
+}
+
+impl std::ops::Deref for Taken<'_> {
+    type Target = regex_automata::meta::Cache;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Taken::First(first) => first,
+            Taken::Spare(spare, _) => spare.as_ref().expect("held until dropped"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for Taken<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Taken::First(first) => &mut *first,
+            Taken::Spare(spare, _) => spare.as_mut().expect("held until dropped"),
+        }
+    }
+}
+
+impl Drop for Taken<'_> {
+    fn drop(&mut self) {
+        if let Taken::Spare(spare, from) = self
+            && let Some(cache) = spare.take()
+        {
+            from.spare
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(cache);
+        }
+    }
+}
+
+fn compile_prefilter_lazy(source: &str, sentences_only: u8) -> Result<(Shared, bool), String> {
+    compile_prefilter(source, sentences_only != 0).map(|(r, line)| (Shared::new(r), line))
+}
+
+/// Whether every match of a prefilter starts a line, as [`compile_prefilter`] says it, from
+/// its source parsed without case folding (most of the time of parsing): folding changes its
+/// letters, never where a line must start (checked for every embedded rule by the tests;
+/// rules read from a directory compile their prefilter at load, which tells it).
+fn line_rule_lazy(source: &str, _: u8) -> Result<bool, String> {
+    // Without `^` (other than negating a class) or `\A`, nothing can anchor at a line start.
+    if !source.contains("\\A") && !source.replace("[^", "[").contains('^') {
+        return Ok(false);
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(source)
+        .map_err(|e| one_line(&e.to_string()))?;
+    Ok(starts_lines(&hir))
+}
+
+/// Whether `(?m)^` (or `\A`) must hold before any byte of a match.
+fn starts_lines(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::Look;
+    let prefix = hir.properties().look_set_prefix();
+    prefix.contains(Look::StartLF) || prefix.contains(Look::Start)
 }
 
 /// How far back (bytes) `not_after` looks.
@@ -161,19 +296,22 @@ impl RuleMatch {
 }
 
 impl Rule {
-    /// The compiled pattern.
-    pub fn regex(&self) -> &Regex {
-        &self.regex.get().regex
+    /// The pattern as compiled (macros expanded, normalized, without Unicode word boundaries).
+    pub fn pattern(&self) -> &str {
+        &self.regex.source
     }
 
     /// The compiled prefilter (see [`Rule::prefilter_scan`]).
     pub fn prefilter(&self) -> &ByteRegex {
-        &self.prefilter.get().0
+        &self.prefilter.get().0.regex
     }
 
     /// Every match of the prefilter starts a line (`(?m)^…`).
     pub fn prefilter_at_line_starts(&self) -> bool {
-        self.prefilter.get().1
+        match self.prefilter.cell.get() {
+            Some(Ok((_, at_line_starts))) => *at_line_starts,
+            _ => *self.line_rule.get(),
+        }
     }
 
     /// Compiles every regex of the rule now (a test compiles the embedded rules this way,
@@ -181,6 +319,7 @@ impl Rule {
     pub fn compile_all(&self) -> Result<(), String> {
         self.regex.try_get()?;
         self.prefilter.try_get()?;
+        self.line_rule.try_get()?;
         for r in [&self.context, &self.not_context, &self.not_after]
             .into_iter()
             .flatten()
@@ -225,14 +364,19 @@ impl Rule {
             .resume_at
             .as_deref()
             .and_then(|n| slot_names.iter().position(|s| s.as_deref() == Some(n)));
+        let mut cache = regex.cache();
+        let mut caps = regex.regex.create_captures();
         let mut at = 0;
         while at <= sentence.len() {
-            let Some(caps) = regex.captures_at(sentence, at) else {
+            let input = regex_automata::Input::new(sentence).span(at..sentence.len());
+            regex
+                .regex
+                .search_captures_with(&mut cache, &input, &mut caps);
+            let Some(whole) = caps.get_match() else {
                 break;
             };
-            let whole = caps.get(0).expect("group 0 always matches");
-            at = match resume.and_then(|i| caps.get(i)) {
-                Some(m) if m.start() > whole.start() => m.start(),
+            at = match resume.and_then(|i| caps.get_group(i)) {
+                Some(m) if m.start > whole.start() => m.start,
                 _ if whole.is_empty() => {
                     whole.end()
                         + sentence[whole.end()..]
@@ -256,18 +400,14 @@ impl Rule {
                 while !hay.is_char_boundary(back) {
                     back += 1;
                 }
-                if not_after.is_match(&hay[back..ws]) {
+                if not_after.is_match(&hay.as_bytes()[back..ws]) {
                     continue;
                 }
             }
             let mut slots = Vec::new();
             for (i, name) in slot_names.iter().enumerate() {
-                if let (Some(name), Some(m)) = (name, caps.get(i)) {
-                    slots.push((
-                        name.clone(),
-                        to_text(from + m.start()),
-                        to_text(from + m.end()),
-                    ));
+                if let (Some(name), Some(m)) = (name, caps.get_group(i)) {
+                    slots.push((name.clone(), to_text(from + m.start), to_text(from + m.end)));
                 }
             }
             out.push(RuleMatch {
@@ -283,7 +423,10 @@ impl Rule {
     /// folded text is ASCII, so the fast engines run).
     pub fn prefilter_matches(&self, folded: &Folded, start: usize, end: usize) -> bool {
         let (fs, fe) = (folded.from_original(start), folded.from_original(end));
-        self.prefilter().is_match(&folded.text.as_bytes()[fs..fe])
+        self.prefilter
+            .get()
+            .0
+            .is_match(&folded.text.as_bytes()[fs..fe])
     }
 
     /// Byte ranges of the text (offsets into `text`) where the prefilter matches: only the
@@ -315,7 +458,12 @@ impl Rule {
         hay: &'h [u8],
     ) -> impl Iterator<Item = regex_automata::Match> + 'h {
         use regex_automata::{Anchored, Input};
-        let (prefilter, at_line_starts) = self.prefilter.get();
+        let (
+            Shared {
+                regex: prefilter, ..
+            },
+            at_line_starts,
+        ) = self.prefilter.get();
         let mut every = (!*at_line_starts).then(|| prefilter.find_iter(hay));
         let mut line = Some(0);
         // Where the next match may start, and where the last one ended: an empty match
@@ -360,11 +508,11 @@ impl Rule {
         };
         self.context
             .as_ref()
-            .is_none_or(|c| c.get().regex.is_match(hay))
+            .is_none_or(|c| c.get().regex.is_match(hay.as_bytes()))
             && !self
                 .not_context
                 .as_ref()
-                .is_some_and(|c| c.get().regex.is_match(hay))
+                .is_some_and(|c| c.get().regex.is_match(hay.as_bytes()))
     }
 
     /// Runs the rule on one example sentence (normalized first): the matches that satisfy
@@ -594,26 +742,31 @@ pub type ByteRegex = regex_automata::meta::Regex;
 /// Also says whether every match starts a line: whether `(?m)^` (or `\A`) must hold before
 /// any byte of a match.
 fn compile_prefilter(source: &str, sentences_only: bool) -> Result<(ByteRegex, bool), String> {
-    use regex_syntax::hir::Look;
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
-        .build()
-        .parse(source)
-        .map_err(|e| one_line(&e.to_string()))?;
+    let (hir, at_line_starts) = prefilter_hir(source)?;
     let config = regex_automata::meta::Regex::config()
         .utf8_empty(false)
         .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
         .nfa_size_limit(Some(64 * 1024 * 1024))
         .hybrid_cache_capacity(4 * 1024 * 1024)
         .auto_prefilter(!sentences_only);
-    let hir = bytes_superset(&hir);
-    let prefix = hir.properties().look_set_prefix();
-    let at_line_starts = prefix.contains(Look::StartLF) || prefix.contains(Look::Start);
     regex_automata::meta::Regex::builder()
         .configure(config)
         .build_from_hir(&hir)
         .map(|r| (r, at_line_starts))
         .map_err(|e| one_line(&e.to_string()))
+}
+
+/// A prefilter source parsed into its byte-level superset (see [`compile_prefilter`]), and
+/// whether every match starts a line.
+fn prefilter_hir(source: &str) -> Result<(regex_syntax::hir::Hir, bool), String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(source)
+        .map_err(|e| one_line(&e.to_string()))?;
+    let hir = bytes_superset(&hir);
+    let at_line_starts = starts_lines(&hir);
+    Ok((hir, at_line_starts))
 }
 
 /// The byte-level superset of a Unicode pattern (see [`compile_prefilter`]).
@@ -726,13 +879,32 @@ fn prepare(pattern: &str, on: MatchOn, normalizer: &Normalizer) -> String {
     }
 }
 
-fn compile(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
+/// Compiles a rule pattern into the regex that `regex::RegexBuilder` would make of it (the
+/// same configuration of the same engine), with its search caches in our hands (see
+/// [`Shared`]); errors read as the regex crate words them.
+fn compile(pattern: &str, case_insensitive: bool) -> Result<ByteRegex, String> {
+    let config = regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(64 * 1024 * 1024))
+        .hybrid_cache_capacity(16 * 1024 * 1024)
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true);
+    let syntax = regex_automata::util::syntax::Config::new()
         .case_insensitive(case_insensitive)
-        .size_limit(64 * 1024 * 1024)
-        .dfa_size_limit(16 * 1024 * 1024)
-        .build()
-        .map_err(|e| one_line(&e.to_string()))
+        .utf8(true);
+    regex_automata::meta::Builder::new()
+        .configure(config)
+        .syntax(syntax)
+        .build(pattern)
+        .map_err(|e| {
+            let told = RegexBuilder::new(pattern)
+                .case_insensitive(case_insensitive)
+                .size_limit(64 * 1024 * 1024)
+                .dfa_size_limit(16 * 1024 * 1024)
+                .build()
+                .err()
+                .map_or_else(|| e.to_string(), |e| e.to_string());
+            one_line(&told)
+        })
 }
 
 /// The regex crate's multi-line error (pattern, caret, message) as one line, so every
@@ -896,8 +1068,13 @@ fn build_rule(
     );
     // A rule with required literals finds its candidate sentences through them, so its
     // prefilter only ever checks one sentence.
+    let prefilter_src = prefilter_src.map(Arc::<str>::from);
+    let line_rule = match &prefilter_src {
+        Ok(src) => Lazy::shared(src.clone(), 0, line_rule_lazy),
+        Err(_) => Lazy::new(String::new(), 0, line_rule_lazy),
+    };
     let prefilter = match prefilter_src
-        .map(|src| Lazy::new(src, u8::from(!required.is_empty()), compile_prefilter_lazy))
+        .map(|src| Lazy::shared(src, u8::from(!required.is_empty()), compile_prefilter_lazy))
     {
         Ok(lazy) if !check_examples => lazy,
         Ok(lazy) => match lazy.try_get() {
@@ -951,6 +1128,7 @@ fn build_rule(
         on,
         regex,
         prefilter,
+        line_rule,
         boundaries_in_prefilter,
         required,
         index: 0,
@@ -1082,6 +1260,17 @@ mod lazy_tests {
             && r.prefilter.cell.get().is_some()
             && r.context.as_ref().is_none_or(|c| c.cell.get().is_some())));
     }
+
+    #[test]
+    fn line_rules_are_told_without_compiling_the_prefilter() {
+        let normalizer = Normalizer::default();
+        let embedded = Patterns::embedded(&normalizer).expect("patterns load");
+        for rule in embedded.rules() {
+            let told = rule.prefilter_at_line_starts();
+            assert!(rule.prefilter.cell.get().is_none(), "{}", rule.id);
+            assert_eq!(told, rule.prefilter.get().1, "{}", rule.id);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1097,7 +1286,7 @@ mod line_start_tests {
         let line_rules: Vec<_> = patterns
             .rules()
             .iter()
-            .filter(|r| r.regex().as_str().starts_with("(?m)^"))
+            .filter(|r| r.pattern().starts_with("(?m)^"))
             .collect();
         assert!(line_rules.len() >= 10, "the page leftovers and bylines");
         for r in &line_rules {
