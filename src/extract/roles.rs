@@ -265,7 +265,16 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
     }
     let (mut heads, mut deputies) = (Vec::new(), Vec::new());
     let (mut elected_heads, mut elected_deputies) = (Vec::new(), Vec::new());
+    // A role "năm Y" for a year before the reviewed one is a past period's ("Năm 2022, Sở X là
+    // Khối trưởng" in a review of 2023), no role of this meeting's period.
+    let is_past = |year: &Option<Found<i32>>| match (year, meeting.review_year) {
+        (Some(y), Some(r)) => y.value < r,
+        _ => false,
+    };
     for (head, f, year) in written {
+        if is_past(&year) {
+            continue;
+        }
         match (head, is_next(&year)) {
             (true, true) => elected_heads.push((f, year)),
             (true, false) => heads.push(f),
