@@ -11,6 +11,7 @@ use super::text::{Span, words};
 use super::units::{UnitOpts, UnitSpan, make_unit, note_role, unit_ending_in, unit_starting_in};
 use super::{Ctx, Found, Hit, best};
 use crate::record::{Meeting, MeetingType, Record};
+use std::cmp::Ordering;
 
 /// Units found for each role.
 #[derive(Debug, Default)]
@@ -229,11 +230,14 @@ fn opening_year(ctx: &Ctx, sentence: Span) -> Option<(i32, Span)> {
 
 /// Reads all roles; `meeting` (years) tells current heads from newly elected ones.
 pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
-    // A role "năm Y" is for the next period when Y comes after the reviewed year; at a meeting
-    // that reviews nothing (a covenant signed for the year) it is the role of the year.
-    let is_next = |year: &Option<Found<i32>>| match (year, meeting.review_year) {
-        (Some(y), Some(r)) => y.value > r,
-        _ => false,
+    // A role "năm Y" is for the next period when Y comes after the reviewed year, a past
+    // period's when it comes before ("Năm 2022, Sở X là Khối trưởng" in a review of 2023: no
+    // role of this meeting's period); at a meeting that reviews nothing (a covenant signed for
+    // the year) it is the role of the year.
+    let period = |year: &Option<Found<i32>>| {
+        year.as_ref()
+            .zip(meeting.review_year)
+            .map_or(Ordering::Equal, |(y, r)| y.value.cmp(&r))
     };
     // Heads and deputies written in the text or as notes in a list; a year after the
     // reviewed one makes them newly elected.
@@ -265,21 +269,13 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
     }
     let (mut heads, mut deputies) = (Vec::new(), Vec::new());
     let (mut elected_heads, mut elected_deputies) = (Vec::new(), Vec::new());
-    // A role "năm Y" for a year before the reviewed one is a past period's ("Năm 2022, Sở X là
-    // Khối trưởng" in a review of 2023), no role of this meeting's period.
-    let is_past = |year: &Option<Found<i32>>| match (year, meeting.review_year) {
-        (Some(y), Some(r)) => y.value < r,
-        _ => false,
-    };
     for (head, f, year) in written {
-        if is_past(&year) {
-            continue;
-        }
-        match (head, is_next(&year)) {
-            (true, true) => elected_heads.push((f, year)),
-            (true, false) => heads.push(f),
-            (false, true) => elected_deputies.push((f, year)),
-            (false, false) => deputies.push(f),
+        match (head, period(&year)) {
+            (_, Ordering::Less) => {}
+            (true, Ordering::Greater) => elected_heads.push((f, year)),
+            (true, Ordering::Equal) => heads.push(f),
+            (false, Ordering::Greater) => elected_deputies.push((f, year)),
+            (false, Ordering::Equal) => deputies.push(f),
         }
     }
     elected_heads.extend(found(ctx, "role.elected_head", listed));
