@@ -68,12 +68,20 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
         };
         // A phrase whose unit slot holds no unit ("bình chọn là đơn vị … dẫn đầu", read
         // from the verb on) does not keep its place from an overlapping phrase that has one.
-        let has_unit = if looks_right {
-            !unit_list(ctx, region, Shared::none()).is_empty()
+        let units = if looks_right {
+            unit_list(ctx, region, Shared::none()).len()
         } else {
-            !unit_list_ending(ctx, region).is_empty()
+            unit_list_ending(ctx, region).len()
         };
-        if !has_unit {
+        if units == 0 {
+            continue;
+        }
+        // Nor does a "lần lượt" phrase whose units and ranks are not as many ("Sở C xếp hạng
+        // Ba và hạng Tư là Sở D": two clauses, not one unit with two ranks).
+        if hit
+            .slot("ranks")
+            .is_some_and(|s| respective_ranks(ctx, s).len() != units)
+        {
             continue;
         }
         let award = hit.slot("award");

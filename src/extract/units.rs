@@ -1040,6 +1040,20 @@ pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
     if region.is_empty() {
         return Vec::new();
     }
+    let tokens = Tokens::new(ctx.text, region.start, region.end);
+    let all = tokens.cursor();
+    // "Sở Y tế vinh dự | được xếp thứ nhất", "Sở A đã | được …": lower-case aspect words and
+    // adverbs between the units and the verb are not part of the last unit.
+    let n = adverbs_at_end(ctx, &all);
+    if n < all.words.len() {
+        region.end = all.words[n - 1].end;
+    }
+    let c = Cursor {
+        words: &all.words[..n],
+        folded: &all.folded[..n],
+        lower: &all.lower[..n],
+        from: all.from,
+    };
     let text = &ctx.text[region.start..region.end];
     // Where a list can start: the region start, after a separator, or at a unit head.
     let mut starts: Vec<usize> = std::iter::once(0)
@@ -1049,8 +1063,6 @@ pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
                 .map(|(i, c)| i + c.len_utf8()),
         )
         .collect();
-    let tokens = Tokens::new(ctx.text, region.start, region.end);
-    let c = tokens.cursor();
     for (i, w) in c.words.iter().enumerate() {
         if c.match_head(ctx.gaz, i).is_some() {
             starts.push(w.start - region.start);
@@ -1071,6 +1083,25 @@ pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
         }
     }
     Vec::new()
+}
+
+/// How many words are left once the lower-case aspect words and adverbs that end them are
+/// cut (stops of kind "aspect" or "adverb": "đã", "vinh dự", "cũng", "tiếp tục" …); at least one.
+fn adverbs_at_end(ctx: &Ctx, c: &Cursor) -> usize {
+    let mut end = c.words.len();
+    'cut: while end > 1 {
+        for i in end.saturating_sub(ctx.gaz.stop_max_words()).max(1)..end {
+            if is_lower(&c.words[i])
+                && c.match_stop(ctx.gaz, i)
+                    .is_some_and(|(n, kind)| i + n == end && matches!(kind, "aspect" | "adverb"))
+            {
+                end = i;
+                continue 'cut;
+            }
+        }
+        break;
+    }
+    end
 }
 
 /// A lower-case phrase right after a comma that continues the previous item up to the next
