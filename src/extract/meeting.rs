@@ -122,9 +122,53 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
     meeting.location = location(ctx);
 }
 
-/// An interim review whose year the text does not write ("sơ kết … 6 tháng đầu năm") reviews
-/// the year it is held in: the year of the meeting date.
+/// A review of "the past year" ("Trong năm qua, các đơn vị đã …") held in the last months
+/// of a year reviews that year, held in its first months the year before; the meeting
+/// reviews a whole year, so it is a year-end review. Then an interim review whose year the
+/// text does not write ("sơ kết … 6 tháng đầu năm") reviews the year it is held in.
 pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
+    if meeting.review_year.is_none()
+        && !meeting.types.contains(&MeetingType::SoKet)
+        && !(meeting.types.contains(&MeetingType::KyKet)
+            && !meeting.types.contains(&MeetingType::TongKet))
+        && let Some((year, month)) = meeting.date.as_deref().and_then(|d| {
+            Some((
+                d.get(..4)?.parse::<i32>().ok()?,
+                d.get(5..7)?.parse::<u32>().ok()?,
+            ))
+        })
+    {
+        let past = match month {
+            10..=12 => Some(year),
+            1..=3 => Some(year - 1),
+            _ => None,
+        };
+        let hit = ctx
+            .hits("meeting.review_year")
+            .iter()
+            .find(|h| h.rule.value_str() == Some("past_year"))
+            .map(|h| (h.slot("kw").unwrap_or(h.span()), ctx.sentences[h.sentence]));
+        if let (Some(past), Some((span, sentence))) = (past, hit)
+            && meeting.plan_year.is_none_or(|p| p >= past)
+        {
+            meeting.review_year = Some(past);
+            ctx.evidence(
+                "meeting.review_year",
+                span,
+                sentence,
+                "infer.review_year.past_year",
+            );
+            add_type(
+                ctx,
+                meeting,
+                MeetingType::TongKet,
+                span,
+                sentence,
+                "infer.tong_ket.past_year",
+            );
+            meeting.types.sort();
+        }
+    }
     if meeting.review_year.is_some() || !meeting.types.contains(&MeetingType::SoKet) {
         return;
     }
