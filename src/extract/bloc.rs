@@ -27,6 +27,9 @@ pub struct Mention {
     pub sentence: usize,
     /// Only "khối thi đua" with no name of its own ("các đơn vị trong khối thi đua").
     pub generic: bool,
+    /// The bloc a named bloc belongs to ("Cụm thi đua số 5 thuộc Khối thi đua …"): not the
+    /// one that meets, though what its name says of provinces still holds.
+    pub parent: bool,
 }
 
 /// All mentions, and the one chosen as the bloc's name.
@@ -82,9 +85,25 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
             priority: hit.rule.priority,
             sentence: hit.sentence,
             generic: !named || plural,
+            parent: false,
         });
     }
     mentions.sort_by_key(|m| m.span.start);
+    // "Cụm thi đua số 5 thuộc Khối thi đua …": the bloc a named bloc belongs to is not the one
+    // that meets.
+    for i in 1..mentions.len() {
+        let (prev, cur) = (&mentions[i - 1], &mentions[i]);
+        if prev.sentence == cur.sentence
+            && !prev.generic
+            && prev.span.end <= cur.span.start
+            && matches!(
+                fold_str(ctx.text[prev.span.end..cur.span.start].trim()).as_str(),
+                "thuoc" | "truc thuoc"
+            )
+        {
+            mentions[i].parent = true;
+        }
+    }
     let chosen = choose(ctx, &mentions);
     BlocInfo { mentions, chosen }
 }
@@ -96,7 +115,7 @@ fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
     let named: Vec<(usize, String, usize)> = mentions
         .iter()
         .enumerate()
-        .filter(|(_, m)| !m.generic)
+        .filter(|(_, m)| !m.generic && !m.parent)
         .map(|(i, m)| {
             (
                 i,
