@@ -82,7 +82,8 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
             (from..j).find(|&k| {
                 let len = j - k;
                 (2..=4).contains(&len)
-                    && ctx.gaz.is_surname(ws[k].text)
+                    && (ctx.gaz.is_surname(ws[k].text)
+                        || len >= 3 && super::units::before_middle_name(&ws, k))
                     && ctx
                         .gaz
                         .province(&text[ws[k].start..ws[j - 1].end])

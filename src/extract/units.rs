@@ -457,11 +457,21 @@ fn role_at(c: &Cursor, j: usize) -> bool {
     )
 }
 
+/// True when the word after `j` is "Văn" or "Thị", the middle names that mark a person's full
+/// name: word `j` is then a family name even when `surnames.tsv` lacks it ("Khuất Văn An",
+/// "Lã Thị Bình"). The caller asks for three words at least.
+pub(crate) fn before_middle_name(words: &[Word], j: usize) -> bool {
+    words
+        .get(j + 1)
+        .is_some_and(|n| matches!(n.text, "Văn" | "Thị"))
+}
+
 /// A person's name starting at word `j`: a family name and 1–3 more capitalized words,
 /// not a province name. Returns the index after it.
 fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
     let w = c.words.get(j)?;
-    if !w.is_capitalized() || !ctx.gaz.is_surname(w.text) {
+    let known = ctx.gaz.is_surname(w.text);
+    if !w.is_capitalized() || !(known || before_middle_name(c.words, j)) {
         return None;
     }
     // "quận Lê Chân": after a place word the words are the place's name, unless they run
@@ -481,7 +491,7 @@ fn person_run_at(ctx: &Ctx, c: &Cursor, j: usize) -> Option<usize> {
     {
         k += 1;
     }
-    if k - j < 2 || (after_place && k - j < 3) {
+    if k - j < 2 || ((after_place || !known) && k - j < 3) {
         return None;
     }
     let run = &ctx.text[c.words[j].start..c.words[k - 1].end];
