@@ -27,9 +27,10 @@ pub struct Mention {
     pub sentence: usize,
     /// Only "khối thi đua" with no name of its own ("các đơn vị trong khối thi đua").
     pub generic: bool,
-    /// The bloc a named bloc belongs to ("Cụm thi đua số 5 thuộc Khối thi đua …"): not the
-    /// one that meets, though what its name says of provinces still holds.
-    pub parent: bool,
+    /// The bloc a named bloc belongs to ("Cụm thi đua số 5 thuộc Khối thi đua …") or another
+    /// name for it in brackets ("Khối thi đua III (Khối Văn hóa - Xã hội)"): not the name
+    /// chosen, though what it says of provinces still holds.
+    pub secondary: bool,
 }
 
 /// All mentions, and the one chosen as the bloc's name.
@@ -85,12 +86,13 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
             priority: hit.rule.priority,
             sentence: hit.sentence,
             generic: !named || plural,
-            parent: false,
+            secondary: false,
         });
     }
     mentions.sort_by_key(|m| m.span.start);
     // "Cụm thi đua số 5 thuộc Khối thi đua …": the bloc a named bloc belongs to is not the one
-    // that meets.
+    // that meets; "Khối thi đua III (Khối Văn hóa - Xã hội)": the name in brackets is another
+    // name for it.
     for i in 1..mentions.len() {
         let (prev, cur) = (&mentions[i - 1], &mentions[i]);
         if prev.sentence == cur.sentence
@@ -98,10 +100,10 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
             && prev.span.end <= cur.span.start
             && matches!(
                 fold_str(ctx.text[prev.span.end..cur.span.start].trim()).as_str(),
-                "thuoc" | "truc thuoc"
+                "thuoc" | "truc thuoc" | "("
             )
         {
-            mentions[i].parent = true;
+            mentions[i].secondary = true;
         }
     }
     let chosen = choose(ctx, &mentions);
@@ -115,7 +117,7 @@ fn choose(ctx: &Ctx, mentions: &[Mention]) -> Option<usize> {
     let named: Vec<(usize, String, usize)> = mentions
         .iter()
         .enumerate()
-        .filter(|(_, m)| !m.generic && !m.parent)
+        .filter(|(_, m)| !m.generic && !m.secondary)
         .map(|(i, m)| {
             (
                 i,
