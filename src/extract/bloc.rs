@@ -79,6 +79,12 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
         if !starts.insert(span.start) {
             continue;
         }
+        // "Thực hiện Công văn số 02/BTC-TCCB … về việc hướng dẫn tổ chức hoạt động Cụm thi đua
+        // …": a bloc named in the subject of a cited document (the clause from "về việc") is a
+        // kind of bloc, not the one that meets.
+        let before = &ctx.text[sentence.start..kind_span.start];
+        let clause = &before[before.rfind([';', ',']).map_or(0, |i| i + 1)..];
+        let cited = document_number(before) && fold_str(clause).contains("ve viec");
         mentions.push(Mention {
             span,
             kind,
@@ -86,7 +92,7 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
             priority: hit.rule.priority,
             sentence: hit.sentence,
             generic: !named || plural,
-            secondary: false,
+            secondary: cited,
         });
     }
     mentions.sort_by_key(|m| m.span.start);
@@ -108,6 +114,15 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
     }
     let chosen = choose(ctx, &mentions);
     BlocInfo { mentions, chosen }
+}
+
+/// True when the text cites a document by its number ("số 02/BTC-TCCB", "số 123/QĐ-UBND").
+fn document_number(text: &str) -> bool {
+    text.match_indices("số ").any(|(i, m)| {
+        let rest = &text[i + m.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest[digits..].starts_with('/')
+    })
 }
 
 /// The fullest name: the most words, then the highest priority, then the earliest. A name
