@@ -213,6 +213,7 @@ impl Pipeline {
                     .collect(),
             ),
         };
+        let body = normalize::join_broken_lines(body);
         let (text, folded) = html::leftovers::trim_folded(&body, &self.patterns);
         let meta = |i: usize| Some(metas[i].trim().to_string()).filter(|v| !v.is_empty());
         let mut warnings = page.warnings;

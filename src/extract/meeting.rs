@@ -129,8 +129,8 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
 pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
     if meeting.review_year.is_none()
         && !meeting.types.contains(&MeetingType::SoKet)
-        && !(meeting.types.contains(&MeetingType::KyKet)
-            && !meeting.types.contains(&MeetingType::TongKet))
+        && (!meeting.types.contains(&MeetingType::KyKet)
+            || meeting.types.contains(&MeetingType::TongKet))
         && let Some((year, month)) = meeting.date.as_deref().and_then(|d| {
             Some((
                 d.get(..4)?.parse::<i32>().ok()?,

@@ -1099,17 +1099,17 @@ pub fn unit_list_ending(ctx: &Ctx, region: Span) -> Vec<UnitSpan> {
 /// cut (stops of kind "aspect" or "adverb": "đã", "vinh dự", "cũng", "tiếp tục" …); at least one.
 fn adverbs_at_end(ctx: &Ctx, c: &Cursor) -> usize {
     let mut end = c.words.len();
-    'cut: while end > 1 {
-        for i in end.saturating_sub(ctx.gaz.stop_max_words()).max(1)..end {
-            if is_lower(&c.words[i])
+    while end > 1 {
+        let first = end.saturating_sub(ctx.gaz.stop_max_words()).max(1);
+        let cut = (first..end).find(|&i| {
+            is_lower(&c.words[i])
                 && c.match_stop(ctx.gaz, i)
                     .is_some_and(|(n, kind)| i + n == end && matches!(kind, "aspect" | "adverb"))
-            {
-                end = i;
-                continue 'cut;
-            }
+        });
+        match cut {
+            Some(i) => end = i,
+            None => break,
         }
-        break;
     }
     end
 }

@@ -26,10 +26,13 @@ pub mod chars;
 mod codepages;
 mod fold;
 mod legacy;
+mod reflow;
 mod syllable;
 mod tone;
 mod unicode;
 mod viqr;
+
+pub use reflow::join_broken_lines;
 
 pub use fold::{Folded, fold_char, fold_str, strip_marks};
 pub use legacy::LegacyFrom;

@@ -1,0 +1,109 @@
+//! Lines broken inside a sentence. Some sources wrap their text at a fixed width ("… tổ chức
+//! hội nghị tổng kết\ncông tác thi đua năm 2023"); rules read a sentence within a line, so such
+//! breaks are joined. A break becomes a space: the text keeps its length, and offsets into it
+//! stay what they were.
+
+/// Characters that end a line at the end of a sentence or a heading's lead-in.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '…', '"', '”', '\'', ')', '»'])
+}
+
+/// The first character of a line, after its leading spaces.
+fn first_char(line: &str) -> Option<char> {
+    line.trim_start().chars().next()
+}
+
+/// Joins the lines broken inside a sentence: a non-empty line that does not end a sentence,
+/// followed by a line that starts in lower case. A text wrapped at a fixed width (three such
+/// breaks or more) also has its breaks before a capital joined after long lines (50
+/// characters or more) that do not end a sentence: a proper noun carried to the next line
+/// ("… Giám đốc\nSở Y tế"); a line that starts a list item ("- ", "1.", "+") stays.
+pub fn join_broken_lines(text: String) -> String {
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .scan(0, |start, line| {
+            let at = *start;
+            *start += line.len() + 1;
+            Some((at, line))
+        })
+        .collect();
+    let continues = |a: &str, b: &str| {
+        !a.trim().is_empty() && !ends_sentence(a) && first_char(b).is_some_and(char::is_lowercase)
+    };
+    let lower_breaks = lines
+        .windows(2)
+        .filter(|w| continues(w[0].1, w[1].1))
+        .count();
+    let wrapped = lower_breaks >= 3;
+    let mut breaks: Vec<usize> = Vec::new();
+    for w in lines.windows(2) {
+        let ((at, a), (_, b)) = (w[0], w[1]);
+        let joined = continues(a, b)
+            || wrapped
+                && !a.trim().is_empty()
+                && !ends_sentence(a)
+                && a.chars().count() >= 50
+                && first_char(b).is_some_and(|c| c.is_uppercase())
+                && !starts_list_item(b);
+        if joined {
+            breaks.push(at + a.len());
+        }
+    }
+    if breaks.is_empty() {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for p in breaks {
+        bytes[p] = b' ';
+    }
+    // An ASCII byte replaced by another: still UTF-8.
+    String::from_utf8(bytes).expect("a newline replaced by a space keeps the text UTF-8")
+}
+
+/// A line that opens a list item or a numbered point ("- Sở Y tế", "1. Kết quả", "+ Sở …").
+fn starts_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with(['-', '+', '*', '•', '–'])
+        || t.split_once(['.', ')']).is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_a_break_before_lower_case() {
+        let t = "Khối thi đua số 5 tổ chức hội nghị tổng kết\ncông tác thi đua năm 2023.\nSở Y tế phát biểu.";
+        let out = join_broken_lines(t.to_string());
+        assert_eq!(
+            out,
+            "Khối thi đua số 5 tổ chức hội nghị tổng kết công tác thi đua năm 2023.\nSở Y tế phát biểu."
+        );
+        assert_eq!(out.len(), t.len());
+    }
+
+    #[test]
+    fn keeps_paragraphs_headings_and_lists() {
+        let t = "Khối thi đua số 5 tổng kết năm 2023\nSáng 12/1, Khối thi đua số 5 họp.\nKhối gồm:\n- Sở Y tế;\n- Sở Tư pháp.\n\nthư viện ảnh";
+        assert_eq!(join_broken_lines(t.to_string()), t);
+    }
+
+    #[test]
+    fn a_wrapped_text_joins_a_break_before_a_capital_after_a_long_line() {
+        let t = "Sáng 12/1/2024, Khối thi đua số 5 tỉnh Nam Định tổ chức hội nghị tổng kết\n\
+                 công tác thi đua năm 2023. Khối gồm các đơn vị: Sở Y tế, Sở Tư pháp,\n\
+                 Sở Nội vụ và Sở Xây dựng. Hội nghị do đồng chí Nguyễn Văn An, Giám đốc\n\
+                 Sở Y tế, Trưởng khối chủ trì. Kết quả, Sở Tư pháp xếp thứ nhất, được đề\n\
+                 nghị tặng Cờ thi đua của Chính phủ. Hội nghị cũng đã bầu Sở Y tế làm Khối\n\
+                 trưởng năm 2024.\n\
+                 - Sở Y tế xếp thứ hai, được đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh\n\
+                 1. Kết luận";
+        let out = join_broken_lines(t.to_string());
+        assert_eq!(out.matches('\n').count(), 2);
+        assert!(out.contains("Sở Tư pháp, Sở Nội vụ"));
+        assert!(out.contains("Giám đốc Sở Y tế"));
+    }
+}
