@@ -27,7 +27,7 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         );
         add_type(ctx, meeting, t, span, sentence, &hit.rule.id);
     }
-    let review = year(ctx, "meeting.review_year", None, None, &elsewhere);
+    let review = year(ctx, "meeting.review_year", None, None, &elsewhere, false);
     // A covenant meeting that names no review recalls last year's results ("Năm 2023, các
     // đơn vị đã …") without reviewing them.
     let covenant_only = meeting.types.contains(&MeetingType::KyKet)
@@ -47,12 +47,18 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
             .is_some_and(|rule| rule.value_str() == Some("interim"))
     });
     let interim = first_months || meeting.types.contains(&MeetingType::SoKet);
+    // A meeting that signs a covenant or launches tasks and reviews no year: the year of the
+    // tasks it names is the one it plans ("quyết tâm hoàn thành nhiệm vụ năm 2013").
+    let launches = review.is_none()
+        && (meeting.types.contains(&MeetingType::KyKet)
+            || meeting.types.contains(&MeetingType::TrienKhai));
     let plan = year(
         ctx,
         "meeting.plan_year",
         review.as_ref().map(|r| r.value),
         interim.then(|| review.as_ref().map(|r| r.value)).flatten(),
         &elsewhere,
+        launches,
     );
     // An interim review reviews the year it plans the rest of ("Từ đầu năm đến nay …; 6 tháng
     // cuối năm 2024, …").
@@ -77,6 +83,12 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         let launched = p.rule.starts_with("infer.")
             || ctx.hits("meeting.plan_year").iter().any(|h| {
                 h.rule.value_str() != Some("covenant")
+                    // (A task's year read only because the meeting signs or launches
+                    // something does not make it launch tasks.)
+                    && !(launches
+                        && h.rule.value_str() == Some("after_review")
+                        && ctx.patterns.rule(&p.rule).and_then(|r| r.value_str())
+                            == Some("after_review"))
                     && !elsewhere.contains(&h.sentence)
                     && h.slot("y")
                         .or_else(|| h.slot("y2"))
@@ -240,6 +252,7 @@ fn year(
     review: Option<i32>,
     same_year: Option<i32>,
     elsewhere: &[usize],
+    launches: bool,
 ) -> Option<Found<i32>> {
     let found: Vec<Found<i32>> = ctx
         .hits(field)
@@ -260,7 +273,7 @@ fn year(
             // "after_review": only a year after the reviewed one; "unless_reviewed": any year
             // but the reviewed one or an earlier one.
             match h.rule.value_str() {
-                Some("after_review") if review.is_none_or(|r| y <= r) => return None,
+                Some("after_review") if review.map_or(!launches, |r| y <= r) => return None,
                 Some("unless_reviewed") if review.is_some_and(|r| y <= r) => return None,
                 _ => {}
             }
