@@ -10,6 +10,7 @@ use super::Ctx;
 use super::bloc::BlocInfo;
 use super::text::Span;
 use super::units::unit_key;
+use crate::normalize::chars;
 use crate::record::{DocInfo, Unit};
 use std::collections::HashMap;
 
@@ -75,6 +76,13 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo, doc: &DocInfo, members: &[Unit]) -
             continue;
         }
         if ctx.gaz.is_not_bare(&ctx.folded.text[fs..fe]) {
+            continue;
+        }
+        // Found without marks, the name must also have the province's marks: "Thạnh Hóa" (a
+        // district of Long An) is not "Thanh Hóa". A text written without marks has none.
+        let written = ctx.s(span);
+        let p = &ctx.gaz.provinces[idx];
+        if !written.is_ascii() && !spelled_as(written, p) {
             continue;
         }
         let sentence = ctx.sentence_span(span.start);
@@ -157,6 +165,15 @@ fn spans_provinces(ctx: &Ctx, bloc: &BlocInfo, members: &[Unit]) -> bool {
         }
     }
     false
+}
+
+/// True when `written` is the province's name or one of its aliases, letter for letter in
+/// lower case (with its marks).
+fn spelled_as(written: &str, p: &crate::patterns::Province) -> bool {
+    let lower = chars::to_lowercase(written);
+    std::iter::once(&p.name)
+        .chain(&p.aliases)
+        .any(|n| chars::to_lowercase(n) == lower)
 }
 
 fn province_index(ctx: &Ctx, name: &str) -> Option<usize> {
