@@ -7,7 +7,9 @@
 //! `ranking.award` rules attach awards given in another clause ("tặng cờ … cho Trường X").
 
 use super::text::Span;
-use super::units::{Shared, UnitSpan, make_unit, same_unit, unit_list, unit_list_ending};
+use super::units::{
+    Shared, UnitOpts, UnitSpan, make_unit, same_unit, unit_at, unit_list, unit_list_ending,
+};
 use super::{Ctx, Hit, trim_span};
 use crate::record::{Ranking, Record};
 
@@ -138,6 +140,25 @@ fn respective_ranks(ctx: &Ctx, slot: Span) -> Vec<(u32, Span)> {
         .collect()
 }
 
+/// An award with its giver as written: the gazetteer knows "Cờ thi đua của Bộ" and "Bằng khen
+/// của Bộ trưởng", the text goes on "… của Bộ Tài chính", "… của Bộ trưởng Bộ Tư pháp"; an
+/// award the gazetteer knows without its giver ("Cờ thi đua", "Cờ thi đua xuất sắc") takes the
+/// giver written after it ("… của UBND tỉnh Nam Định"). The giver is read as a unit (after a
+/// person's title); when none is read the award stays as found.
+fn as_written(ctx: &Ctx, award: Span) -> Span {
+    let text = ctx.s(award);
+    let giver = match text.find(" của ") {
+        Some(i) => award.start + i + " của ".len(),
+        None if ctx.text[award.end..].starts_with(" của ") => award.end + " của ".len(),
+        None => return award,
+    };
+    let limit = ctx.sentence_span(award.start).end;
+    match unit_at(ctx, giver, limit, UnitOpts::default()) {
+        Some(u) if u.span.end > award.end => Span::new(award.start, u.span.end),
+        _ => award,
+    }
+}
+
 fn award_end(a: &Anchor) -> usize {
     a.award.map_or(0, |s| s.end)
 }
@@ -197,7 +218,8 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
     let mut ranked: Vec<(Ranking, Span, Span, Option<Span>, String, Span)> = Vec::new();
     for ((a, units), award) in anchors.iter().zip(&units_for).zip(&awards) {
         let sentence = ctx.sentences[a.hit.sentence];
-        let award_span = award.map(|s| trim_span(ctx.text, s, &[',', '.', ';', ':']));
+        let award_span =
+            award.map(|s| as_written(ctx, trim_span(ctx.text, s, &[',', '.', ';', ':'])));
         // "A, B, C lần lượt xếp thứ nhất, nhì, ba": each unit its own rank, in order; when the
         // units and the ranks are not as many, the sentence is not read.
         let respective = a.hit.slot("ranks").map(|s| respective_ranks(ctx, s));
@@ -241,7 +263,7 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
         let Some(award) = hit.slot("award") else {
             continue;
         };
-        let award = trim_span(ctx.text, award, &[',', '.', ';', ':']);
+        let award = as_written(ctx, trim_span(ctx.text, award, &[',', '.', ';', ':']));
         let give = |r: &mut (Ranking, Span, Span, Option<Span>, String, Span)| {
             if r.0.award.is_none() {
                 r.0.award = Some(ctx.s(award).to_string());
