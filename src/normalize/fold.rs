@@ -130,13 +130,14 @@ impl Folded {
                 in_block: map.in_block,
             };
         }
-        // Byte by byte: ASCII (most bytes of Vietnamese text) folds without decoding.
-        let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+        // Byte by byte: ASCII (most bytes of Vietnamese text) folds without decoding. Built
+        // as a string, character by character, so that it need not be checked as UTF-8 after.
+        let mut text = String::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii() {
-                out.push(b.to_ascii_lowercase());
+                text.push(char::from(b.to_ascii_lowercase()));
                 map.push(i as u32);
                 i += 1;
                 continue;
@@ -145,16 +146,14 @@ impl Folded {
                 .chars()
                 .next()
                 .expect("a character starts here");
-            let mut buf = [0u8; 4];
-            let f = fold_char(c).encode_utf8(&mut buf);
-            out.extend_from_slice(f.as_bytes());
-            for _ in 0..f.len() {
+            let f = fold_char(c);
+            text.push(f);
+            for _ in 0..f.len_utf8() {
                 map.push(i as u32);
             }
             i += c.len_utf8();
         }
         map.push(original.len() as u32);
-        let text = String::from_utf8(out).expect("folded characters are UTF-8");
         Folded {
             text,
             block_start: map.block_start,

@@ -24,17 +24,26 @@ pub fn apply(text: &str, style: ToneStyle) -> String {
 }
 
 fn apply_with(text: &str, style: ToneStyle, words: &mut WordCache) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut word_start = None;
     let mut non_ascii = false;
     let mut letters = 0;
     let mut before = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if i < text.len() && syllable::is_letter(c) {
+    let mut i = 0;
+    // Characters are read one at a time, ASCII ones straight from the bytes, and a space
+    // past the end closes the last word (`char_indices` chained to that space cost more).
+    loop {
+        let (c, len) = match bytes.get(i) {
+            None => (' ', 0),
+            Some(&b) if b.is_ascii() => (char::from(b), 1),
+            Some(_) => {
+                let c = text[i..].chars().next().expect("at a character boundary");
+                (c, c.len_utf8())
+            }
+        };
+        if len > 0 && syllable::is_letter(c) {
             if word_start.is_none() {
                 word_start = Some(i);
                 non_ascii = false;
@@ -42,6 +51,7 @@ fn apply_with(text: &str, style: ToneStyle, words: &mut WordCache) -> String {
             }
             non_ascii |= !c.is_ascii();
             letters += 1;
+            i += len;
             continue;
         }
         if let Some(start) = word_start.take()
@@ -55,7 +65,11 @@ fn apply_with(text: &str, style: ToneStyle, words: &mut WordCache) -> String {
             out.push_str(fixed);
             copied = i;
         }
+        if len == 0 {
+            break;
+        }
         before = Some(c);
+        i += len;
     }
     out.push_str(&text[copied..]);
     out

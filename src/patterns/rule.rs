@@ -162,11 +162,28 @@ struct Shared {
     regex: ByteRegex,
     /// The cache a search uses when no other thread holds it; held for the search (one
     /// atomic operation to take it, one to give it back).
-    first: Mutex<regex_automata::meta::Cache>,
+    first: Mutex<Searcher>,
     /// More caches, for a thread that finds `first` in use. Boxed: a cache is large, and
     /// moving it in and out of the list by value cost more than the allocation.
     #[allow(clippy::vec_box)]
-    spare: Mutex<Vec<Box<regex_automata::meta::Cache>>>,
+    spare: Mutex<Vec<Box<Searcher>>>,
+}
+
+/// What one search needs besides the regex: its cache, and the capture slots it fills
+/// (kept with the cache, not allocated for every sentence a rule is tried on).
+#[derive(Debug)]
+struct Searcher {
+    cache: regex_automata::meta::Cache,
+    caps: regex_automata::util::captures::Captures,
+}
+
+impl Searcher {
+    fn new(regex: &ByteRegex) -> Searcher {
+        Searcher {
+            cache: regex.create_cache(),
+            caps: regex.create_captures(),
+        }
+    }
 }
 
 impl Clone for Shared {
@@ -178,7 +195,7 @@ impl Clone for Shared {
 impl Shared {
     fn new(regex: ByteRegex) -> Shared {
         Shared {
-            first: Mutex::new(regex.create_cache()),
+            first: Mutex::new(Searcher::new(&regex)),
             spare: Mutex::new(Vec::new()),
             regex,
         }
@@ -195,27 +212,26 @@ impl Shared {
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .pop();
-                let spare = spare.unwrap_or_else(|| Box::new(self.regex.create_cache()));
+                let spare = spare.unwrap_or_else(|| Box::new(Searcher::new(&self.regex)));
                 Taken::Spare(Some(spare), self)
             }
         }
     }
 
     fn is_match(&self, hay: &[u8]) -> bool {
-        let mut cache = self.cache();
         self.regex
-            .is_match_with(&mut cache, &regex_automata::Input::new(hay))
+            .is_match_with(&mut self.cache().cache, &regex_automata::Input::new(hay))
     }
 }
 
 /// A cache taken from a [`Shared`] regex.
 enum Taken<'a> {
-    First(MutexGuard<'a, regex_automata::meta::Cache>),
-    Spare(Option<Box<regex_automata::meta::Cache>>, &'a Shared),
+    First(MutexGuard<'a, Searcher>),
+    Spare(Option<Box<Searcher>>, &'a Shared),
 }
 
 impl std::ops::Deref for Taken<'_> {
-    type Target = regex_automata::meta::Cache;
+    type Target = Searcher;
     fn deref(&self) -> &Self::Target {
         match self {
             Taken::First(first) => first,
@@ -364,14 +380,12 @@ impl Rule {
             .resume_at
             .as_deref()
             .and_then(|n| slot_names.iter().position(|s| s.as_deref() == Some(n)));
-        let mut cache = regex.cache();
-        let mut caps = regex.regex.create_captures();
+        let mut searcher = regex.cache();
+        let Searcher { cache, caps } = &mut *searcher;
         let mut at = 0;
         while at <= sentence.len() {
             let input = regex_automata::Input::new(sentence).span(at..sentence.len());
-            regex
-                .regex
-                .search_captures_with(&mut cache, &input, &mut caps);
+            regex.regex.search_captures_with(cache, &input, caps);
             let Some(whole) = caps.get_match() else {
                 break;
             };
