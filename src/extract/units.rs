@@ -338,10 +338,14 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             }
             if c.folded[j] == "va" {
                 // "và" before another unit ends this one ("Cục Thuế tỉnh và Kho bạc …", "… và
-                // đơn vị khách mời là …"); inside a name it stays ("Sở Lao động - Thương binh
+                // đơn vị khách mời là …", "… và các đơn vị …"); inside a name it stays ("Sở Lao động - Thương binh
                 // và Xã hội").
                 if j + 1 >= c.words.len()
                     || (c.folded[j + 1] == "don" && c.folded.get(j + 2).is_some_and(|w| w == "vi"))
+                    // "Sở Xây dựng và các đơn vị khách mời": a plural after "và" is another
+                    // group of units, never inside a unit's name.
+                    || (matches!(c.folded[j + 1].as_str(), "cac" | "nhung")
+                        && is_lower(&c.words[j + 1]))
                     || unit_from_word(ctx, c, j + 1, UnitOpts::default()).is_some()
                     || ctx.gaz.province(&place_run(ctx, c, j + 1)).is_some()
                 {
