@@ -46,6 +46,20 @@ impl BlocInfo {
         self.chosen.map(|i| &self.mentions[i])
     }
 
+    /// True when sentence `i` names another bloc, by a number other than the chosen bloc's
+    /// ("Khối thi đua số 6 gồm …" in a report on Khối thi đua số 5), and not the chosen one.
+    pub fn other_bloc_in(&self, ctx: &Ctx, i: usize) -> bool {
+        let Some(chosen) = self.chosen() else {
+            return false;
+        };
+        let Some(own) = bloc_number(ctx.s(chosen.span)) else {
+            return false;
+        };
+        let in_sentence = || self.named().filter(|m| m.sentence == i);
+        in_sentence().all(|m| bloc_number(ctx.s(m.span)) != Some(own))
+            && in_sentence().any(|m| bloc_number(ctx.s(m.span)).is_some())
+    }
+
     /// Named (not generic) mentions.
     pub fn named(&self) -> impl Iterator<Item = &Mention> {
         self.mentions.iter().filter(|m| !m.generic)
@@ -114,6 +128,24 @@ pub fn read(ctx: &mut Ctx) -> BlocInfo {
     }
     let chosen = choose(ctx, &mentions);
     BlocInfo { mentions, chosen }
+}
+
+/// The number a bloc's name gives it: "Khối thi đua số 5" and "… số 05" → 5, "Cụm thi đua số
+/// IV" → 4, "Khối 9" → 9; none for a name without one.
+pub(crate) fn bloc_number(name: &str) -> Option<u32> {
+    let words: Vec<String> = name.split_whitespace().map(fold_str).collect();
+    let at = |k: usize| words.get(k).map(String::as_str);
+    let k = if at(1) == Some("thi") && at(2) == Some("dua") {
+        3
+    } else {
+        1
+    };
+    let k = if at(k) == Some("so") { k + 1 } else { k };
+    let w = at(k)?;
+    if !w.is_empty() && w.len() <= 3 && w.bytes().all(|b| b.is_ascii_digit()) {
+        return w.parse().ok();
+    }
+    crate::patterns::roman(&w.to_ascii_uppercase()).filter(|_| w.len() <= 5)
 }
 
 /// True when the text cites a document by its number ("số 02/BTC-TCCB", "số 123/QĐ-UBND").

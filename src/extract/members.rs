@@ -26,9 +26,13 @@ pub struct Listed {
 /// The units of every composition list (`members.list` rules), guests left out ("(khách
 /// mời)"). A list's head and place noun come from the rule's `prefix` and `kind` slots, or
 /// are read from its introduction (slot `intro`: "Sở Tài chính các tỉnh", "LĐLĐ 6 tỉnh").
-pub fn lists(ctx: &Ctx) -> Vec<Listed> {
+pub fn lists(ctx: &Ctx, bloc: &BlocInfo) -> Vec<Listed> {
     let mut out = Vec::new();
     for hit in ctx.hits("members.list").iter() {
+        // "Khối thi đua số 6 gồm …" in a report on Khối thi đua số 5: another bloc's units.
+        if bloc.other_bloc_in(ctx, hit.sentence) {
+            continue;
+        }
         // Slot `units_l`: a list that ends where the rule's phrase starts ("A, B và C là thành
         // viên Khối"), read back from its end.
         if let Some(region) = hit.slot("units_l") {

@@ -549,7 +549,7 @@ impl Extractor {
         record.meeting.date = dates::meeting_date(ctx, &record.meeting, &stamps);
         meeting::review_year_from_date(ctx, &mut record.meeting);
         record.chairs = people::chairs(ctx);
-        let listed = members::lists(ctx);
+        let listed = members::lists(ctx, &bloc);
         let roles = roles::read(ctx, &record.meeting, &listed);
         roles::fill(ctx, &roles, &mut record);
         rankings::fill(ctx, &mut record);

@@ -114,17 +114,7 @@ fn is_listing(ctx: &Ctx, bloc: &BlocInfo) -> bool {
     // "Cụm thi đua số 1", "Cụm thi đua số 01 - …", "Cụm thi đua 2": the number after the keyword.
     let numbered: BTreeSet<u32> = bloc
         .named()
-        .filter_map(|m| {
-            let f = fold_str(ctx.s(m.span));
-            let mut words = f.split(' ').skip(3);
-            let w = match words.next()? {
-                "so" => words.next()?,
-                w => w,
-            };
-            w.parse::<u32>()
-                .ok()
-                .or_else(|| crate::patterns::roman(&w.to_uppercase()))
-        })
+        .filter_map(|m| super::bloc::bloc_number(ctx.s(m.span)))
         .collect();
     numbered.len() >= 3 || distinct_blocs(ctx, bloc) >= 3
 }
