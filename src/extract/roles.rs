@@ -209,7 +209,8 @@ fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Optio
 }
 
 /// The year a sentence opens with ("Năm 2023, Liên minh HTX làm Khối trưởng …", "Theo đó,
-/// năm 2023, …"), and where its digits are: it dates what the sentence says.
+/// năm 2023, …", "Luân phiên, năm 2024 Sở Tư pháp …"), and where its digits are: it dates
+/// what the sentence says.
 fn opening_year(ctx: &Ctx, sentence: Span) -> Option<(i32, Span)> {
     let head = &ctx.text[sentence.start..sentence.end];
     let cut = head.char_indices().nth(24).map_or(head.len(), |(i, _)| i);
@@ -220,11 +221,15 @@ fn opening_year(ctx: &Ctx, sentence: Span) -> Option<(i32, Span)> {
     }
     let rest = &folded[at + 4..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let after = rest[digits.len()..].trim_start();
-    if digits.len() != 4 || !after.starts_with(',') {
+    if digits.len() != 4 {
         return None;
     }
     let at = sentence.start + head[..cut].find(digits.as_str())?;
+    // "Năm 2023, …", or "năm 2024 Sở Tư pháp sẽ …": a comma or the capital of the subject.
+    let after = ctx.text[at + digits.len()..sentence.end].trim_start();
+    if !after.starts_with(',') && !after.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
     Some((digits.parse().ok()?, Span::new(at, at + digits.len())))
 }
 
