@@ -70,16 +70,23 @@ pub fn resolve(e: &DateExpr, published: Option<Ymd>, meeting: &Meeting) -> Optio
         _ if e.today => return published,
         _ => return None,
     };
+    let from_meeting = year_from_meeting(m, meeting);
     if let Some(p) = published {
         let same_year = Ymd::new(p.y, m, d)?;
-        return if same_year > p {
-            Ymd::new(p.y - 1, m, d)
+        let by_stamp = if same_year > p {
+            Ymd::new(p.y - 1, m, d)?
         } else {
-            Some(same_year)
+            same_year
+        };
+        // A stamp two years or more from the years the meeting reviews and plans is not when
+        // it was reported (a page updated or moved later: "22/10/2021" over a meeting that
+        // reviews 2017 and launches 2018): the meeting's own years date it.
+        return match from_meeting {
+            Some(y) if (by_stamp.y - y).abs() >= 2 => Ymd::new(y, m, d),
+            _ => Some(by_stamp),
         };
     }
-    let year = year_from_meeting(m, meeting)?;
-    Ymd::new(year, m, d)
+    Ymd::new(from_meeting?, m, d)
 }
 
 /// The year of a meeting held in month `m`, from the years it reviews and plans: a year-end
@@ -166,6 +173,22 @@ mod tests {
         assert_eq!(
             resolve(&dm(28, 12), p, &Meeting::default()),
             Ymd::new(2020, 12, 28)
+        );
+    }
+
+    #[test]
+    fn a_stamp_years_away_from_the_meetings_years_yields_to_them() {
+        use MeetingType::*;
+        let meeting = m(&[TongKet, TrienKhai], Some(2017), Some(2018));
+        // A page stamped 22/10/2021 over a review of 2017 and a launch of 2018.
+        assert_eq!(
+            resolve(&dm(20, 3), Ymd::new(2021, 10, 22), &meeting),
+            Ymd::new(2018, 3, 20)
+        );
+        // A year away: the stamp still dates it.
+        assert_eq!(
+            resolve(&dm(20, 3), Ymd::new(2019, 4, 2), &meeting),
+            Ymd::new(2019, 3, 20)
         );
     }
 
