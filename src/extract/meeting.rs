@@ -143,12 +143,7 @@ pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
         && !meeting.types.contains(&MeetingType::SoKet)
         && (!meeting.types.contains(&MeetingType::KyKet)
             || meeting.types.contains(&MeetingType::TongKet))
-        && let Some((year, month)) = meeting.date.as_deref().and_then(|d| {
-            Some((
-                d.get(..4)?.parse::<i32>().ok()?,
-                d.get(5..7)?.parse::<u32>().ok()?,
-            ))
-        })
+        && let Some((year, month)) = year_month(meeting)
     {
         let past = match month {
             10..=12 => Some(year),
@@ -184,12 +179,7 @@ pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
     if meeting.review_year.is_some() || !meeting.types.contains(&MeetingType::SoKet) {
         return;
     }
-    let Some(year) = meeting
-        .date
-        .as_deref()
-        .and_then(|d| d.get(..4))
-        .and_then(|y| y.parse().ok())
-    else {
+    let Some((year, _)) = year_month(meeting) else {
         return;
     };
     if let Some((span, sentence, _)) = ctx.find_evidence("meeting.date") {
@@ -201,6 +191,12 @@ pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
             "infer.review_year.interim_date",
         );
     }
+}
+
+/// The year and month of the meeting date ("2024-01-12" → (2024, 1)).
+fn year_month(meeting: &Meeting) -> Option<(i32, u32)> {
+    let d = meeting.date.as_deref()?;
+    Some((d.get(..4)?.parse().ok()?, d.get(5..7)?.parse().ok()?))
 }
 
 /// Adds a meeting type once, with its evidence.
