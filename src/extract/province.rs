@@ -181,7 +181,8 @@ fn province_index(ctx: &Ctx, name: &str) -> Option<usize> {
     ctx.gaz.provinces.iter().position(|x| x.name == p.name)
 }
 
-/// The province of the publisher, from the site tag in the text or the URL's host.
+/// The province of the publisher, from the site tag or a source line in the text, or the
+/// URL's host.
 fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)> {
     for hit in ctx.hits("meta.site_tag").iter() {
         let Some(tag) = hit.slot("tag") else { continue };
@@ -192,12 +193,17 @@ fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)
             return Some((idx, tag, ctx.sentences[hit.sentence], hit.rule.id.clone()));
         }
     }
+    // A source line printed in the text: "Nguồn: baobinhdinh.vn".
+    for hit in ctx.hits("meta.site_source").iter() {
+        let Some(host) = hit.slot("host") else {
+            continue;
+        };
+        if let Some(idx) = host_province(ctx, ctx.s(host)) {
+            return Some((idx, host, ctx.sentences[hit.sentence], hit.rule.id.clone()));
+        }
+    }
     let host = doc.url.as_deref().and_then(super::meta::host_of)?;
-    let province = match ctx.gaz.site(&host) {
-        Some(site) => site.province.as_deref()?,
-        None => &ctx.gaz.province_of_host(&host)?.name,
-    };
-    let idx = province_index(ctx, province)?;
+    let idx = host_province(ctx, &host)?;
     // The URL is not in the text: point at the first sentence.
     let first = *ctx.sentences.first()?;
     Some((
@@ -206,6 +212,15 @@ fn site_province(ctx: &Ctx, doc: &DocInfo) -> Option<(usize, Span, Span, String)
         first,
         "province.site_domain".to_string(),
     ))
+}
+
+/// The province of a provincial publisher's host: listed in `sites.tsv`, or named in a label.
+fn host_province(ctx: &Ctx, host: &str) -> Option<usize> {
+    let province = match ctx.gaz.site(host) {
+        Some(site) => site.province.as_deref()?,
+        None => &ctx.gaz.province_of_host(host)?.name,
+    };
+    province_index(ctx, province)
 }
 
 /// The province a member belongs to: one its name ends with ("Sở Tài chính tỉnh Yên Bái",
