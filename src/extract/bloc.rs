@@ -444,7 +444,12 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                 .rsplit(' ')
                 .next()
                 .is_some_and(|w| fold_str(w) == "truc");
-        if matches!(last.as_str(), "va" | "cac" | "cua" | "-" | "tai" | "thuoc") && !adjective {
+        // "tại" (at) ends a name, "tải" (of "vận tải") does not.
+        let at = last == "tai" && {
+            let written = &t[last_space + 1..];
+            written.is_ascii() || chars::to_lowercase(written) == "tại"
+        };
+        if (matches!(last.as_str(), "va" | "cac" | "cua" | "-" | "thuoc") || at) && !adjective {
             span.end = span.start + t[..last_space].trim_end().len();
         } else {
             break;
