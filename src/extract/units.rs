@@ -603,6 +603,19 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             i = after;
             continue;
         }
+        // "Agribank (các chi nhánh: …)": a name in capitals alone, then its branches.
+        if let Some(j) = (i + 1..c.words.len().min(i + 5))
+            .find(|&j| ctx.text[c.words[j - 1].end..c.words[j].start].trim() == "(")
+            && c.words[i..j]
+                .iter()
+                .all(|w| w.is_capitalized() || w.is_all_caps())
+            && let Some((branches, after)) =
+                branches_in_brackets(ctx, c, &ctx.text[c.words[i].start..c.words[j - 1].end], j)
+        {
+            items.extend(branches);
+            i = after;
+            continue;
+        }
         let n = filler_len(c, i);
         if n > 0 {
             // "các sở Xây dựng, …", "các huyện Yên Sơn, …": a lower-case head after "các" is
@@ -620,6 +633,16 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             continue;
         }
         if let Some((mut u, next)) = unit_from_word(ctx, c, i, UnitOpts::default()) {
+            // "Ngân hàng X (các chi nhánh: Đồng Nai, Bắc Đồng Nai)": the unit's branches.
+            let owner = u
+                .expanded
+                .clone()
+                .unwrap_or_else(|| ctx.s(u.span).to_string());
+            if let Some((branches, after)) = branches_in_brackets(ctx, c, &owner, next) {
+                items.extend(branches);
+                i = after;
+                continue;
+            }
             // "Thanh tra 6 tỉnh, thành phố: …, Thành phố Hồ Chí Minh": the shared head applies
             // to a place written with its own place word.
             if u.kind == "place"
@@ -935,6 +958,69 @@ fn distributed_head(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(usize, Shared)> 
         k += 1;
     }
     None
+}
+
+/// A unit, then its own units named in brackets after "các" and their head, a colon, then
+/// their names: "Agribank (các chi nhánh: Đồng Nai, Bắc Đồng Nai và Bình Phước)" is
+/// "Agribank chi nhánh Đồng Nai", … The unit itself only names them. Returns the items and
+/// the word after the closing bracket.
+fn branches_in_brackets(
+    ctx: &Ctx,
+    c: &Cursor,
+    owner: &str,
+    next: usize,
+) -> Option<(Vec<UnitSpan>, usize)> {
+    let text = ctx.text;
+    let gap = |k: usize| text[c.words[k - 1].end..c.words[k].start].trim();
+    if next + 2 >= c.words.len() || gap(next) != "(" || c.folded[next] != "cac" {
+        return None;
+    }
+    let (hl, _) = c.match_head(ctx.gaz, next + 1)?;
+    let first = next + 1 + hl;
+    if first >= c.words.len() || gap(first) != ":" {
+        return None;
+    }
+    let head = &text[c.words[next + 1].start..c.words[first - 1].end];
+    let mut items = Vec::new();
+    let mut start = first;
+    let mut k = first;
+    loop {
+        let closes = text[c.words[k].end..].trim_start().starts_with(')');
+        let ends_item = closes
+            || k + 1 >= c.words.len()
+            || gap(k + 1).contains(',')
+            || word_is(&c.lower[k + 1], "và");
+        if ends_item {
+            let word = &c.words[start];
+            if !(word.is_capitalized() || word.is_all_caps() || word.is_number()) {
+                return None;
+            }
+            let span = Span::new(word.start, c.words[k].end);
+            items.push(UnitSpan {
+                span,
+                expanded: Some(format!("{owner} {head} {}", ctx.s(span))),
+                kind: "shared".to_string(),
+                note: None,
+            });
+            if closes {
+                return Some((items, k + 1));
+            }
+            if k + 1 >= c.words.len() {
+                return None;
+            }
+            start = if word_is(&c.lower[k + 1], "và") {
+                k + 2
+            } else {
+                k + 1
+            };
+            k = start;
+            if k >= c.words.len() {
+                return None;
+            }
+            continue;
+        }
+        k += 1;
+    }
 }
 
 /// The head of a unit named by its number ("Hải đoàn 18" → "Hải đoàn", "Quận ủy 1" →
