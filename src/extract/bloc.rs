@@ -297,6 +297,18 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         return (Span::new(start, after), started);
     };
     let gap0 = text[after..first.start].trim();
+    // A name in quotes: 'Khối thi đua “Văn hóa - Xã hội”', 'Khối thi đua "Các cơ quan Đảng"'.
+    if let Some(close) = match gap0 {
+        "“" => Some('”'),
+        "\"" => Some('"'),
+        _ => None,
+    } && first.is_capitalized()
+        && let Some(len) = text[first.start..limit].find(|ch: char| ch == close || ch == '\n')
+        && len <= 120
+        && text[first.start + len..].starts_with(close)
+    {
+        return (Span::new(start, first.start + len + close.len_utf8()), true);
+    }
     let phrase_at = |i: usize, list: &[String]| phrase_in(&folded, i, list);
     // A capitalized verb or time word in a headline ("… các sở, ngành kinh tế Phát động và ký
     // kết …", "Cụm thi đua Chủ trì Hội nghị", "… - Năm học 2017 - 2018") ends the name.
