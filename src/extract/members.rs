@@ -298,7 +298,8 @@ fn block_items(ctx: &Ctx, after: usize, shared: &Shared) -> Vec<UnitSpan> {
     out
 }
 
-/// The length of a line's bullet or number ("- ", "+ ", "• ", "1. ", "2) ", "a) "), 0 if none.
+/// The length of a line's bullet or number ("- ", "+ ", "• ", "1. ", "2) ", "a) ", "(1) "), 0 if
+/// none.
 fn bullet_len(line: &str) -> usize {
     let mut chars = line.char_indices();
     let Some((_, c)) = chars.next() else {
@@ -310,6 +311,19 @@ fn bullet_len(line: &str) -> usize {
         '-' | '+' | '*' | '•' | '–' | '—' | '·' | '○' | '▪' | '■' | '◦' | '>'
     ) {
         return after(c.len_utf8());
+    }
+    // A number or a letter in brackets, then a space: "(1) ", "(a) ".
+    if c == '(' {
+        let inner = line[1..]
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+            .count();
+        if (1..=3).contains(&inner)
+            && line[1 + inner..].starts_with(')')
+            && line[2 + inner..].starts_with([' ', '\t'])
+        {
+            return after(2 + inner);
+        }
     }
     // A number or a letter, then "." or ")" and a space.
     let lead = line

@@ -79,7 +79,11 @@ pub fn sentences(text: &str) -> Vec<Span> {
             while j < bytes.len() && matches!(bytes[j], b'.' | b'/' | b'!' | b'?') {
                 j += 1;
             }
-            if j < bytes.len() && bytes[j] == b' ' && b == b'.' && is_abbrev_before(text, i) {
+            if j < bytes.len()
+                && bytes[j] == b' '
+                && b == b'.'
+                && (is_abbrev_before(text, i) || is_item_number_before(text, i))
+            {
                 i = j;
                 continue;
             }
@@ -131,6 +135,18 @@ fn is_abbrev_before(text: &str, dot: usize) -> bool {
         .map_or(0, |p| p + 1);
     let word = chars::to_lowercase(&before[word_start..]);
     NO_BREAK_BEFORE_DOT.contains(&word.as_str())
+}
+
+/// True when the period at `dot` closes an inline item number: one or two digits after a
+/// colon, comma or semicolon ("gồm: 1. Sở Y tế, 2. Sở Tư pháp").
+fn is_item_number_before(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let rest = before[..dot - digits].trim_end_matches(' ');
+    rest.len() < dot - digits && rest.ends_with([':', ',', ';'])
 }
 
 /// Character offset of a byte offset.
@@ -305,6 +321,18 @@ mod tests {
         assert_eq!(
             split("Tại TP. Hồ Chí Minh thu 46.000 tỷ. Xong."),
             vec!["Tại TP. Hồ Chí Minh thu 46.000 tỷ.", "Xong."]
+        );
+    }
+
+    #[test]
+    fn inline_item_numbers_do_not_end_sentences() {
+        assert_eq!(
+            split("Khối gồm: 1. Sở Y tế, 2. Sở Tư pháp. Năm 2023. Sở Y tế họp."),
+            vec![
+                "Khối gồm: 1. Sở Y tế, 2. Sở Tư pháp.",
+                "Năm 2023.",
+                "Sở Y tế họp."
+            ]
         );
     }
 

@@ -596,6 +596,11 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
     let mut i = 0;
     let mut shared = shared;
     while i < c.words.len() {
+        // "gồm: (1) Sở Y tế; (2) Sở Tư pháp", "1. Sở Y tế, 2. …", "a) …": an item's number.
+        if enumerator_at(ctx, c, i, slot.start) {
+            i += 1;
+            continue;
+        }
         // "UBMTTQVN các tỉnh Quảng Nam, …", "UBMTTQ Việt Nam các huyện A, B": a unit
         // distributed over the places that follow ("các"/a number and a place word).
         if let Some((after, distributed)) = distributed_head(ctx, c, i) {
@@ -958,6 +963,37 @@ fn distributed_head(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(usize, Shared)> 
         k += 1;
     }
     None
+}
+
+/// True when word `i` numbers a list item written inline: a number (up to three digits) or a
+/// lower-case letter that starts an item (after the list's start, a comma, a semicolon or a
+/// colon, maybe in an opening bracket), closed by ")", "." or "/" and a space, then a
+/// capitalized word: "(1) Sở Y tế; (2) …", "1. Sở Y tế, 2. …", "a) …". Not a unit's number
+/// ("Quận ủy 1, 3, 5").
+fn enumerator_at(ctx: &Ctx, c: &Cursor, i: usize, start: usize) -> bool {
+    let text = ctx.text;
+    let w = &c.words[i];
+    let short = w.text.len() <= 3
+        && (w.text.bytes().all(|b| b.is_ascii_digit())
+            || (w.text.len() == 1 && w.text.bytes().all(|b| b.is_ascii_lowercase())));
+    if !short {
+        return false;
+    }
+    let before_from = if i == 0 { start } else { c.words[i - 1].end };
+    let before = text[before_from..w.start].trim();
+    let before = before.strip_suffix('(').unwrap_or(before).trim_end();
+    if !(i == 0 && before.is_empty() || before.ends_with([',', ';', ':'])) {
+        return false;
+    }
+    let Some(next) = c.words.get(i + 1) else {
+        return false;
+    };
+    let gap = &text[w.end..next.start];
+    let closer = gap.trim_start().chars().next();
+    matches!(closer, Some(')' | '.' | '/'))
+        && gap.len() > 1
+        && gap.ends_with(char::is_whitespace)
+        && (next.is_capitalized() || next.is_all_caps())
 }
 
 /// A unit, then its own units named in brackets after "các" and their head, a colon, then
