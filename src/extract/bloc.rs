@@ -386,7 +386,17 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                     || folded[i] == "cac"
                         && (phrase_in(&folded, i + 1, &["doan the"])
                             || phrase_in(&folded, i + 1, &["to chuc chinh tri", "to chuc xa hoi"]));
-                let unit_head = w.is_capitalized() && ctx.gaz.match_head(&lower_from(i)).is_some();
+                // "Văn phòng, các Ban Đảng Tỉnh ủy": "các" and a capitalized unit head.
+                let unit_head = w.is_capitalized() && ctx.gaz.match_head(&lower_from(i)).is_some()
+                    || folded[i] == "cac"
+                        && i > 0
+                        && !ws[i - 1].is_number()
+                        && crate::patterns::roman(ws[i - 1].text).is_none()
+                        && ws.get(i + 1).is_some_and(|n| {
+                            n.is_capitalized()
+                                && text[w.end..n.start].trim().is_empty()
+                                && ctx.gaz.match_head(&lower_from(i + 1)).is_some()
+                        });
                 let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
                 if !(after_comma && is_lower(w) || unit_head || abbr_list) {
                     break;
