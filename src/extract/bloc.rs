@@ -303,7 +303,7 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         "\"" => Some('"'),
         _ => None,
     } && first.is_capitalized()
-        && let Some(len) = text[first.start..limit].find(|ch: char| ch == close || ch == '\n')
+        && let Some(len) = text[first.start..limit].find([close, '\n'])
         && len <= 120
         && text[first.start + len..].starts_with(close)
     {
