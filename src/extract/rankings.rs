@@ -24,6 +24,8 @@ struct Anchor<'p> {
     region: Span,
     looks_right: bool,
     award: Option<Span>,
+    /// One unit only, at the region's start (a numbered line of a ranking).
+    single: bool,
 }
 
 fn rank_of(ctx: &Ctx, hit: &Hit) -> Option<(u32, Span)> {
@@ -54,12 +56,27 @@ fn about_contest(ctx: &Ctx, i: usize) -> bool {
 fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
     let mut out: Vec<Anchor> = Vec::new();
     for hit in ctx.hits("ranking").iter() {
-        let Some((rank, rank_span)) = rank_of(ctx, hit) else {
-            continue;
-        };
         if about_contest(ctx, hit.sentence) {
             continue;
         }
+        if let Some(at) = hit.slot("lines") {
+            for (rank, number, region) in numbered_lines(ctx, at.end) {
+                out.push(Anchor {
+                    hit: hit.clone(),
+                    rank,
+                    rank_span: number,
+                    core: number,
+                    region,
+                    looks_right: true,
+                    award: None,
+                    single: true,
+                });
+            }
+            continue;
+        }
+        let Some((rank, rank_span)) = rank_of(ctx, hit) else {
+            continue;
+        };
         let whole = hit.span();
         let (core, region, looks_right) = if let Some(u) = hit.slot("units_r") {
             (Span::new(whole.start, u.start), u, true)
@@ -102,6 +119,7 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
             region,
             looks_right,
             award,
+            single: false,
         });
     }
     out.sort_by_key(|a| a.core.start);
@@ -125,6 +143,60 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
         {
             a.region.end = a.region.end.min(n).max(a.region.start);
         }
+    }
+    out
+}
+
+/// The lines after a ranking's introduction (ending at `after`), numbered 1, 2, 3 … in
+/// order ("1. Sở Y tế: 98,5 điểm", "2) …", "3 - …"), each starting with a unit: their
+/// numbers, number spans and the rest of each line. Fewer than two such lines read nothing.
+fn numbered_lines(ctx: &Ctx, after: usize) -> Vec<(u32, Span, Span)> {
+    let text = ctx.text;
+    let mut out = Vec::new();
+    let Some(nl) = text[after..].find('\n') else {
+        return out;
+    };
+    let mut pos = after + nl + 1;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..end];
+        let lead = line.len() - line.trim_start().len();
+        let digits = line[lead..].bytes().take_while(u8::is_ascii_digit).count();
+        let want = out.len() as u32 + 1;
+        if !(1..=2).contains(&digits) || line[lead..lead + digits].parse() != Ok(want) {
+            break;
+        }
+        let number = Span::new(pos + lead, pos + lead + digits);
+        let rest = &line[lead + digits..];
+        let sep = rest.trim_start_matches([' ', '\t']);
+        // "1. ", "2) ", "3 - " (not a table's row "1 Sở Y tế 98,5", where a unit named by its
+        // number and the score run together).
+        let body = match sep.chars().next() {
+            Some(c @ ('.' | ')' | '/' | '-' | '–')) => &sep[c.len_utf8()..],
+            _ => break,
+        };
+        if !body.starts_with([' ', '\t']) {
+            break;
+        }
+        let body = body.trim_start();
+        // (`body` ends the line.)
+        let start = end - body.len();
+        let stop = pos + line.trim_end_matches([' ', '\t', ',', ';', '.']).len();
+        if start >= stop {
+            break;
+        }
+        let region = Span::new(start, stop);
+        let starts_with_unit = unit_list(ctx, region, Shared::none())
+            .first()
+            .is_some_and(|u| u.span.start == region.start);
+        if !starts_with_unit {
+            break;
+        }
+        out.push((want, number, region));
+        pos = end + 1;
+    }
+    if out.len() < 2 {
+        out.clear();
     }
     out
 }
@@ -169,7 +241,11 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
     let mut units_for: Vec<Vec<UnitSpan>> = anchors
         .iter()
         .map(|a| {
-            if a.looks_right {
+            if a.single {
+                let mut units = unit_list(ctx, a.region, Shared::none());
+                units.truncate(1);
+                units
+            } else if a.looks_right {
                 unit_list(ctx, a.region, Shared::none())
             } else {
                 unit_list_ending(ctx, a.region)
