@@ -411,14 +411,10 @@ fn title_len(ctx: &Ctx, c: &Cursor, i: usize) -> usize {
     let pho = usize::from(c.lower.get(i).is_some_and(|w| w == "phó"));
     let words = &c.lower[(i + pho).min(c.lower.len())..];
     ctx.gaz
-        .titles
+        .titles_lower
         .iter()
-        .filter_map(|t| {
-            let t = chars::to_lowercase(t);
-            let n = t.split(' ').count();
-            (words.len() >= n && words[..n].iter().map(String::as_str).eq(t.split(' ')))
-                .then_some(n)
-        })
+        .filter(|t| words.len() >= t.len() && words[..t.len()] == t[..])
+        .map(Vec::len)
         .max()
         .map_or(0, |n| n + pho)
 }
@@ -635,6 +631,16 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
                 continue;
             }
             i += n;
+            continue;
+        }
+        // "Cục trưởng Cục Thi hành án dân sự tỉnh, Chánh án TAND tỉnh": a person's title
+        // before the unit they lead.
+        if c.words[i].is_capitalized()
+            && let t = title_len(ctx, c, i)
+            && t > 0
+            && unit_from_word(ctx, c, i + t, UnitOpts::default()).is_some()
+        {
+            i += t;
             continue;
         }
         if let Some((mut u, next)) = unit_from_word(ctx, c, i, UnitOpts::default()) {

@@ -61,6 +61,8 @@ pub struct Gazetteers {
     pub abbreviations: Vec<(String, String)>,
     /// Position titles ("Giám đốc", "Phó Chủ tịch").
     pub titles: Vec<String>,
+    /// The same titles in lower case, word by word.
+    pub titles_lower: Vec<Vec<String>>,
     /// Vietnamese family names, in lower case.
     surnames: HashMap<String, ()>,
     /// Number and ordinal words, folded → value.
@@ -252,7 +254,16 @@ impl Gazetteers {
         let abbreviations = t.rows.iter().map(|(_, c)| (n(c[0]), n(c[1]))).collect();
 
         let t = read_table(files, "titles.tsv", 1, 1, errors);
-        let titles = t.rows.iter().map(|(_, c)| n(c[0])).collect();
+        let titles: Vec<String> = t.rows.iter().map(|(_, c)| n(c[0])).collect();
+        let titles_lower = titles
+            .iter()
+            .map(|t| {
+                crate::normalize::chars::to_lowercase(t)
+                    .split(' ')
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect();
 
         let t = read_table(files, "surnames.tsv", 1, 1, errors);
         let surnames = t
@@ -395,6 +406,7 @@ impl Gazetteers {
             head_starts,
             abbreviations,
             titles,
+            titles_lower,
             surnames,
             numbers,
             ordinals,
