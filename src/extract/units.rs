@@ -180,7 +180,11 @@ pub(crate) fn word_is(lower: &str, marked: &str) -> bool {
 fn filler_len(c: &Cursor, i: usize) -> usize {
     let capital_ok = |phrase: &str| CAPITAL_FILLERS.iter().any(|f| word_is(phrase, f));
     let ok = |phrase: &str, first: &Word| {
-        FILLERS.iter().any(|f| word_is(phrase, f)) && (is_lower(first) || capital_ok(phrase))
+        // (In a list written in capitals, "VÀ", "CÁC ĐƠN VỊ" are fillers too.)
+        FILLERS.iter().any(|f| word_is(phrase, f))
+            && (is_lower(first)
+                || capital_ok(phrase)
+                || first.is_all_caps() && first.text.chars().count() >= 2)
     };
     if let Some(next) = c.lower.get(i + 1) {
         let two = format!("{} {}", c.lower[i], next);
@@ -323,6 +327,13 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
         }
         // "Hội Nông dân Việt Nam và Phó khối là …", "Sở Y tế Cụm trưởng": a role ends the name.
         if role_at(c, j) {
+            break;
+        }
+        // "TAND TỈNH VÀ CỤC THADS TỈNH": in capitals, "VÀ" before another unit ends this one.
+        if w.is_all_caps()
+            && c.lower[j] == "và"
+            && unit_from_word(ctx, c, j + 1, UnitOpts::default()).is_some()
+        {
             break;
         }
         if is_lower(w) {
