@@ -158,8 +158,14 @@ fn found(ctx: &Ctx, field: &str, listed: &[Listed]) -> Vec<(Found<UnitSpan>, Opt
                 .find(|l| l.unit.span == u.span)
                 .map_or(u, |l| l.unit.clone());
             let sentence = ctx.sentences[h.sentence];
+            // The clause the unit is in: after the last semicolon before it ("Năm 2023, A là
+            // Khối trưởng; năm 2024, B là Khối trưởng").
+            let clause_start = ctx.text[sentence.start..u.span.start.max(sentence.start)]
+                .rfind(';')
+                .map_or(sentence.start, |p| sentence.start + p + 1);
+            let clause = Span::new(clause_start, sentence.end);
             let year = year_slot(ctx, h, sentence).or_else(|| {
-                let (value, digits) = opening_year(ctx, sentence)?;
+                let (value, digits) = opening_year(ctx, clause)?;
                 Some(year_found(ctx, digits, value, sentence, h))
             });
             Some((
@@ -208,12 +214,14 @@ fn from_notes(ctx: &Ctx, listed: &[Listed]) -> Vec<(bool, Found<UnitSpan>, Optio
     out
 }
 
-/// The year a sentence opens with ("Năm 2023, Liên minh HTX làm Khối trưởng …", "Theo đó,
-/// năm 2023, …", "Luân phiên, năm 2024 Sở Tư pháp …"), and where its digits are: it dates
-/// what the sentence says.
+/// The year a sentence or clause opens with ("Năm 2023, Liên minh HTX làm Khối trưởng …",
+/// "Theo đó, năm 2023, …", "Luân phiên, năm 2024 Sở Tư pháp …", "…; năm 2024, Sở Y tế …"),
+/// and where its digits are: it dates what the clause says.
 fn opening_year(ctx: &Ctx, sentence: Span) -> Option<(i32, Span)> {
-    let head = &ctx.text[sentence.start..sentence.end];
-    let cut = head.char_indices().nth(24).map_or(head.len(), |(i, _)| i);
+    let head = ctx.text[sentence.start..sentence.end].trim_start();
+    let sentence = Span::new(sentence.end - head.len(), sentence.end);
+    // (An opening adverbial may come first: "Theo quy chế luân phiên, năm 2024 …".)
+    let cut = head.char_indices().nth(40).map_or(head.len(), |(i, _)| i);
     let folded = crate::normalize::fold_str(&head[..cut]);
     let at = folded.find("nam ")?;
     if at > 0 && !folded[..at].trim_end().ends_with(',') {
