@@ -300,7 +300,7 @@ fn block_items(ctx: &Ctx, after: usize, shared: &Shared) -> Vec<UnitSpan> {
 
 /// The length of a line's bullet or number ("- ", "+ ", "• ", "1. ", "2) ", "a) ", "(1) "), 0 if
 /// none.
-fn bullet_len(line: &str) -> usize {
+pub(super) fn bullet_len(line: &str) -> usize {
     let mut chars = line.char_indices();
     let Some((_, c)) = chars.next() else {
         return 0;

@@ -6,6 +6,7 @@
 //! are shared out: a phrase looking right takes the first unit, one looking left the rest.
 //! `ranking.award` rules attach awards given in another clause ("tặng cờ … cho Trường X").
 
+use super::members::bullet_len;
 use super::text::Span;
 use super::units::{
     Shared, UnitOpts, UnitSpan, make_unit, same_unit, unit_at, unit_list, unit_list_ending,
@@ -148,8 +149,9 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
 }
 
 /// The lines after a ranking's introduction (ending at `after`), numbered 1, 2, 3 … in
-/// order ("1. Sở Y tế: 98,5 điểm", "2) …", "3 - …"), each starting with a unit: their
-/// numbers, number spans and the rest of each line. Fewer than two such lines read nothing.
+/// order ("1. Sở Y tế: 98,5 điểm", "2) …", "(3) …": a list item's number, see
+/// [`bullet_len`]), each starting with a unit: their numbers, number spans and the rest of
+/// each line. Fewer than two such lines read nothing.
 fn numbered_lines(ctx: &Ctx, after: usize) -> Vec<(u32, Span, Span)> {
     let text = ctx.text;
     let mut out = Vec::new();
@@ -160,27 +162,18 @@ fn numbered_lines(ctx: &Ctx, after: usize) -> Vec<(u32, Span, Span)> {
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
         let line = &text[pos..end];
-        let lead = line.len() - line.trim_start().len();
-        let digits = line[lead..].bytes().take_while(u8::is_ascii_digit).count();
+        let body = line.trim_start();
+        let lead = pos + line.len() - body.len();
+        let bullet = bullet_len(body);
+        let digits = body.trim_start_matches('(');
+        let digits = &digits[..digits.bytes().take_while(u8::is_ascii_digit).count()];
         let want = out.len() as u32 + 1;
-        if !(1..=2).contains(&digits) || line[lead..lead + digits].parse() != Ok(want) {
+        if bullet == 0 || digits.parse() != Ok(want) {
             break;
         }
-        let number = Span::new(pos + lead, pos + lead + digits);
-        let rest = &line[lead + digits..];
-        let sep = rest.trim_start_matches([' ', '\t']);
-        // "1. ", "2) ", "3 - " (not a table's row "1 Sở Y tế 98,5", where a unit named by its
-        // number and the score run together).
-        let body = match sep.chars().next() {
-            Some(c @ ('.' | ')' | '/' | '-' | '–')) => &sep[c.len_utf8()..],
-            _ => break,
-        };
-        if !body.starts_with([' ', '\t']) {
-            break;
-        }
-        let body = body.trim_start();
-        // (`body` ends the line.)
-        let start = end - body.len();
+        let at = lead + body.find(digits).unwrap_or(0);
+        let number = Span::new(at, at + digits.len());
+        let start = lead + bullet;
         let stop = pos + line.trim_end_matches([' ', '\t', ',', ';', '.']).len();
         if start >= stop {
             break;
