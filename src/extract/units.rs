@@ -616,8 +616,9 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             continue;
         }
         // "Agribank (các chi nhánh: …)": a name in capitals alone, then its branches.
-        if let Some(j) = (i + 1..c.words.len().min(i + 5))
-            .find(|&j| ctx.text[c.words[j - 1].end..c.words[j].start].trim() == "(")
+        if (c.words[i].is_capitalized() || c.words[i].is_all_caps())
+            && let Some(j) = (i + 1..c.words.len().min(i + 5))
+                .find(|&j| ctx.text[c.words[j - 1].end..c.words[j].start].trim() == "(")
             && c.words[i..j]
                 .iter()
                 .all(|w| w.is_capitalized() || w.is_all_caps())
