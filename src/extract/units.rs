@@ -364,6 +364,14 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
                 }
             }
             if c.folded[j] == "cac"
+                && c.folded.get(j + 1).is_some_and(|w| w == "don")
+                && c.folded.get(j + 2).is_some_and(|w| w == "vi")
+            {
+                // "Thanh tra các đơn vị: Sở A, Sở B": a head over units named next is no
+                // unit of its own.
+                return None;
+            }
+            if c.folded[j] == "cac"
                 && c.lower_from(j + 1)
                     .first()
                     .is_some_and(|w| ctx.gaz.match_head(&[w]).is_some_and(|(_, k)| k == "place"))
