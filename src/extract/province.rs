@@ -117,6 +117,12 @@ fn spans_provinces(ctx: &Ctx, bloc: &BlocInfo, members: &[Unit]) -> bool {
     if distinct.len() >= 2 && 2 * located.len() >= members.len() {
         return true;
     }
+    // Members that are ministries ("gồm Bộ Tư pháp, Bộ Nội vụ, Bộ Ngoại giao"): a national
+    // bloc, wherever it meets.
+    let ministries = members.iter().filter(|u| is_ministry(&u.canonical)).count();
+    if ministries >= 2 && 2 * ministries >= members.len() {
+        return true;
+    }
     if bloc.chosen().is_some() {
         // Markers in any of the bloc's named mentions ("Cụm thi đua số 3" here, "Cụm thi đua số
         // 3, Bộ đội Biên phòng" there).
@@ -232,4 +238,15 @@ fn province_of<'g>(ctx: &'g Ctx, u: &Unit) -> Option<&'g str> {
         .trim_start_matches("tinh ")
         .trim_start_matches("thanh pho ");
     ctx.gaz.province(name).map(|p| p.name.as_str())
+}
+
+/// A ministry's name: "Bộ" then a capitalized word, not a provincial command ("Bộ Chỉ huy
+/// Quân sự tỉnh", "Bộ CHQS", "Bộ đội Biên phòng tỉnh").
+fn is_ministry(name: &str) -> bool {
+    let mut words = name.split_whitespace();
+    words.next() == Some("Bộ")
+        && words.next().is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !matches!(w, "Chỉ" | "CHQS" | "CHBĐBP" | "Tư lệnh")
+        })
 }
