@@ -193,13 +193,27 @@ fn byline(ctx: &mut Ctx, doc: &mut DocInfo) {
     if seen < TAIL_LINES {
         tail_start = 0;
     }
+    // A short text's first line in capitals is its heading ("ĐỜI SỐNG SINH VIÊN"), not a
+    // byline, unless it opens on a family name ("TRẦN TUYỀN").
+    let first_line_end = text
+        .trim_start()
+        .find('\n')
+        .map_or(text.len(), |i| i + text.len() - text.trim_start().len());
     let authors = ctx.hits("meta.author");
     let best = authors
         .iter()
         .filter(|h| h.m.start >= tail_start)
         .filter_map(|h| {
             let name = h.slot("name")?;
-            plausible_name(ctx, ctx.s(name)).then_some((h, name))
+            let s = ctx.s(name);
+            let heading = name.end <= first_line_end
+                && first_line_end < text.trim_end().len()
+                && !s.chars().any(char::is_lowercase)
+                && !s
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| ctx.gaz.is_surname(w));
+            (!heading && plausible_name(ctx, s)).then_some((h, name))
         })
         .max_by_key(|(h, _)| (h.m.start, h.rule.priority));
     if let Some((hit, name)) = best {

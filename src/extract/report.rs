@@ -114,6 +114,7 @@ fn is_listing(ctx: &Ctx, bloc: &BlocInfo) -> bool {
     // "Cụm thi đua số 1", "Cụm thi đua số 01 - …", "Cụm thi đua 2": the number after the keyword.
     let numbered: BTreeSet<u32> = bloc
         .named()
+        .filter(|m| !is_guest(ctx, m))
         .filter_map(|m| super::bloc::bloc_number(ctx.s(m.span)))
         .collect();
     numbered.len() >= 3 || distinct_blocs(ctx, bloc) >= 3
@@ -127,7 +128,7 @@ fn distinct_blocs(ctx: &Ctx, bloc: &BlocInfo) -> usize {
         "-",
     ];
     let mut groups: Vec<BTreeSet<String>> = Vec::new();
-    for m in bloc.named() {
+    for m in bloc.named().filter(|m| !is_guest(ctx, m)) {
         let words: BTreeSet<String> = fold_str(ctx.s(m.span))
             .split([' ', ','])
             .filter(|w| !w.is_empty() && !COMMON.contains(w))
@@ -142,4 +143,45 @@ fn distinct_blocs(ctx: &Ctx, bloc: &BlocInfo) -> usize {
         }
     }
     groups.len()
+}
+
+/// Words that, just before a bloc's name, make it a guest or a party to the reported bloc's
+/// meeting rather than a bloc reporting one of its own: "Dự hội nghị có đại diện Cụm thi đua
+/// số 1 và Cụm thi đua số 2", "lãnh đạo Khối thi đua Văn hóa - Xã hội".
+const GUEST_WORDS: [&str; 8] = [
+    "dai dien",
+    "lanh dao",
+    "dai bieu",
+    "thanh vien",
+    "khach moi",
+    "moi",
+    "cung",
+    "voi",
+];
+
+/// True when a named mention is a guest of the meeting (`GUEST_WORDS` within the three words
+/// before it, or a list of such mentions after them): it names another bloc, not a second
+/// meeting of the page.
+fn is_guest(ctx: &Ctx, m: &super::bloc::Mention) -> bool {
+    let sentence = ctx.sentences[m.sentence];
+    let before = fold_str(&ctx.text[sentence.start..m.span.start]);
+    let words: Vec<&str> = before.split_whitespace().collect();
+    // Skip back over the other mentions of the same list ("Cụm thi đua số 1 và Cụm …").
+    let mut end = words.len();
+    while end > 0 && matches!(words[end - 1], "va" | ",") {
+        end -= 1;
+    }
+    let tail = words[end.saturating_sub(3)..end].join(" ");
+    if GUEST_WORDS.iter().any(|g| tail.ends_with(g)) {
+        return true;
+    }
+    // "… đại diện Cụm thi đua số 1 và Cụm thi đua số 2": the list's first mention is a guest.
+    words[..end]
+        .iter()
+        .rposition(|w| matches!(*w, "khoi" | "cum"))
+        .is_some_and(|k| {
+            let head = words[k.saturating_sub(3)..k].join(" ");
+            GUEST_WORDS.iter().any(|g| head.ends_with(g))
+                && !words[k..end].iter().any(|w| w.ends_with('.'))
+        })
 }
