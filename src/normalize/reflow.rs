@@ -17,8 +17,10 @@ fn first_char(line: &str) -> Option<char> {
 /// Joins the lines broken inside a sentence: a non-empty line that does not end a sentence,
 /// followed by a line that starts in lower case. A text wrapped at a fixed width (three such
 /// breaks or more) also has its breaks before a capital joined after long lines (50
-/// characters or more) that do not end a sentence: a proper noun carried to the next line
-/// ("… Giám đốc\nSở Y tế"); a line that starts a list item ("- ", "1.", "+") stays.
+/// characters or more) that do not end a sentence: a proper noun, a number or a quotation
+/// carried to the next line ("… Giám đốc\nSở Y tế", "cụm thi đua số\n3"), and after a long
+/// line ending in a colon when the next line is long too; a line that starts a list item
+/// ("- ", "1.", "+") stays.
 pub fn join_broken_lines(text: String) -> String {
     let lines: Vec<(usize, &str)> = text
         .split('\n')
@@ -42,10 +44,12 @@ pub fn join_broken_lines(text: String) -> String {
         let joined = continues(a, b)
             || wrapped
                 && !a.trim().is_empty()
-                && !ends_sentence(a)
                 && a.chars().count() >= 50
-                && first_char(b).is_some_and(|c| c.is_uppercase())
-                && !starts_list_item(b);
+                && !starts_list_item(b)
+                && (!ends_sentence(a) && first_char(b).is_some_and(opens_wrapped_word)
+                    // "… gồm:\nLạng Sơn, Sơn La …": a colon inside a paragraph, when the
+                    // next line is long too (list items on lines of their own are short).
+                    || a.trim_end().ends_with(':') && b.chars().count() >= 50);
         if joined {
             breaks.push(at + a.len());
         }
@@ -59,6 +63,12 @@ pub fn join_broken_lines(text: String) -> String {
     }
     // An ASCII byte replaced by another: still UTF-8.
     String::from_utf8(bytes).expect("a newline replaced by a space keeps the text UTF-8")
+}
+
+/// A character that can open a word carried to the next line of a wrapped text: a capital
+/// ("Sở Y tế"), a digit ("số\n3"), an opening quote or bracket.
+fn opens_wrapped_word(c: char) -> bool {
+    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '“' | '"' | '(' | '«')
 }
 
 /// A line that opens a list item or a numbered point ("- Sở Y tế", "1. Kết quả", "+ Sở …").
@@ -105,5 +115,22 @@ mod tests {
         assert_eq!(out.matches('\n').count(), 2);
         assert!(out.contains("Sở Tư pháp, Sở Nội vụ"));
         assert!(out.contains("Giám đốc Sở Y tế"));
+    }
+
+    #[test]
+    fn a_wrapped_text_joins_numbers_quotes_and_a_colon_inside_a_paragraph() {
+        let t = "Ngày 17-1, tại huyện Đạ Tẻh, tỉnh Lâm Đồng, cụm thi đua số \n\
+                 3 gồm các huyện Đạ Tẻh, Đạ Huoai, Cát Tiên và Bảo Lâm tổng \n\
+                 kết công tác thi đua, khen thưởng năm 2023. Các đơn vị trong \n\
+                 cụm thực hiện phong trào thi đua “Cùng cả nước chung sức xây \n\
+                 dựng nông thôn mới”. Công an các tỉnh trong Cụm thi đua số 2 gồm: \n\
+                 Lạng Sơn, Sơn La, Hà Giang, Lai Châu, Cao Bằng, Lào Cai và Điện \n\
+                 Biên đã hoàn thành nhiệm vụ. Khối gồm:\n\
+                 Sở Y tế;";
+        let out = join_broken_lines(t.to_string());
+        assert_eq!(out.len(), t.len());
+        assert!(out.contains("cụm thi đua số  3 gồm"));
+        assert!(out.contains("gồm:  Lạng Sơn"));
+        assert!(out.ends_with("Khối gồm:\nSở Y tế;"));
     }
 }
