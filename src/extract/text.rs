@@ -28,8 +28,9 @@ impl Span {
 }
 
 /// Words after which a period does not end a sentence ("TP. Hồ Chí Minh", "Đ/c.").
-const NO_BREAK_BEFORE_DOT: [&str; 14] = [
-    "tp", "tt", "q", "p", "ts", "ths", "gs", "pgs", "bs", "ks", "ls", "đ/c", "st", "mr",
+const NO_BREAK_BEFORE_DOT: [&str; 17] = [
+    "tp", "tx", "tt", "h", "x", "q", "p", "ts", "ths", "gs", "pgs", "bs", "ks", "ls", "đ/c", "st",
+    "mr",
 ];
 
 /// Longest sentence (bytes). News sentences run to a few hundred characters; a page of one

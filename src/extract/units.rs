@@ -42,7 +42,7 @@ const NOT_UNITS: [&str; 1] = ["event"];
 
 /// Abbreviated place words written with a dot before a name ("TP.Biên Hòa", "TX. Kiến
 /// Tường", "H.Trảng Bom", "Q.1").
-const PLACE_ABBREVIATIONS: [&str; 6] = ["TP", "Tp", "TX", "H", "Q", "P"];
+const PLACE_ABBREVIATIONS: [&str; 8] = ["TP", "Tp", "TX", "Tx", "H", "X", "Q", "P"];
 
 /// Largest number of words in a unit name.
 const MAX_UNIT_WORDS: usize = 18;
