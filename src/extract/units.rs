@@ -783,6 +783,31 @@ fn unit_list_in(ctx: &Ctx, c: &Cursor, slot: Span, shared: Shared) -> Vec<UnitSp
             i = after;
             continue;
         }
+        // "Khối gồm: Nhà hát Ca múa nhạc tỉnh, Sở Y tế, …": the first item, whose head the
+        // gazetteer lacks, is an item when a known unit follows it after a separator. It
+        // opens on an abbreviation in capitals or two capitalized words ("Theo đó, Sở Y tế
+        // …" is no item).
+        if items.is_empty()
+            && (c.words[i].is_all_caps() && c.words[i].text.chars().count() >= 2
+                || c.words
+                    .get(i + 1)
+                    .is_some_and(|n| n.is_capitalized() || n.is_all_caps()))
+            && let Some((span, next)) = named_run(ctx, c, i)
+            && next < c.words.len()
+            && ctx.text[c.words[next - 1].end..c.words[next].start]
+                .trim()
+                .starts_with([',', ';'])
+            && unit_from_word(ctx, c, next, UnitOpts::default()).is_some()
+        {
+            items.push(UnitSpan {
+                span,
+                expanded: None,
+                kind: "named".to_string(),
+                note: None,
+            });
+            i = next;
+            continue;
+        }
         match continuation(ctx, c, i, semicolons) {
             Some(end_word) if !items.is_empty() => {
                 let last = items.last_mut().expect("not empty");
@@ -889,6 +914,16 @@ fn named_item_at(ctx: &Ctx, c: &Cursor, i: usize, semicolons: bool) -> Option<(S
     let gap = ctx.text[c.words[i - 1].end..w.start].trim();
     let sep = if semicolons { ";" } else { "," };
     if !(gap == sep || gap.is_empty() && word_is(&c.lower[i - 1], "và")) {
+        return None;
+    }
+    named_run(ctx, c, i)
+}
+
+/// A capitalized name from word `i` to the next separator, "và" before a capital, bracket
+/// or dash: no person, honorific, title or stop word, at most `MAX_NAMED_ITEM_WORDS` words.
+fn named_run(ctx: &Ctx, c: &Cursor, i: usize) -> Option<(Span, usize)> {
+    let w = c.words.get(i)?;
+    if !(w.is_capitalized() || w.is_all_caps()) || w.is_number() {
         return None;
     }
     if person_run_at(ctx, c, i).is_some()
