@@ -180,7 +180,11 @@ pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
         if decided.is_some_and(|s| s != hit.sentence) {
             continue;
         }
-        let Some(who) = hit.slot("who").or_else(|| hit.slot("who2")) else {
+        let Some(who) = hit
+            .slot("who")
+            .or_else(|| hit.slot("who2"))
+            .or_else(|| hit.slot("who3"))
+        else {
             continue;
         };
         let sentence = ctx.sentences[hit.sentence];
