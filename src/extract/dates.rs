@@ -27,6 +27,15 @@ impl Ymd {
         Ymd::new(date.year().into(), part(date.month()), part(date.day()))
     }
 
+    /// The day before ("chiều qua" in a text published on this day).
+    pub fn yesterday(&self) -> Option<Ymd> {
+        let day = crate::calendar::date(self.y, self.m, self.d)?
+            .yesterday()
+            .ok()?;
+        let part = |n: i8| u32::from(n.unsigned_abs());
+        Ymd::new(day.year().into(), part(day.month()), part(day.day()))
+    }
+
     /// ISO 8601 `YYYY-MM-DD`.
     pub fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
@@ -42,6 +51,8 @@ pub struct DateExpr {
     pub y: Option<i32>,
     /// "nay", "hôm nay": the publication day when no numbers are given.
     pub today: bool,
+    /// "hôm qua", "chiều qua": the day before publication when no numbers are given.
+    pub yesterday: bool,
 }
 
 fn num<T: std::str::FromStr>(ctx: &Ctx, hit: &Hit, slot: &str) -> Option<T> {
@@ -55,8 +66,9 @@ pub fn expr_of(ctx: &Ctx, hit: &Hit) -> Option<DateExpr> {
         m: num(ctx, hit, "m"),
         y: num(ctx, hit, "y"),
         today: hit.slot("today").is_some(),
+        yesterday: hit.slot("yesterday").is_some(),
     };
-    (e.d.is_some() && e.m.is_some() || e.today).then_some(e)
+    (e.d.is_some() && e.m.is_some() || e.today || e.yesterday).then_some(e)
 }
 
 /// Resolves a date expression. Without a year: the publication date's year (the year before
@@ -68,6 +80,7 @@ pub fn resolve(e: &DateExpr, published: Option<Ymd>, meeting: &Meeting) -> Optio
     let (d, m) = match (e.d, e.m) {
         (Some(d), Some(m)) => (d, m),
         _ if e.today => return published,
+        _ if e.yesterday => return published?.yesterday(),
         _ => return None,
     };
     let from_meeting = year_from_meeting(m, meeting);
@@ -160,6 +173,7 @@ mod tests {
             m: Some(mo),
             y: None,
             today: false,
+            yesterday: false,
         }
     }
 
