@@ -40,9 +40,9 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded<'_>> {
         .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
         .map(|e| (e, "header"))
         .or_else(|| meta_charset(bytes).map(|e| (e, "meta")));
-    let valid_utf8 = || std::str::from_utf8(bytes).is_ok();
+    let valid_utf8 = || simdutf8::basic::from_utf8(bytes).is_ok();
     if declared.is_none_or(|(enc, _)| enc == encoding_rs::UTF_8)
-        && let Ok(text) = std::str::from_utf8(bytes)
+        && let Ok(text) = simdutf8::basic::from_utf8(bytes)
     {
         return Ok(Decoded {
             text: Cow::Borrowed(text),
