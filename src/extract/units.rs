@@ -446,10 +446,12 @@ fn title_before(ctx: &Ctx, c: &Cursor, i: usize) -> bool {
     let Some(prev) = i.checked_sub(1).map(|k| c.lower[k].as_str()) else {
         return false;
     };
+    // The titles' last words, from their lower-case words read once (lower-casing every
+    // title at every call cost more than the rest of reading a list).
     ctx.gaz
-        .titles
+        .titles_lower
         .iter()
-        .any(|t| chars::to_lowercase(t).rsplit(' ').next() == Some(prev))
+        .any(|t| t.last().map(String::as_str) == Some(prev))
         || matches!(prev, "trực" | "phó")
 }
 

@@ -40,9 +40,9 @@ pub fn decode(raw: &RawDocument) -> Result<Decoded<'_>> {
         .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
         .map(|e| (e, "header"))
         .or_else(|| meta_charset(bytes).map(|e| (e, "meta")));
-    let valid_utf8 = || std::str::from_utf8(bytes).is_ok();
+    let valid_utf8 = || simdutf8::basic::from_utf8(bytes).is_ok();
     if declared.is_none_or(|(enc, _)| enc == encoding_rs::UTF_8)
-        && let Ok(text) = std::str::from_utf8(bytes)
+        && let Ok(text) = simdutf8::basic::from_utf8(bytes)
     {
         return Ok(Decoded {
             text: Cow::Borrowed(text),
@@ -210,9 +210,13 @@ fn looks_binary(bytes: &[u8]) -> bool {
         // UTF-16 text has NULs too, but it starts with a byte-order mark.
         return Encoding::for_bom(bytes).is_none();
     }
-    // Counting every byte below 0x20 first is one vectorized pass; text rarely has even a
-    // tenth of those, line breaks included.
-    let low = sample.iter().filter(|&&b| b < 0x20).count();
+    // Counting every byte below 0x20 first is one vectorized pass (byte-wide counts over
+    // chunks short enough not to overflow them); text rarely has even a tenth of those, line
+    // breaks included.
+    let low: usize = sample
+        .chunks(255)
+        .map(|c| usize::from(c.iter().map(|&b| u8::from(b < 0x20)).sum::<u8>()))
+        .sum();
     if low * 10 <= sample.len() {
         return false;
     }

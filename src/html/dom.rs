@@ -586,28 +586,58 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
+    /// Splits `t` at white space into words, counting each word's characters and commas in
+    /// the same pass over its bytes (a second and third pass per word cost more than the
+    /// split itself).
     fn words(&mut self, t: &str) {
         let bytes = t.as_bytes();
         let (mut start, mut i) = (0, 0);
+        let (mut chars, mut commas) = (0u32, 0u32);
         while i < bytes.len() {
-            let n = whitespace_len(bytes, i);
+            let b = bytes[i];
+            let n = if b.is_ascii() {
+                if matches!(b, b' ' | b'\t'..=b'\r') {
+                    1
+                } else {
+                    chars += 1;
+                    commas += u32::from(b == b',');
+                    i += 1;
+                    continue;
+                }
+            } else {
+                whitespace_len(bytes, i)
+            };
             if n == 0 {
+                // A character's first byte (continuation bytes are 0x80..=0xBF); the commas
+                // '，' (EF BC 8C), '、' (E3 80 81) and '،' (D8 8C).
+                if b & 0xC0 != 0x80 {
+                    chars += 1;
+                    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+                    commas += u32::from(match b {
+                        0xEF => at(1) == 0xBC && at(2) == 0x8C,
+                        0xE3 => at(1) == 0x80 && at(2) == 0x81,
+                        0xD8 => at(1) == 0x8C,
+                        _ => false,
+                    });
+                }
                 i += 1;
                 continue;
             }
             if start < i {
-                self.word(&t[start..i]);
+                self.word(&t[start..i], chars, commas);
             }
+            (chars, commas) = (0, 0);
             self.space = true;
             i += n;
             start = i;
         }
         if start < bytes.len() {
-            self.word(&t[start..]);
+            self.word(&t[start..], chars, commas);
         }
     }
 
-    fn word(&mut self, word: &str) {
+    /// Adds a word of `n` characters, `commas` of them commas, to the open line.
+    fn word(&mut self, word: &str, n: u32, commas: u32) {
         let buf = &mut self.dom.buf;
         let line = match &mut self.line {
             Some(l) => {
@@ -636,18 +666,6 @@ impl<'a> Walker<'a, '_> {
         };
         self.space = false;
         buf.push_str(word);
-        let (n, commas) = if word.is_ascii() {
-            (word.len(), word.bytes().filter(|&b| b == b',').count())
-        } else {
-            let mut n = 0;
-            let mut commas = 0;
-            for c in word.chars() {
-                n += 1;
-                commas += matches!(c, ',' | '，' | '、' | '،') as usize;
-            }
-            (n, commas)
-        };
-        let (n, commas) = (n as u32, commas as u32);
         line.chars += n;
         line.commas += commas;
         if self.links > 0 {
