@@ -291,8 +291,27 @@ pub fn read(ctx: &mut Ctx, meeting: &Meeting, listed: &[Listed]) -> Roles {
             (false, Ordering::Equal) => deputies.push(f),
         }
     }
-    elected_heads.extend(found(ctx, "role.elected_head", listed));
-    elected_deputies.extend(found(ctx, "role.elected_deputy", listed));
+    // An election or handover dated to the reviewed year or before is no choice for the next
+    // period: "Năm 2024, Sở Y tế nhận nhiệm vụ Khối trưởng" at a review of 2024 names this
+    // year's head; one for an earlier year names none.
+    for (head, f, year) in found(ctx, "role.elected_head", listed)
+        .into_iter()
+        .map(|(f, y)| (true, f, y))
+        .chain(
+            found(ctx, "role.elected_deputy", listed)
+                .into_iter()
+                .map(|(f, y)| (false, f, y)),
+        )
+    {
+        let dated = year.as_ref().zip(meeting.review_year);
+        match (head, dated.map(|(y, r)| y.value.cmp(&r))) {
+            (_, Some(Ordering::Less)) => {}
+            (true, Some(Ordering::Equal)) => heads.push(f),
+            (false, Some(Ordering::Equal)) => deputies.push(f),
+            (true, _) => elected_heads.push((f, year)),
+            (false, _) => elected_deputies.push((f, year)),
+        }
+    }
     let pick = |v: &[(Found<UnitSpan>, Option<Found<i32>>)]| {
         let only: Vec<Found<UnitSpan>> = v.iter().map(|(f, _)| f.clone()).collect();
         let b = best(&only)?;
