@@ -148,13 +148,13 @@ fn distinct_blocs(ctx: &Ctx, bloc: &BlocInfo) -> usize {
 /// Words that, just before a bloc's name, make it a guest or a party to the reported bloc's
 /// meeting rather than a bloc reporting one of its own: "Dự hội nghị có đại diện Cụm thi đua
 /// số 1 và Cụm thi đua số 2", "lãnh đạo Khối thi đua Văn hóa - Xã hội".
-const GUEST_WORDS: [&str; 8] = [
+/// (Compared folded: "mời" alone would also be "mới", "mỗi".)
+const GUEST_WORDS: [&str; 7] = [
     "dai dien",
     "lanh dao",
     "dai bieu",
     "thanh vien",
     "khach moi",
-    "moi",
     "cung",
     "voi",
 ];
