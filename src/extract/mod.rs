@@ -266,6 +266,12 @@ impl<'a> Ctx<'a> {
     /// The matches of a rule in one sentence that satisfy its conditions.
     fn sentence_matches(&self, rule: &Rule, si: usize) -> Vec<RuleMatch> {
         let sentence = self.sentences[si];
+        // Most candidate sentences hold no match: for a rule with conditions, whether its
+        // pattern matches at all is asked first (an early-stopping scan), and the conditions
+        // only where it does.
+        if rule.has_conditions() && !rule.matches_in(self.text, &self.folded, sentence) {
+            return Vec::new();
+        }
         if !rule.context_ok(self.text, &self.folded, sentence.start, sentence.end) {
             return Vec::new();
         }

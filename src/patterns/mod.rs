@@ -132,8 +132,12 @@ impl LiteralIndex {
         let Some(ac) = &self.automaton else {
             return out;
         };
-        // For each rule, (sentence, sets found there) in text order.
-        let mut rows: Vec<Vec<(u32, u8)>> = vec![Vec::new(); rules.len()];
+        // (rule, sentence, sets found there), in text order; for each rule, one past the
+        // position of its last entry (0: none yet). One list for all rules, not a list per
+        // rule: a hundred rules have literals in a page, and growing a list for each was a
+        // tenth of the index's time.
+        let mut entries: Vec<(u32, u32, u8)> = Vec::new();
+        let mut last: Vec<u32> = vec![0; rules.len()];
         // A literal seen again in the same sentence adds nothing: per literal, the sentence
         // it was last counted in and which of its owner groups were counted there ("khối",
         // "năm" come several times a sentence and belong to a dozen rules each).
@@ -165,15 +169,38 @@ impl LiteralIndex {
                 }
                 seen.1 |= bit;
                 for &(rule, set) in pairs {
-                    let row = &mut rows[rule as usize];
-                    match row.last_mut() {
-                        Some((last, sets)) if *last == si => *sets |= 1 << set,
-                        _ => row.push((si, 1 << set)),
+                    let at = &mut last[rule as usize];
+                    match (*at as usize).checked_sub(1).map(|i| &mut entries[i]) {
+                        Some((_, last_si, sets)) if *last_si == si => *sets |= 1 << set,
+                        _ => {
+                            entries.push((rule, si, 1 << set));
+                            *at = entries.len() as u32;
+                        }
                     }
                 }
             }
         }
-        for (rule, mut row) in rows.into_iter().enumerate() {
+        // The entries grouped by rule, each rule's in text order (a counting sort, stable).
+        let mut next = last;
+        next.fill(0);
+        for &(rule, _, _) in &entries {
+            next[rule as usize] += 1;
+        }
+        let mut total = 0;
+        for n in next.iter_mut() {
+            let count = *n;
+            *n = total;
+            total += count;
+        }
+        let bounds = next.clone();
+        let mut grouped = vec![(0u32, 0u8); entries.len()];
+        for &(rule, si, sets) in &entries {
+            let at = &mut next[rule as usize];
+            grouped[*at as usize] = (si, sets);
+            *at += 1;
+        }
+        for (rule, (&from, &to)) in bounds.iter().zip(&next).enumerate() {
+            let row = &mut grouped[from as usize..to as usize];
             if row.is_empty() {
                 continue;
             }

@@ -433,6 +433,28 @@ impl Rule {
         out
     }
 
+    /// Whether the rule has sentence conditions (`context`, `not_context`).
+    pub fn has_conditions(&self) -> bool {
+        self.context.is_some() || self.not_context.is_some()
+    }
+
+    /// Whether the pattern matches anywhere in the sentence `span` of `text`: false exactly
+    /// when [`Rule::find_in`] finds nothing there (the same haystack, without captures).
+    pub fn matches_in(
+        &self,
+        text: &str,
+        folded: &Folded,
+        span: crate::extract::text::Span,
+    ) -> bool {
+        let hay = match self.on {
+            MatchOn::Text => &text[span.start..span.end],
+            MatchOn::Folded => {
+                &folded.text[folded.from_original(span.start)..folded.from_original(span.end)]
+            }
+        };
+        self.regex.get().regex.is_match(hay.as_bytes())
+    }
+
     /// True when the prefilter matches the folded form of `text[start..end]` (cheap: the
     /// folded text is ASCII, so the fast engines run).
     pub fn prefilter_matches(&self, folded: &Folded, start: usize, end: usize) -> bool {
