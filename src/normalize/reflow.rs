@@ -19,8 +19,8 @@ fn first_char(line: &str) -> Option<char> {
 /// breaks or more) also has its breaks before a capital joined after long lines (50
 /// characters or more) that do not end a sentence: a proper noun, a number or a quotation
 /// carried to the next line ("… Giám đốc\nSở Y tế", "cụm thi đua số\n3"), and after a long
-/// line ending in a colon when the next line is long too; a line that starts a list item
-/// ("- ", "1.", "+") stays.
+/// line ending in a colon or semicolon when the next line is long too; a line that starts a
+/// list item ("- ", "1.", "+") stays.
 pub fn join_broken_lines(text: String) -> String {
     let lines: Vec<(usize, &str)> = text
         .split('\n')
@@ -47,9 +47,10 @@ pub fn join_broken_lines(text: String) -> String {
                 && a.chars().count() >= 50
                 && !starts_list_item(b)
                 && (!ends_sentence(a) && first_char(b).is_some_and(opens_wrapped_word)
-                    // "… gồm:\nLạng Sơn, Sơn La …": a colon inside a paragraph, when the
-                    // next line is long too (list items on lines of their own are short).
-                    || a.trim_end().ends_with(':') && b.chars().count() >= 50);
+                    // "… gồm:\nLạng Sơn, Sơn La …", "…; Sở Nội vụ;\nSở Y tế; …": a colon or
+                    // semicolon inside a paragraph, when the next line is long too (list
+                    // items on lines of their own are short).
+                    || a.trim_end().ends_with([':', ';']) && b.chars().count() >= 50);
         if joined {
             breaks.push(at + a.len());
         }
@@ -125,12 +126,15 @@ mod tests {
                  cụm thực hiện phong trào thi đua “Cùng cả nước chung sức xây \n\
                  dựng nông thôn mới”. Công an các tỉnh trong Cụm thi đua số 2 gồm: \n\
                  Lạng Sơn, Sơn La, Hà Giang, Lai Châu, Cao Bằng, Lào Cai và Điện \n\
-                 Biên đã hoàn thành nhiệm vụ. Khối gồm:\n\
+                 Biên đã hoàn thành nhiệm vụ. Khối gồm: Sở Thông tin và Truyền thông; \n\
+                 Sở Khoa học và Công nghệ; Sở Giáo dục và Đào tạo; Sở Tài chính; Sở Y \n\
+                 tế. Khối gồm:\n\
                  Sở Y tế;";
         let out = join_broken_lines(t.to_string());
         assert_eq!(out.len(), t.len());
         assert!(out.contains("cụm thi đua số  3 gồm"));
         assert!(out.contains("gồm:  Lạng Sơn"));
+        assert!(out.contains("Truyền thông;  Sở Khoa học"));
         assert!(out.ends_with("Khối gồm:\nSở Y tế;"));
     }
 }
