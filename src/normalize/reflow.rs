@@ -16,11 +16,12 @@ fn first_char(line: &str) -> Option<char> {
 
 /// Joins the lines broken inside a sentence: a non-empty line that does not end a sentence,
 /// followed by a line that starts in lower case. A text wrapped at a fixed width (three such
-/// breaks or more) also has its breaks before a capital joined after long lines (50
-/// characters or more) that do not end a sentence: a proper noun, a number or a quotation
-/// carried to the next line ("… Giám đốc\nSở Y tế", "cụm thi đua số\n3"), and after a long
-/// line ending in a colon or semicolon when the next line is long too; a line that starts a
-/// list item ("- ", "1.", "+") stays.
+/// breaks or more, or one and lines of even length: `even_lines`) also has its breaks joined
+/// after long lines (three fifths of the width its broken lines reach, 30 to 50 characters)
+/// that do not end a sentence, before a proper noun, a number or a quotation carried to the
+/// next line ("… Giám đốc\nSở Y tế", "cụm thi đua số\n3"), and after a long line ending in a
+/// colon or semicolon when the next line is long too; a line that starts a list item ("- ",
+/// "1.", "+") stays.
 pub fn join_broken_lines(text: String) -> String {
     let lines: Vec<(usize, &str)> = text
         .split('\n')
@@ -37,20 +38,29 @@ pub fn join_broken_lines(text: String) -> String {
         .windows(2)
         .filter(|w| continues(w[0].1, w[1].1))
         .count();
-    let wrapped = lower_breaks >= 3;
+    let wrapped = lower_breaks >= 3 || lower_breaks >= 1 && even_lines(&lines);
+    // A long line of a wrapped text: three fifths of the width its broken lines reach (at 80
+    // columns 48 characters, at 60 columns 36), between 30 and 50.
+    let width = lines
+        .windows(2)
+        .filter(|w| continues(w[0].1, w[1].1))
+        .map(|w| w[0].1.trim_end().chars().count())
+        .max()
+        .unwrap_or(0);
+    let long = (width * 3 / 5).clamp(30, 50);
     let mut breaks: Vec<usize> = Vec::new();
     for w in lines.windows(2) {
         let ((at, a), (_, b)) = (w[0], w[1]);
         let joined = continues(a, b)
             || wrapped
                 && !a.trim().is_empty()
-                && a.chars().count() >= 50
+                && a.chars().count() >= long
                 && !starts_list_item(b)
                 && (!ends_sentence(a) && first_char(b).is_some_and(opens_wrapped_word)
                     // "… gồm:\nLạng Sơn, Sơn La …", "…; Sở Nội vụ;\nSở Y tế; …": a colon or
                     // semicolon inside a paragraph, when the next line is long too (list
                     // items on lines of their own are short).
-                    || a.trim_end().ends_with([':', ';']) && b.chars().count() >= 50);
+                    || a.trim_end().ends_with([':', ';']) && b.chars().count() >= long);
         if joined {
             breaks.push(at + a.len());
         }
@@ -64,6 +74,23 @@ pub fn join_broken_lines(text: String) -> String {
     }
     // An ASCII byte replaced by another: still UTF-8.
     String::from_utf8(bytes).expect("a newline replaced by a space keeps the text UTF-8")
+}
+
+/// Lines of a text wrapped at a fixed width, told by their lengths: a short text has too few
+/// breaks before lower case to tell, but its lines inside paragraphs (followed by another
+/// line) run close to one width — four or more of them, at most 100 characters, four in five
+/// within a fifth of the longest.
+fn even_lines(lines: &[(usize, &str)]) -> bool {
+    let inner: Vec<usize> = lines
+        .windows(2)
+        .filter(|w| !w[0].1.trim().is_empty() && !w[1].1.trim().is_empty())
+        .map(|w| w[0].1.trim_end().chars().count())
+        .collect();
+    let Some(&width) = inner.iter().max() else {
+        return false;
+    };
+    let near = inner.iter().filter(|&&n| 5 * n >= 4 * width).count();
+    inner.len() >= 4 && (50..=100).contains(&width) && 5 * near >= 4 * inner.len()
 }
 
 /// A character that can open a word carried to the next line of a wrapped text: a capital
@@ -116,6 +143,23 @@ mod tests {
         assert_eq!(out.matches('\n').count(), 2);
         assert!(out.contains("Sở Tư pháp, Sở Nội vụ"));
         assert!(out.contains("Giám đốc Sở Y tế"));
+    }
+
+    #[test]
+    fn a_short_wrapped_text_is_told_by_its_even_lines() {
+        let t = "Ngày 12/1/2024, tại tỉnh Hà Nam, đã diễn ra Hội nghị tổng kết \n\
+                 công tác thi đua khen thưởng năm 2023 và triển khai nhiệm vụ năm \n\
+                 2024 của Khối thi đua Ban Quản lý các KCN, KCX, KKT các tỉnh \n\
+                 Đồng bằng sông Hồng (Khối thi đua). Ban Quản lý các KCN tỉnh \n\
+                 Hà Nam, Khối trưởng Khối thi đua năm 2023 đăng cai tổ chức \n\
+                 Hội nghị.";
+        let out = join_broken_lines(t.to_string());
+        assert_eq!(out.matches('\n').count(), 0);
+        // Lines of a list, even but short, stay.
+        let list = "Khối thi đua số 5 họp tổng kết năm 2023 tại Sở Y tế tỉnh\n\
+                    Sở Y tế tỉnh Nam Định\nSở Tư pháp tỉnh Nam Định\n\
+                    Sở Nội vụ tỉnh Nam Định\nSở Xây dựng tỉnh Nam Định\nhết";
+        assert_eq!(join_broken_lines(list.to_string()).matches('\n').count(), 4);
     }
 
     #[test]
