@@ -195,10 +195,8 @@ fn byline(ctx: &mut Ctx, doc: &mut DocInfo) {
     }
     // A short text's first line in capitals is its heading ("ĐỜI SỐNG SINH VIÊN"), not a
     // byline, unless it opens on a family name ("TRẦN TUYỀN").
-    let first_line_end = text
-        .trim_start()
-        .find('\n')
-        .map_or(text.len(), |i| i + text.len() - text.trim_start().len());
+    let lead = text.len() - text.trim_start().len();
+    let first_line_end = text[lead..].find('\n').map_or(text.len(), |i| lead + i);
     let authors = ctx.hits("meta.author");
     let best = authors
         .iter()

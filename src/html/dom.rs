@@ -596,7 +596,7 @@ impl<'a> Walker<'a, '_> {
         while i < bytes.len() {
             let b = bytes[i];
             let n = if b.is_ascii() {
-                if matches!(b, b' ' | b'\t'..=b'\r') {
+                if is_ascii_space(b) {
                     1
                 } else {
                     chars += 1;
@@ -724,10 +724,16 @@ pub(crate) fn attr<'e>(e: &'e scraper::node::Element, name: &str) -> Option<&'e 
         .map(|(_, v)| &**v)
 }
 
+/// An ASCII byte the walk treats as white space: space, tab, line feed, vertical tab, form
+/// feed, carriage return.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
 fn whitespace_len(bytes: &[u8], i: usize) -> usize {
     let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
     match bytes[i] {
-        b' ' | b'\t'..=b'\r' => 1,
+        b if is_ascii_space(b) => 1,
         0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
         0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
         0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,

@@ -34,19 +34,15 @@ pub fn join_broken_lines(text: String) -> String {
     let continues = |a: &str, b: &str| {
         !a.trim().is_empty() && !ends_sentence(a) && first_char(b).is_some_and(char::is_lowercase)
     };
-    let lower_breaks = lines
-        .windows(2)
-        .filter(|w| continues(w[0].1, w[1].1))
-        .count();
+    // The breaks before lower case, and the width the lines broken there reach.
+    let (mut lower_breaks, mut width) = (0, 0);
+    for w in lines.windows(2).filter(|w| continues(w[0].1, w[1].1)) {
+        lower_breaks += 1;
+        width = width.max(w[0].1.trim_end().chars().count());
+    }
     let wrapped = lower_breaks >= 3 || lower_breaks >= 1 && even_lines(&lines);
-    // A long line of a wrapped text: three fifths of the width its broken lines reach (at 80
-    // columns 48 characters, at 60 columns 36), between 30 and 50.
-    let width = lines
-        .windows(2)
-        .filter(|w| continues(w[0].1, w[1].1))
-        .map(|w| w[0].1.trim_end().chars().count())
-        .max()
-        .unwrap_or(0);
+    // A long line of a wrapped text: three fifths of that width (at 80 columns 48
+    // characters, at 60 columns 36), between 30 and 50.
     let long = (width * 3 / 5).clamp(30, 50);
     let mut breaks: Vec<usize> = Vec::new();
     for w in lines.windows(2) {
