@@ -309,7 +309,8 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
             // "Sở Lao động - Thương binh và Xã hội"; not a role after a dash ("LĐLĐ quận Tây
             // Hồ - Cụm trưởng", "Sở Y tế - Phó Trưởng khối").
             "-" if (w.is_capitalized() || w.is_all_caps())
-                && !matches!(c.folded[j].as_str(), "khoi" | "cum" | "truong" | "pho") => {}
+                && !matches!(c.folded[j].as_str(), "khoi" | "cum" | "truong" | "pho")
+                && !unit_after_dash(ctx, c, i, j) => {}
             // "TP.Biên Hòa", "H. Trảng Bom": an abbreviated place word before a name.
             "." if PLACE_ABBREVIATIONS.contains(&c.words[j - 1].text)
                 && (w.is_capitalized() || w.is_number()) => {}
@@ -422,6 +423,18 @@ fn unit_from_word(ctx: &Ctx, c: &Cursor, i: usize, opts: UnitOpts) -> Option<(Un
         },
         j,
     ))
+}
+
+/// True when the word after a dash starts another unit of its own ("Viện KSND tỉnh - Tòa án
+/// nhân dân tỉnh - Sở Tư pháp"): a list written with dashes. A part of the same organisation
+/// ("… - Chi nhánh tỉnh", "… - Trung tâm …", "… - Phòng …"), a head word the name already
+/// holds ("Ban Quản lý các Khu Chế xuất - Khu Công nghiệp") and a place continue the name.
+fn unit_after_dash(ctx: &Ctx, c: &Cursor, i: usize, j: usize) -> bool {
+    const PARTS: [&str; 5] = ["chi", "trung", "phong", "van", "ban"];
+    !PARTS.contains(&c.folded[j].as_str())
+        && !c.folded[i..j].contains(&c.folded[j])
+        && c.match_head(ctx.gaz, j)
+            .is_some_and(|(_, kind)| !matches!(kind, "place" | "event" | "venue"))
 }
 
 /// The number of words of a person's title at word `i` ("Giám đốc", "Phó Chủ tịch", "Tổng
@@ -1382,6 +1395,10 @@ fn skip_note(ctx: &Ctx, c: &Cursor, next: usize, semicolons: bool) -> (usize, Op
         let note = Span::new(w.start, c.words[j - 1].end);
         if note_role(ctx, note).is_some() {
             return (j, Some(note));
+        }
+        // "Viện KSND tỉnh - Tòa án nhân dân tỉnh - Sở Tư pháp": a dash between units.
+        if unit_from_word(ctx, c, next, UnitOpts::default()).is_some() {
+            return (next, None);
         }
     }
     (c.words.len(), None)
