@@ -176,6 +176,45 @@ pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
             meeting.types.sort();
         }
     }
+    // "Hội nghị công tác thi đua, khen thưởng năm 2023" held in December 2023 or in the first
+    // quarter of 2024 reviews 2023: a year-end review.
+    if meeting.review_year.is_none()
+        && !meeting.types.contains(&MeetingType::SoKet)
+        && let Some((year, month)) = year_month(meeting)
+    {
+        let named = ctx.hits("meeting.review_year").iter().find_map(|h| {
+            let y: i32 = ctx.s(h.slot("yt")?).parse().ok()?;
+            (h.rule.value_str() == Some("year_turn")
+                && ((month >= 10 && year == y) || (month <= 3 && year == y + 1)))
+                .then(|| {
+                    (
+                        y,
+                        h.slot("kw").unwrap_or(h.span()),
+                        ctx.sentences[h.sentence],
+                    )
+                })
+        });
+        if let Some((y, span, sentence)) = named
+            && meeting.plan_year.is_none_or(|p| p >= y)
+        {
+            meeting.review_year = Some(y);
+            ctx.evidence(
+                "meeting.review_year",
+                span,
+                sentence,
+                "infer.review_year.year_turn",
+            );
+            add_type(
+                ctx,
+                meeting,
+                MeetingType::TongKet,
+                span,
+                sentence,
+                "infer.tong_ket.year_turn",
+            );
+            meeting.types.sort();
+        }
+    }
     if meeting.review_year.is_some() || !meeting.types.contains(&MeetingType::SoKet) {
         return;
     }
