@@ -15,7 +15,8 @@ fn first_char(line: &str) -> Option<char> {
 }
 
 /// Joins the lines broken inside a sentence: a non-empty line that does not end a sentence,
-/// followed by a line that starts in lower case. A text wrapped at a fixed width (three such
+/// followed by a line that starts in lower case, and a line ending in a comma followed by a
+/// word. A text wrapped at a fixed width (three such
 /// breaks or more, or one and lines of even length: `even_lines`) also has its breaks joined
 /// after long lines (three fifths of the width its broken lines reach, 30 to 50 characters)
 /// that do not end a sentence, before a proper noun, a number or a quotation carried to the
@@ -48,6 +49,11 @@ pub fn join_broken_lines(text: String) -> String {
     for w in lines.windows(2) {
         let ((at, a), (_, b)) = (w[0], w[1]);
         let joined = continues(a, b)
+            // "… Công an tỉnh, Viện KSND tỉnh,\nTòa án nhân dân tỉnh …": a comma never ends a
+            // paragraph, whatever the next line starts with (but a list item of its own).
+            || a.trim_end().ends_with(',')
+                && !starts_list_item(b)
+                && first_char(b).is_some_and(char::is_alphanumeric)
             || wrapped
                 && !a.trim().is_empty()
                 && a.chars().count() >= long
@@ -117,6 +123,16 @@ mod tests {
             "Khối thi đua số 5 tổ chức hội nghị tổng kết công tác thi đua năm 2023.\nSở Y tế phát biểu."
         );
         assert_eq!(out.len(), t.len());
+    }
+
+    #[test]
+    fn joins_a_break_after_a_comma() {
+        let t = "Khối gồm: Công an tỉnh, Viện KSND tỉnh,\nTòa án nhân dân tỉnh và Sở Tư pháp.\nKhối gồm:\n- Sở Y tế,\n- Sở Tư pháp.";
+        let out = join_broken_lines(t.to_string());
+        assert_eq!(
+            out,
+            "Khối gồm: Công an tỉnh, Viện KSND tỉnh, Tòa án nhân dân tỉnh và Sở Tư pháp.\nKhối gồm:\n- Sở Y tế,\n- Sở Tư pháp."
+        );
     }
 
     #[test]
