@@ -181,7 +181,7 @@ impl Pipeline {
             let words: Vec<&str> = f.as_deref().unwrap_or("").split_whitespace().collect();
             words.join(" ")
         });
-        let lines = page.text.split('\n').count();
+        let lines = memchr::memchr_iter(b'\n', page.text.as_bytes()).count() + 1;
         let body_len = page.text.len();
         let mut joined = page.text;
         for f in &fields {
@@ -189,12 +189,12 @@ impl Pipeline {
             joined.push_str(f);
         }
         let normalized = self.normalizer.normalize(&joined);
-        let split = normalized
-            .text
-            .match_indices('\n')
+        let split = memchr::memchr_iter(b'\n', normalized.text.as_bytes())
             .nth(lines - 1)
-            .map(|(pos, _)| pos)
-            .filter(|&pos| normalized.text[pos + 1..].split('\n').count() == fields.len());
+            .filter(|&pos| {
+                memchr::memchr_iter(b'\n', &normalized.text.as_bytes()[pos + 1..]).count() + 1
+                    == fields.len()
+            });
         let (body, metas): (String, Vec<String>) = match split {
             Some(pos) => {
                 let metas = normalized.text[pos + 1..]

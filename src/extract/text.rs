@@ -197,6 +197,7 @@ impl Word<'_> {
     }
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
     chars::is_alphanumeric(c) || c == '&' || c == '\''
 }
