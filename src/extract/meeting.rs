@@ -134,36 +134,47 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
     meeting.location = location(ctx);
 }
 
-/// A review of "the past year" ("Trong năm qua, các đơn vị đã …") held in the last months
-/// of a year reviews that year, held in its first months the year before; the meeting
-/// reviews a whole year, so it is a year-end review. Then an interim review whose year the
-/// text does not write ("sơ kết … 6 tháng đầu năm") reviews the year it is held in.
+/// A review of "the past year" ("Trong năm qua, các đơn vị đã …"), or a conference named for
+/// a year's work ("Hội nghị công tác thi đua, khen thưởng năm 2023", `year_turn`) of that
+/// year, held in the last months of a year reviews that year, held in its first months the
+/// year before; the meeting reviews a whole year, so it is a year-end review. ("Năm qua" at
+/// a covenant meeting that reviews nothing recalls the year without reviewing it.) Then an
+/// interim review whose year the text does not write ("sơ kết … 6 tháng đầu năm") reviews the
+/// year it is held in.
 pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
     if meeting.review_year.is_none()
         && !meeting.types.contains(&MeetingType::SoKet)
-        && (!meeting.types.contains(&MeetingType::KyKet)
-            || meeting.types.contains(&MeetingType::TongKet))
         && let Some((year, month)) = year_month(meeting)
-    {
-        let past = match month {
+        && let Some(past) = match month {
             10..=12 => Some(year),
             1..=3 => Some(year - 1),
             _ => None,
-        };
-        let hit = ctx
-            .hits("meeting.review_year")
+        }
+        && meeting.plan_year.is_none_or(|p| p >= past)
+    {
+        let covenant_only = meeting.types.contains(&MeetingType::KyKet)
+            && !meeting.types.contains(&MeetingType::TongKet);
+        let hits = ctx.hits("meeting.review_year");
+        let past_year = hits
             .iter()
-            .find(|h| h.rule.value_str() == Some("past_year"))
-            .map(|h| (h.slot("kw").unwrap_or(h.span()), ctx.sentences[h.sentence]));
-        if let (Some(past), Some((span, sentence))) = (past, hit)
-            && meeting.plan_year.is_none_or(|p| p >= past)
-        {
+            .find(|h| !covenant_only && h.rule.value_str() == Some("past_year"))
+            .map(|h| (h, "past_year"));
+        let named = || {
+            hits.iter()
+                .find(|h| {
+                    h.rule.value_str() == Some("year_turn")
+                        && h.slot("yt").and_then(|y| ctx.s(y).parse().ok()) == Some(past)
+                })
+                .map(|h| (h, "year_turn"))
+        };
+        if let Some((h, what)) = past_year.or_else(named) {
+            let (span, sentence) = (h.slot("kw").unwrap_or(h.span()), ctx.sentences[h.sentence]);
             meeting.review_year = Some(past);
             ctx.evidence(
                 "meeting.review_year",
                 span,
                 sentence,
-                "infer.review_year.past_year",
+                &format!("infer.review_year.{what}"),
             );
             add_type(
                 ctx,
@@ -171,46 +182,7 @@ pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
                 MeetingType::TongKet,
                 span,
                 sentence,
-                "infer.tong_ket.past_year",
-            );
-            meeting.types.sort();
-        }
-    }
-    // "Hội nghị công tác thi đua, khen thưởng năm 2023" held in December 2023 or in the first
-    // quarter of 2024 reviews 2023: a year-end review.
-    if meeting.review_year.is_none()
-        && !meeting.types.contains(&MeetingType::SoKet)
-        && let Some((year, month)) = year_month(meeting)
-    {
-        let named = ctx.hits("meeting.review_year").iter().find_map(|h| {
-            let y: i32 = ctx.s(h.slot("yt")?).parse().ok()?;
-            (h.rule.value_str() == Some("year_turn")
-                && ((month >= 10 && year == y) || (month <= 3 && year == y + 1)))
-                .then(|| {
-                    (
-                        y,
-                        h.slot("kw").unwrap_or(h.span()),
-                        ctx.sentences[h.sentence],
-                    )
-                })
-        });
-        if let Some((y, span, sentence)) = named
-            && meeting.plan_year.is_none_or(|p| p >= y)
-        {
-            meeting.review_year = Some(y);
-            ctx.evidence(
-                "meeting.review_year",
-                span,
-                sentence,
-                "infer.review_year.year_turn",
-            );
-            add_type(
-                ctx,
-                meeting,
-                MeetingType::TongKet,
-                span,
-                sentence,
-                "infer.tong_ket.year_turn",
+                &format!("infer.tong_ket.{what}"),
             );
             meeting.types.sort();
         }

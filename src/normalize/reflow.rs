@@ -16,8 +16,8 @@ fn first_char(line: &str) -> Option<char> {
 
 /// Joins the lines broken inside a sentence: a non-empty line that does not end a sentence,
 /// followed by a line that starts in lower case, and a line ending in a comma followed by a
-/// word. A text wrapped at a fixed width (three such
-/// breaks or more, or one and lines of even length: `even_lines`) also has its breaks joined
+/// word. A text wrapped at a fixed width (three breaks before lower case or more, or one and
+/// lines of even length: `even_lines`) also has its breaks joined
 /// after long lines (three fifths of the width its broken lines reach, 30 to 50 characters)
 /// that do not end a sentence, before a proper noun, a number or a quotation carried to the
 /// next line ("… Giám đốc\nSở Y tế", "cụm thi đua số\n3"), and after a long line ending in a
