@@ -446,12 +446,7 @@ impl Rule {
         folded: &Folded,
         span: crate::extract::text::Span,
     ) -> bool {
-        let hay = match self.on {
-            MatchOn::Text => &text[span.start..span.end],
-            MatchOn::Folded => {
-                &folded.text[folded.from_original(span.start)..folded.from_original(span.end)]
-            }
-        };
+        let hay = self.haystack(text, folded, span.start, span.end);
         self.regex.get().regex.is_match(hay.as_bytes())
     }
 
@@ -529,19 +524,21 @@ impl Rule {
         })
     }
 
+    /// What the rule's regexes search for the span `[start, end)` of `text`: the span itself,
+    /// or its folded form for a rule on the folded text.
+    fn haystack<'t>(&self, text: &'t str, folded: &'t Folded, start: usize, end: usize) -> &'t str {
+        match self.on {
+            MatchOn::Text => &text[start..end],
+            MatchOn::Folded => &folded.text[folded.from_original(start)..folded.from_original(end)],
+        }
+    }
+
     /// True when the sentence `[start, end)` of `text` satisfies the context conditions.
     pub fn context_ok(&self, text: &str, folded: &Folded, start: usize, end: usize) -> bool {
         if self.context.is_none() && self.not_context.is_none() {
             return true;
         }
-        let hay = match self.on {
-            MatchOn::Text => &text[start..end],
-            MatchOn::Folded => {
-                let fs = folded.from_original(start);
-                let fe = folded.from_original(end);
-                &folded.text[fs..fe]
-            }
-        };
+        let hay = self.haystack(text, folded, start, end);
         self.context
             .as_ref()
             .is_none_or(|c| c.get().regex.is_match(hay.as_bytes()))
