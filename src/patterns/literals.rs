@@ -159,11 +159,100 @@ pub fn required_literals(pattern: &str) -> Vec<Vec<String>> {
     required_and_second(pattern).0
 }
 
+/// The literal sets read off one pattern: its required sets and its second ones (see
+/// [`required_and_second`]).
+pub type Sets = (Vec<Vec<String>>, Vec<Vec<String>>);
+
+/// The literal sets of the shipped rules' patterns (and of their forms without marks), read
+/// ahead of time: parsing some 500 patterns to read them was half of the start-up. One JSON
+/// array a line, `[pattern, required sets, second sets]`, sorted by pattern. The key is the
+/// pattern itself, so a rule changed, or read from `--patterns`, misses and is read at load
+/// as before; the test `shipped_literal_sets_are_current` fails when the file is not exactly
+/// what the shipped rules give, and `UPDATE_LITERAL_SETS=1 cargo test --release --lib
+/// literal_sets` writes it anew.
+const SHIPPED: &str = include_str!("literal_sets.jsonl");
+
+/// Where rule loading takes the literal sets of a pattern from.
+pub struct LiteralCache {
+    shipped: &'static rustc_hash::FxHashMap<String, Sets>,
+    /// When recording (tests): every pattern asked for, with its sets read afresh.
+    recorded: Option<std::sync::Mutex<std::collections::BTreeMap<String, Sets>>>,
+}
+
+impl LiteralCache {
+    /// The shipped table, falling back to reading a pattern not in it.
+    pub fn shipped() -> LiteralCache {
+        LiteralCache {
+            shipped: shipped_table(),
+            recorded: None,
+        }
+    }
+
+    /// Reads every pattern afresh and records it with its sets ([`LiteralCache::recorded`]).
+    #[cfg(test)]
+    pub fn recording() -> LiteralCache {
+        LiteralCache {
+            shipped: shipped_table(),
+            recorded: Some(Default::default()),
+        }
+    }
+
+    /// The literal sets of `pattern`, as [`required_and_second`] reads them.
+    pub fn sets(&self, pattern: &str) -> Sets {
+        if let Some(recorded) = &self.recorded {
+            let sets = required_and_second(pattern);
+            recorded
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(pattern.to_string(), sets.clone());
+            return sets;
+        }
+        match self.shipped.get(pattern) {
+            Some(sets) => sets.clone(),
+            None => required_and_second(pattern),
+        }
+    }
+
+    /// What a recording cache saw, written as the shipped file is.
+    #[cfg(test)]
+    pub fn recorded(self) -> String {
+        let recorded = self
+            .recorded
+            .map(|m| {
+                m.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            })
+            .unwrap_or_default();
+        let mut out = String::new();
+        for (pattern, (first, second)) in recorded {
+            out.push_str(&serde_json::to_string(&(pattern, first, second)).expect("strings"));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The shipped table, parsed once. A line that does not parse is skipped (its pattern is read
+/// at load); the test above keeps every line well formed.
+fn shipped_table() -> &'static rustc_hash::FxHashMap<String, Sets> {
+    static TABLE: std::sync::LazyLock<rustc_hash::FxHashMap<String, Sets>> =
+        std::sync::LazyLock::new(|| {
+            SHIPPED
+                .lines()
+                .filter_map(|line| {
+                    serde_json::from_str::<(String, Vec<Vec<String>>, Vec<Vec<String>>)>(line).ok()
+                })
+                .map(|(pattern, first, second)| (pattern, (first, second)))
+                .collect()
+        });
+    &TABLE
+}
+
 /// [`required_literals`], and more required sets beyond them: those that take the
 /// second-best set of every alternative of an alternation (see `required`). Less selective
 /// as a rule, they are added to a rule's sets only where they are not short words (see
 /// [`combine_with_second`]). The pattern is parsed once for both.
-pub fn required_and_second(pattern: &str) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+pub fn required_and_second(pattern: &str) -> Sets {
     let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(false)
         .build()
@@ -359,6 +448,17 @@ mod tests {
             folded: crate::normalize::fold_str(marked),
             marked: Some(marked.to_string()),
         }
+    }
+
+    #[test]
+    fn a_pattern_not_shipped_is_read_at_load() {
+        let pattern = r"\bxyzzy\s+tong\s+ket\s+(?:thu|hai)\b";
+        let sets = super::LiteralCache::shipped().sets(pattern);
+        assert_eq!(sets, super::required_and_second(pattern));
+        assert_eq!(
+            sets.0,
+            self::sets(&[&["xyzzy tong ket hai", "xyzzy tong ket thu"]])
+        );
     }
 
     #[test]

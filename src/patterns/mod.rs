@@ -17,6 +17,7 @@ mod rule;
 
 pub use gazetteer::{Award, Gazetteers, Province, Site, roman};
 pub use literals::Literal;
+use literals::LiteralCache;
 pub use rule::{MatchOn, Rule, RuleMatch, check_rule};
 
 use crate::error::{Error, PatternError, PatternErrors, Result};
@@ -240,6 +241,19 @@ pub struct PatternFiles {
 }
 
 impl PatternFiles {
+    /// The same files with every diacritic removed (see [`Patterns::without_marks`]).
+    fn without_marks(&self) -> PatternFiles {
+        PatternFiles {
+            files: self
+                .files
+                .iter()
+                .map(|(name, text)| (name.clone(), crate::normalize::strip_marks(text)))
+                .collect(),
+            origin: format!("{} (without marks)", self.origin),
+            check_examples: false,
+        }
+    }
+
     /// The copy embedded in the binary at build time.
     pub fn embedded() -> PatternFiles {
         let mut files = Vec::new();
@@ -347,6 +361,15 @@ impl Patterns {
 
     /// Loads and compiles pattern files; all problems are reported together.
     pub fn load(files: &PatternFiles, normalizer: &Normalizer) -> Result<Patterns> {
+        Patterns::load_with(files, normalizer, &LiteralCache::shipped())
+    }
+
+    /// [`Patterns::load`], taking the rules' literal sets from `literal_cache`.
+    pub(crate) fn load_with(
+        files: &PatternFiles,
+        normalizer: &Normalizer,
+        literal_cache: &LiteralCache,
+    ) -> Result<Patterns> {
         let mut errors = Vec::new();
         let gaz = Gazetteers::load(files, normalizer, &mut errors);
         let macros = rule::load_macros(files, &gaz, &mut errors);
@@ -355,6 +378,7 @@ impl Patterns {
             &macros,
             normalizer,
             files.check_examples,
+            literal_cache,
             &mut errors,
         );
         let mut seen: HashMap<&str, (&str, usize)> = HashMap::new();
@@ -400,16 +424,7 @@ impl Patterns {
     pub fn without_marks(&self, normalizer: &Normalizer) -> Option<&Patterns> {
         self.without_marks
             .get_or_init(|| {
-                let files = PatternFiles {
-                    files: self
-                        .files
-                        .files
-                        .iter()
-                        .map(|(name, text)| (name.clone(), crate::normalize::strip_marks(text)))
-                        .collect(),
-                    origin: format!("{} (without marks)", self.files.origin),
-                    check_examples: false,
-                };
+                let files = self.files.without_marks();
                 let mut stripped = Patterns::load(&files, normalizer).ok()?;
                 // Values the schema names (a province's name, an award's canonical name)
                 // keep their marks: the tables are the same, row for row.
@@ -468,5 +483,41 @@ impl Patterns {
     /// A rule by id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped table of literal sets (`src/patterns/literal_sets.jsonl`) is exactly what
+    /// the shipped rules, with and without marks, read off their patterns: no pattern missing,
+    /// none stale, every set as `required_and_second` reads it today. Write it anew with
+    /// `UPDATE_LITERAL_SETS=1 cargo test --release --lib literal_sets`.
+    #[test]
+    fn shipped_literal_sets_are_current() {
+        let normalizer = Normalizer::default();
+        let files = PatternFiles::embedded();
+        let cache = LiteralCache::recording();
+        Patterns::load_with(&files, &normalizer, &cache).expect("shipped patterns load");
+        Patterns::load_with(&files.without_marks(), &normalizer, &cache)
+            .expect("shipped patterns load without marks");
+        let table = cache.recorded();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/patterns/literal_sets.jsonl"
+        );
+        if std::env::var_os("UPDATE_LITERAL_SETS").is_some() {
+            std::fs::write(path, &table).expect("write the table");
+            return;
+        }
+        let shipped = include_str!("literal_sets.jsonl");
+        assert!(
+            table == shipped,
+            "{path} is out of date ({} lines, the rules give {}): run \
+             UPDATE_LITERAL_SETS=1 cargo test --release --lib literal_sets",
+            shipped.lines().count(),
+            table.lines().count()
+        );
     }
 }

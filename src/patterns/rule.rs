@@ -1,6 +1,6 @@
 //! Rule files: parsing with line numbers, macro expansion, compilation, example checks.
 
-use super::literals::Literal;
+use super::literals::{Literal, LiteralCache};
 use super::{Gazetteers, PatternFiles};
 use crate::error::PatternError;
 use crate::normalize::{Folded, Normalizer, fold_char};
@@ -971,6 +971,7 @@ pub fn load_rule_files<'a>(
     macros: &Macros,
     normalizer: &Normalizer,
     check_examples: bool,
+    literal_cache: &LiteralCache,
     errors: &mut Vec<PatternError>,
 ) -> Vec<Rule> {
     let mut spanned: Vec<(String, &str, usize, Spanned<RawRule>)> = Vec::new();
@@ -992,7 +993,13 @@ pub fn load_rule_files<'a>(
     let built: Vec<Result<Rule, Vec<PatternError>>> = spanned
         .into_par_iter()
         .map(|(file, text, line, raw)| {
-            build_rule(&file, text, line, raw, macros, normalizer, check_examples)
+            let with = With {
+                macros,
+                normalizer,
+                check_examples,
+                literal_cache,
+            };
+            build_rule(&file, text, line, raw, &with)
         })
         .collect();
     let mut rules = Vec::new();
@@ -1005,16 +1012,28 @@ pub fn load_rule_files<'a>(
     rules
 }
 
+/// What every rule is built with.
+struct With<'a> {
+    macros: &'a Macros,
+    normalizer: &'a Normalizer,
+    check_examples: bool,
+    literal_cache: &'a LiteralCache,
+}
+
 /// Compiles one rule (and checks its examples when asked); the errors name the file and line.
 fn build_rule(
     file: &str,
     text: &str,
     line: usize,
     spanned: Spanned<RawRule>,
-    macros: &Macros,
-    normalizer: &Normalizer,
-    check_examples: bool,
+    with: &With,
 ) -> Result<Rule, Vec<PatternError>> {
+    let With {
+        macros,
+        normalizer,
+        check_examples,
+        literal_cache,
+    } = *with;
     let mut errors: Vec<PatternError> = Vec::new();
     let raw = spanned.into_inner();
     let pattern_line = line_of(text, raw.pattern.span().start);
@@ -1080,12 +1099,12 @@ fn build_rule(
         .expand_for_literals(raw.pattern.get_ref())
         .unwrap_or_default();
     let folded_source = prefilter_source(&prepare(&for_literals, MatchOn::Folded, normalizer));
-    let (folded_sets, mut folded_second) = super::literals::required_and_second(&folded_source);
+    let (folded_sets, mut folded_second) = literal_cache.sets(&folded_source);
     // Only rules that have folded sets get marked ones: the others scan the folded text with
     // their prefilter, which selects better than short literals would.
     let (marked_sets, marked_second) = match on {
         MatchOn::Text if !folded_sets.is_empty() => {
-            super::literals::required_and_second(&prepare(&for_literals, MatchOn::Text, normalizer))
+            literal_cache.sets(&prepare(&for_literals, MatchOn::Text, normalizer))
         }
         _ => (Vec::new(), Vec::new()),
     };
