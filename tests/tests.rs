@@ -10,6 +10,7 @@ mod fetch;
 mod golden;
 mod html;
 mod lossless;
+mod metamorphic;
 mod normalize;
 mod options;
 mod patterns;

@@ -44,7 +44,6 @@ pub fn thidua(args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().expect("thidua finishes")
 }
 
-/// A fresh temporary directory for one test.
 /// The shipped corpus articles (`corpus/*.txt`), in name order.
 pub fn corpus_texts() -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(path("corpus"))
@@ -56,6 +55,7 @@ pub fn corpus_texts() -> Vec<PathBuf> {
     paths
 }
 
+/// A fresh temporary directory for one test.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }

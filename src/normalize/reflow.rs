@@ -46,9 +46,24 @@ pub fn join_broken_lines(text: String) -> String {
     // characters, at 60 columns 36), between 30 and 50.
     let long = (width * 3 / 5).clamp(30, 50);
     let mut breaks: Vec<usize> = Vec::new();
+    // Inside a list of items ending in semicolons, one a line, whose intro and first item
+    // share a line ("… gồm: Sở Y tế;\nSở Tư pháp;\nSở Nội vụ.").
+    let mut semicolon_list = false;
     for w in lines.windows(2) {
         let ((at, a), (_, b)) = (w[0], w[1]);
-        let joined = continues(a, b)
+        // A semicolon never ends a paragraph before lower case ("… Khối trưởng;\nđồng chí
+        // B, …"); before a capital it goes on a list whose intro and first item share a line,
+        // item by item (a line ending in a semicolon or a full stop), never past a list item
+        // of its own ("- Sở Y tế;") or a line such as a caption.
+        let after_semicolon = a.trim_end().ends_with(';')
+            && !starts_list_item(b)
+            && (first_char(b).is_some_and(char::is_lowercase)
+                || (semicolon_list || item_after_colon(a))
+                    && first_char(b).is_some_and(char::is_uppercase)
+                    && b.trim_end().ends_with([';', '.']));
+        semicolon_list = after_semicolon && b.trim_end().ends_with(';');
+        let joined = after_semicolon
+            || continues(a, b)
             // "… Công an tỉnh, Viện KSND tỉnh,\nTòa án nhân dân tỉnh …": a comma never ends a
             // paragraph, whatever the next line starts with (but a list item of its own).
             || a.trim_end().ends_with(',')
@@ -101,6 +116,18 @@ fn opens_wrapped_word(c: char) -> bool {
     c.is_uppercase() || c.is_ascii_digit() || matches!(c, '“' | '"' | '(' | '«')
 }
 
+/// A line holding a colon with text after it: a list's intro and its first item ("Khối gồm:
+/// Sở Y tế;").
+fn item_after_colon(line: &str) -> bool {
+    line.rfind(':').is_some_and(|i| {
+        line[i + 1..]
+            .trim()
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    })
+}
+
 /// A line that opens a list item or a numbered point ("- Sở Y tế", "1. Kết quả", "+ Sở …").
 fn starts_list_item(line: &str) -> bool {
     let t = line.trim_start();
@@ -133,6 +160,21 @@ mod tests {
             out,
             "Khối gồm: Công an tỉnh, Viện KSND tỉnh, Tòa án nhân dân tỉnh và Sở Tư pháp.\nKhối gồm:\n- Sở Y tế,\n- Sở Tư pháp."
         );
+    }
+
+    #[test]
+    fn joins_a_list_of_semicolon_lines_whose_intro_holds_the_first_item() {
+        let t = "Khối gồm: Sở Thông tin và Truyền thông;\nĐài Phát thanh và Truyền hình;\nSở Y tế.\n\
+                 Chủ trì có đồng chí An, Khối trưởng;\nđồng chí Bình, Khối phó.\nToàn cảnh";
+        assert_eq!(
+            join_broken_lines(t.to_string()),
+            "Khối gồm: Sở Thông tin và Truyền thông; Đài Phát thanh và Truyền hình; Sở Y tế.\n\
+             Chủ trì có đồng chí An, Khối trưởng; đồng chí Bình, Khối phó.\nToàn cảnh"
+        );
+        // Items on lines of their own after the intro's line, bullets, a caption: they stay.
+        let kept = "Khối gồm:\nSở Y tế;\nSở Tư pháp.\nKhối gồm: Sở Y tế;\n- Sở Tư pháp;\n\
+                    Khối gồm: Sở Y tế;\nToàn cảnh Hội nghị\nSở Nội vụ;\nSở Xây dựng.";
+        assert_eq!(join_broken_lines(kept.to_string()), kept);
     }
 
     #[test]
