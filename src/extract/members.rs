@@ -33,6 +33,10 @@ pub fn lists(ctx: &Ctx, bloc: &BlocInfo) -> Vec<Listed> {
         if bloc.other_bloc_in(ctx, hit.sentence) {
             continue;
         }
+        // A headline in capitals names no members ("10 HUYỆN, THÀNH PHỐ … KÝ GIAO ƯỚC").
+        if ctx.headline_in_capitals(hit.sentence) {
+            continue;
+        }
         // Slot `units_l`: a list that ends where the rule's phrase starts ("A, B và C là thành
         // viên Khối"), read back from its end.
         if let Some(region) = hit.slot("units_l") {

@@ -149,6 +149,37 @@ impl<'a> Ctx<'a> {
         &self.text[span.start..span.end]
     }
 
+    /// True when sentence `si` is a headline in capitals in a text that is not in capitals: a
+    /// line of its own without a full stop, three capital letters or more and no small one
+    /// ("10 HUYỆN, THÀNH PHỐ CỦA HƯNG YÊN KÝ GIAO ƯỚC THI ĐUA"), where capitals no longer tell
+    /// a unit's name from the words around it. A sentence in capitals inside a paragraph
+    /// ("… KHỐI GỒM 3 ĐƠN VỊ: SỞ Y TẾ, …") is not one.
+    pub fn headline_in_capitals(&self, si: usize) -> bool {
+        let span = self.sentences[si];
+        let line_start = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[span.end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| span.end + i);
+        let line = self.text[line_start..line_end].trim();
+        if line != self.s(span).trim() || line.ends_with('.') {
+            return false;
+        }
+        let counts = |s: &str| {
+            s.chars().fold((0usize, 0usize), |(up, low), c| {
+                (
+                    up + usize::from(c.is_uppercase()),
+                    low + usize::from(c.is_lowercase()),
+                )
+            })
+        };
+        let (up, low) = counts(self.s(self.sentences[si]));
+        if up < 3 || low > 0 {
+            return false;
+        }
+        let (up, low) = counts(self.text);
+        low > up
+    }
+
     /// All hits of the rules feeding `field`, highest priority first, each within one sentence
     /// and satisfying its rule's context conditions. Computed once per field and document.
     /// Shared, not copied: a field asked for again gets the same list.
