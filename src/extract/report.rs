@@ -14,7 +14,7 @@ use crate::normalize::fold_str;
 use crate::record::Meeting;
 use std::collections::BTreeSet;
 
-/// Sentences counted as headline and lead.
+/// Sentences counted as headline and lead (see [`lead_end`]).
 const LEAD_SENTENCES: usize = 4;
 
 /// Priority of the `report.event` rules that name a conference ("hội nghị tổng kết").
@@ -28,6 +28,7 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     // Near-misses: "lead" rules count in the headline and lead only, "anywhere" rules anywhere.
     // A lead that names a review conference beside the sports day ("Hội nghị sơ kết, Hội
     // diễn văn nghệ, Hội thao Cụm thi đua số 9") reports the conference.
+    let lead = lead_end(ctx);
     let events = ctx.hits("report.event");
     let conference_in = |sentence: usize| {
         events
@@ -38,7 +39,7 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
         .hits("report.reject")
         .iter()
         .any(|h| match h.rule.value_str() {
-            Some("lead") => h.sentence < LEAD_SENTENCES && !conference_in(h.sentence),
+            Some("lead") => h.sentence < lead && !conference_in(h.sentence),
             _ => true,
         });
     if rejected {
@@ -48,7 +49,7 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     if bloc_sentences.is_empty() || is_listing(ctx, bloc) {
         return false;
     }
-    let lead_bloc = bloc_sentences.iter().any(|&s| s < LEAD_SENTENCES);
+    let lead_bloc = bloc_sentences.iter().any(|&s| s < lead);
     let Some(event) = events
         .iter()
         .filter(|e| lead_bloc || bloc_sentences.contains(&e.sentence))
@@ -68,6 +69,26 @@ pub fn decide(ctx: &mut Ctx, bloc: &BlocInfo) -> bool {
     );
     ctx.evidence("is_report", span, sentence, &rule);
     true
+}
+
+/// Where the headline and lead end: [`LEAD_SENTENCES`] sentences after the first sentence of
+/// prose. Page furniture before it does not count ("Trang chủ | Tin tức | Thời sự", "Đăng
+/// nhập", "07:00:42 20/03/2019", "Email: toasoan@…"): a text taken from a page opens with
+/// more or less of it, and its headline is no less its headline.
+fn lead_end(ctx: &Ctx) -> usize {
+    let start = ctx
+        .sentences
+        .iter()
+        .position(|s| {
+            let sentence = ctx.s(*s);
+            let words = sentence
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            words >= 3 && !sentence.contains(['|', '@'])
+        })
+        .unwrap_or(0);
+    start + LEAD_SENTENCES
 }
 
 /// Sentences that refer to one bloc: a named mention, or a reference such as "trong cụm",
