@@ -3,7 +3,8 @@
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// NFC-composes and folds spaces, dashes and quotes to one form each, drops control and
-/// zero-width characters, collapses runs of spaces and trims every line. Line breaks are kept.
+/// zero-width characters, collapses runs of spaces, drops a space before a comma, semicolon
+/// or colon and trims every line. Line breaks are kept.
 pub fn clean(text: &str) -> String {
     clean_with(text, false)
 }
@@ -61,12 +62,30 @@ fn plain_run(bytes: &[u8], start: usize) -> usize {
         if w > 0 {
             i += w;
             end = i;
-        } else if i > start && i == end && bytes.get(i) == Some(&b' ') && width(i + 1) > 0 {
+        } else if i > start
+            && i == end
+            && bytes.get(i) == Some(&b' ')
+            && width(i + 1) > 0
+            && !(closes_clause(bytes[i + 1]) && ends_word(bytes[i - 1]))
+        {
             i += 1;
         } else {
             return end;
         }
     }
+}
+
+/// A comma, semicolon or colon: the space typed between a word and one is dropped ("Sở Văn
+/// hóa , Thể thao và Du lịch" is "Sở Văn hóa, Thể thao và Du lịch"; lists and names are read
+/// on commas). After a symbol it stays ("• :").
+fn closes_clause(b: u8) -> bool {
+    matches!(b, b',' | b';' | b':')
+}
+
+/// Inside a plain run (see [`plain_run`]), the last byte of a word: an ASCII letter or digit,
+/// or the last byte of a letter written in two or three bytes (a run's only other characters).
+fn ends_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
 }
 
 /// [`clean`], optionally keeping what legacy-encoding detection needs to see: soft hyphens
@@ -94,10 +113,13 @@ fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
         let rest = &text[i..];
         let run = plain_run(text.as_bytes(), i) - i;
         if run > 0 {
-            if pending_space {
+            if pending_space
+                && !(closes_clause(text.as_bytes()[i])
+                    && out.chars().next_back().is_some_and(char::is_alphanumeric))
+            {
                 out.push(' ');
-                pending_space = false;
             }
+            pending_space = false;
             line_start = false;
             out.push_str(&rest[..run]);
             i += run;
@@ -168,6 +190,13 @@ mod tests {
             ("  a b \n \n c  d", "a b\n\nc d"),
             ("x “y” – z", "x \"y\" - z"),
             ("a\u{200b} b", "a b"),
+            (
+                "Sở Văn hóa , Thể thao ; Sở Y tế  : 14 :30",
+                "Sở Văn hóa, Thể thao; Sở Y tế: 14:30",
+            ),
+            ("Đài PT-TH\u{a0}, Sở Y tế", "Đài PT-TH, Sở Y tế"),
+            ("a ,\n , b", "a,\n, b"),
+            ("• : | ; Sở ,", "• : | ; Sở,"),
         ] {
             assert_eq!(clean(text), want, "{text:?}");
         }
