@@ -331,6 +331,9 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
         || gap0.is_empty()
             && (matches!(folded[0], "cac" | "so")
                 || first.is_number()
+                // "Cụm thi đua bảy tỉnh miền núi …": a count in words, then what it counts.
+                || (ctx.gaz.number(first.text).is_some()
+                    && (phrase_at(1, &words.counted) || phrase_at(1, &words.after_number)))
                 || first.is_capitalized()
                 || first.is_all_caps()
                 // "Cụm thi đua phía Nam …", "Cụm thi đua miền núi …", "Cụm thi đua quận, huyện"
