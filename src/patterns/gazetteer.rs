@@ -331,6 +331,22 @@ impl Gazetteers {
                 level: cols[2].to_string(),
             });
         }
+        // "của" before the giver may be left out: "Cờ thi đua tỉnh" is "Cờ thi đua của tỉnh",
+        // "Bằng khen Bộ trưởng" is "Bằng khen của Bộ trưởng".
+        let without_cua: Vec<Award> = awards
+            .iter()
+            .filter_map(|a| {
+                let phrase = a.phrase.replacen(" của ", " ", 1);
+                let listed = awards
+                    .iter()
+                    .any(|b| b.phrase.to_lowercase() == phrase.to_lowercase());
+                (phrase != a.phrase && !listed).then(|| Award {
+                    phrase,
+                    ..a.clone()
+                })
+            })
+            .collect();
+        awards.extend(without_cua);
 
         let mut stops = HashMap::default();
         let t = read_table(files, "stops.tsv", 2, 2, errors);
