@@ -2,7 +2,8 @@
 //! real reports also are written — a list's items put on lines of their own, every sentence
 //! a paragraph, dates in words, a province that calls its blocs "Cụm", a headline in
 //! capitals, a page's menu above the text, a space typed before commas, counts in words,
-//! dates with dots, awards without "của" — must score as the
+//! dates with dots, awards without "của", ranks and honorifics written otherwise — must
+//! score as the
 //! originals do. A rule that fits how the dev articles happen to be laid out, not how the
 //! language says it, shows here: each of these once cost the extractor (semicolon items on
 //! lines of their own: micro F1 0.978 → 0.959) before the general mechanism was fixed.
@@ -218,4 +219,40 @@ fn awards_without_cua() {
     let re = Regex::new(r"\b(Cờ thi đua|Bằng khen) của ").unwrap();
     let rewrite = |s: &str| re.replace_all(s, "$1 ").into_owned();
     assert_scores_near("awards without của", &rewrite, true);
+}
+
+#[test]
+fn ranks_written_otherwise() {
+    // "xếp thứ nhất/nhì/ba" → "xếp hạng Nhất/Nhì/Ba", and → "đứng thứ 1/2/3".
+    let hang = Regex::new(r"\bxếp thứ ([Nn]hất|[Nn]hì|[Bb]a)\b").unwrap();
+    assert_scores_as_the_originals("xếp hạng", &|s: &str| {
+        hang.replace_all(s, |c: &regex::Captures| {
+            let mut w = c[1].to_string();
+            w[..1].make_ascii_uppercase();
+            format!("xếp hạng {w}")
+        })
+        .into_owned()
+    });
+    let thu = Regex::new(r"\bxếp thứ ([Nn]hất|[Nn]hì|[Bb]a)\b").unwrap();
+    assert_scores_as_the_originals("đứng thứ 1", &|s: &str| {
+        thu.replace_all(s, |c: &regex::Captures| {
+            let n = match c[1].to_lowercase().as_str() {
+                "nhất" => 1,
+                "nhì" => 2,
+                _ => 3,
+            };
+            format!("đứng thứ {n}")
+        })
+        .into_owned()
+    });
+}
+
+#[test]
+fn honorifics_written_otherwise() {
+    // "đồng chí X" → "đ/c X" (the first of two co-chairs after "Các đ/c" was once lost), and
+    // → "ông X".
+    let re = Regex::new(r"\b([Đđ])ồng chí ").unwrap();
+    assert_scores_as_the_originals("đ/c", &|s: &str| re.replace_all(s, "$1/c ").into_owned());
+    let re = Regex::new(r"\b[Đđ]ồng chí ").unwrap();
+    assert_scores_as_the_originals("ông", &|s: &str| re.replace_all(s, "ông ").into_owned());
 }
