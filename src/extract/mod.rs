@@ -172,7 +172,7 @@ impl<'a> Ctx<'a> {
                 )
             })
         };
-        let (up, low) = counts(self.s(self.sentences[si]));
+        let (up, low) = counts(line);
         if up < 3 || low > 0 {
             return false;
         }
