@@ -67,6 +67,12 @@ fn assert_scores_as_the_originals(what: &str, rewrite: &dyn Fn(&str) -> String) 
     assert_scores_near(what, rewrite, false);
 }
 
+/// A rewrite that replaces every match of `pattern` with `with` (`$1` … for its groups).
+fn replacing(pattern: &str, with: &'static str) -> impl Fn(&str) -> String {
+    let re = Regex::new(pattern).expect("a valid pattern");
+    move |s: &str| re.replace_all(s, with).into_owned()
+}
+
 fn assert_scores_near(what: &str, rewrite: &dyn Fn(&str) -> String, names: bool) {
     static BASE: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
     let base = *BASE.get_or_init(|| score_rewritten(&|s: &str| s.to_string(), false).0);
@@ -80,10 +86,10 @@ fn assert_scores_near(what: &str, rewrite: &dyn Fn(&str) -> String, names: bool)
 #[test]
 fn items_of_a_semicolon_list_on_lines_of_their_own() {
     // "… gồm: Sở Y tế; Sở Tư pháp; Sở Nội vụ." → "… gồm: Sở Y tế;\nSở Tư pháp;\nSở Nội vụ."
-    let re = Regex::new(r"; (\p{Lu})").unwrap();
-    assert_scores_as_the_originals("semicolon items on lines", &|s: &str| {
-        re.replace_all(s, ";\n$1").into_owned()
-    });
+    assert_scores_as_the_originals(
+        "semicolon items on lines",
+        &replacing(r"; (\p{Lu})", ";\n$1"),
+    );
 }
 
 #[test]
@@ -172,10 +178,10 @@ fn a_menu_above_the_text() {
 fn a_space_typed_before_commas_semicolons_and_colons() {
     // "Sở Văn hóa , Thể thao và Du lịch , Sở Y tế" (the dev set has a few): names and lists
     // are read on commas; it once cost 0.012 (members 519 -> 502, 4 -> 15 wrong).
-    let re = Regex::new(r"(\w)([,:;]) ").unwrap();
-    assert_scores_as_the_originals("space before punctuation", &|s: &str| {
-        re.replace_all(s, "$1 $2 ").into_owned()
-    });
+    assert_scores_as_the_originals(
+        "space before punctuation",
+        &replacing(r"(\w)([,:;]) ", "$1 $2 "),
+    );
 }
 
 #[test]
@@ -207,35 +213,31 @@ fn counts_in_words() {
 fn dates_written_with_dots() {
     // "ngày 14/2/2020" → "ngày 14.2.2020", documents' dates too ("Hướng dẫn số 1723/HD-TLĐ
     // ngày 12.11.2019"), which were once taken for the meeting's.
-    let re = Regex::new(r"\b([Nn]gày) (\d{1,2})/(\d{1,2})/(\d{4})").unwrap();
-    assert_scores_as_the_originals("dates with dots", &|s: &str| {
-        re.replace_all(s, "$1 $2.$3.$4").into_owned()
-    });
+    let dots = replacing(r"\b([Nn]gày) (\d{1,2})/(\d{1,2})/(\d{4})", "$1 $2.$3.$4");
+    assert_scores_as_the_originals("dates with dots", &dots);
 }
 
 #[test]
 fn awards_without_cua() {
     // "Cờ thi đua của tỉnh" → "Cờ thi đua tỉnh" (the award is read as written: the gold too).
-    let re = Regex::new(r"\b(Cờ thi đua|Bằng khen) của ").unwrap();
-    let rewrite = |s: &str| re.replace_all(s, "$1 ").into_owned();
+    let rewrite = replacing(r"\b(Cờ thi đua|Bằng khen) của ", "$1 ");
     assert_scores_near("awards without của", &rewrite, true);
 }
 
 #[test]
 fn ranks_written_otherwise() {
     // "xếp thứ nhất/nhì/ba" → "xếp hạng Nhất/Nhì/Ba", and → "đứng thứ 1/2/3".
-    let hang = Regex::new(r"\bxếp thứ ([Nn]hất|[Nn]hì|[Bb]a)\b").unwrap();
+    let rank = Regex::new(r"\bxếp thứ ([Nn]hất|[Nn]hì|[Bb]a)\b").unwrap();
     assert_scores_as_the_originals("xếp hạng", &|s: &str| {
-        hang.replace_all(s, |c: &regex::Captures| {
+        rank.replace_all(s, |c: &regex::Captures| {
             let mut w = c[1].to_string();
             w[..1].make_ascii_uppercase();
             format!("xếp hạng {w}")
         })
         .into_owned()
     });
-    let thu = Regex::new(r"\bxếp thứ ([Nn]hất|[Nn]hì|[Bb]a)\b").unwrap();
     assert_scores_as_the_originals("đứng thứ 1", &|s: &str| {
-        thu.replace_all(s, |c: &regex::Captures| {
+        rank.replace_all(s, |c: &regex::Captures| {
             let n = match c[1].to_lowercase().as_str() {
                 "nhất" => 1,
                 "nhì" => 2,
@@ -251,8 +253,6 @@ fn ranks_written_otherwise() {
 fn honorifics_written_otherwise() {
     // "đồng chí X" → "đ/c X" (the first of two co-chairs after "Các đ/c" was once lost), and
     // → "ông X".
-    let re = Regex::new(r"\b([Đđ])ồng chí ").unwrap();
-    assert_scores_as_the_originals("đ/c", &|s: &str| re.replace_all(s, "$1/c ").into_owned());
-    let re = Regex::new(r"\b[Đđ]ồng chí ").unwrap();
-    assert_scores_as_the_originals("ông", &|s: &str| re.replace_all(s, "ông ").into_owned());
+    assert_scores_as_the_originals("đ/c", &replacing(r"\b([Đđ])ồng chí ", "$1/c "));
+    assert_scores_as_the_originals("ông", &replacing(r"\b[Đđ]ồng chí ", "ông "));
 }
