@@ -88,6 +88,13 @@ fn ends_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 
+/// Outside a plain run, whether the last character written ends a word: a letter or digit,
+/// or a combining mark (its letter is composed after cleaning, and cleaning the composed text
+/// again must not drop a space this pass kept: "n\u{300} ," is "ǹ,").
+fn ends_a_word(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
 /// [`clean`], optionally keeping what legacy-encoding detection needs to see: soft hyphens
 /// and « » (TCVN3 ư, ô and ằ read as Windows-1252) and single quotes (only ' is a VIQR mark).
 /// `clean` of the result is `clean` of the input.
@@ -115,7 +122,7 @@ fn clean_into(text: &str, keep_legacy: bool, out: &mut String) -> bool {
         if run > 0 {
             if pending_space
                 && !(closes_clause(text.as_bytes()[i])
-                    && out.chars().next_back().is_some_and(char::is_alphanumeric))
+                    && out.chars().next_back().is_some_and(ends_a_word))
             {
                 out.push(' ');
             }
@@ -238,6 +245,9 @@ mod tests {
             "Ho\u{0300}a \u{200b}\u{300} x \u{2013} y\u{feff} \u{3000} z",
             " T«i  n\u{ad}íc \u{ad} ‘a’ “b”–c ",
             "a\u{301}\u{323} \u{1ea0}\u{300}\n\n  \u{7}q  ",
+            // A mark composed with its letter only after the space before "," was judged.
+            "ba\u{ef}n\u{300} , ",
+            "=\u{338} ; x",
         ] {
             let once = clean(text);
             assert_eq!(clean(&once), once, "{text:?}");
