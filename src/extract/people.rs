@@ -27,6 +27,18 @@ fn honorific_before(ws: &[Word], i: usize) -> bool {
     one || two
 }
 
+/// Whether a unit's head starts at the first word, read over the next words whatever their
+/// case: "Đoàn Luật sư tỉnh" is a unit ("Đoàn Luật" is not a person), "Đoàn Thanh Hải" is not.
+fn starts_unit_head(ctx: &Ctx, ws: &[Word]) -> bool {
+    let lower: Vec<String> = ws
+        .iter()
+        .take(4)
+        .map(|w| chars::to_lowercase(w.text))
+        .collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    ctx.gaz.match_head(&lower).is_some()
+}
+
 /// People named in `span`, in order.
 pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
     let text = ctx.text;
@@ -88,10 +100,7 @@ pub fn persons_in(ctx: &Ctx, span: Span) -> Vec<Person> {
                         .gaz
                         .province(&text[ws[k].start..ws[j - 1].end])
                         .is_none()
-                    && ctx
-                        .gaz
-                        .match_head(&[chars::to_lowercase(ws[k].text).as_str()])
-                        .is_none()
+                    && !starts_unit_head(ctx, &ws[k..])
             })
         };
         if let Some(k) = start {

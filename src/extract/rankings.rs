@@ -224,6 +224,55 @@ fn as_written(ctx: &Ctx, award: Span) -> Span {
     }
 }
 
+/// "Sở Y tế dẫn đầu Khối thi đua năm 2023, được đề nghị tặng Cờ thi đua": an award clause
+/// whose subject is left out (a `ranking.award` hit with no unit and no rank slot) goes to the
+/// rank phrase just before it in the sentence, when nothing but words lies between them (no
+/// comma, semicolon or colon: another clause may have its own subject) and the award is not
+/// given on to someone else ("… tặng Cờ thi đua cho …").
+fn clause_awards(
+    ctx: &Ctx,
+    anchors: &[Anchor],
+    units_for: &[Vec<UnitSpan>],
+    awards: &mut [Option<Span>],
+) {
+    for hit in ctx.hits("ranking.award").iter() {
+        if ["units", "units_r", "rank"]
+            .iter()
+            .any(|n| hit.slot(n).is_some())
+        {
+            continue;
+        }
+        let Some(award) = hit.slot("award") else {
+            continue;
+        };
+        let at = hit.span().start;
+        let Some(i) = anchors
+            .iter()
+            .rposition(|a| a.hit.sentence == hit.sentence && a.core.start < at)
+        else {
+            continue;
+        };
+        let a = &anchors[i];
+        let end = if a.looks_right {
+            units_for[i].last().map_or(a.region.end, |u| u.span.end)
+        } else {
+            a.core.end
+        };
+        let between = &ctx.text[end.min(at)..at];
+        let sentence_end = ctx.sentences[hit.sentence].end;
+        let rest = &ctx.text[award.end..sentence_end];
+        let clause = &rest[..rest.find([';', ',', ':']).unwrap_or(rest.len())];
+        if awards[i].is_some()
+            || units_for[i].is_empty()
+            || between.contains([',', ';', ':'])
+            || clause.split_whitespace().any(|w| w == "cho")
+        {
+            continue;
+        }
+        awards[i] = Some(award);
+    }
+}
+
 fn award_end(a: &Anchor) -> usize {
     a.award.map_or(0, |s| s.end)
 }
@@ -284,6 +333,7 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
             awards[j] = Some(award);
         }
     }
+    clause_awards(ctx, &anchors, &units_for, &mut awards);
     let mut ranked: Vec<(Ranking, Span, Span, Option<Span>, String, Span)> = Vec::new();
     for ((a, units), award) in anchors.iter().zip(&units_for).zip(&awards) {
         let sentence = ctx.sentences[a.hit.sentence];
@@ -354,6 +404,7 @@ pub fn fill(ctx: &mut Ctx, record: &mut Record) {
         let units = match (hit.slot("units_r"), hit.slot("units")) {
             (Some(region), _) => unit_list(ctx, region, Shared::none()),
             (None, Some(region)) => unit_list_ending(ctx, region),
+            // An award clause without units: read by `clause_awards`.
             (None, None) => continue,
         };
         for u in units {
