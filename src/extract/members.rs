@@ -302,6 +302,31 @@ fn block_items(ctx: &Ctx, after: usize, shared: &Shared) -> Vec<UnitSpan> {
     out
 }
 
+/// The lines after the line that holds `after`, each starting with a bullet or a number (see
+/// [`bullet_len`]), up to the first line that does not: the text of each after its bullet,
+/// without the punctuation that ends it.
+pub(super) fn bulleted_lines(text: &str, after: usize) -> Vec<Span> {
+    let mut out = Vec::new();
+    let Some(nl) = text[after..].find('\n') else {
+        return out;
+    };
+    let mut pos = after + nl + 1;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..end];
+        let body = line.trim_start();
+        let bullet = bullet_len(body);
+        let start = pos + line.len() - body.len() + bullet;
+        let stop = pos + line.trim_end_matches([' ', '\t', ',', ';', '.']).len();
+        if bullet == 0 || start >= stop {
+            break;
+        }
+        out.push(Span::new(start, stop));
+        pos = end + 1;
+    }
+    out
+}
+
 /// The length of a line's bullet or number ("- ", "+ ", "• ", "1. ", "2) ", "a) ", "(1) "), 0 if
 /// none.
 pub(super) fn bullet_len(line: &str) -> usize {

@@ -5,6 +5,7 @@
 //! (`surnames.tsv`) or follow an honorific ("ông", "bà", "đồng chí"); the title is the phrase
 //! next to the name.
 
+use super::members::bulleted_lines;
 use super::text::{Span, Word, words};
 use super::{Ctx, trim_span};
 use crate::normalize::chars;
@@ -189,15 +190,32 @@ pub fn chairs(ctx: &mut Ctx) -> Vec<Chair> {
         if decided.is_some_and(|s| s != hit.sentence) {
             continue;
         }
-        let Some(who) = hit
-            .slot("who")
-            .or_else(|| hit.slot("who2"))
-            .or_else(|| hit.slot("who3"))
-        else {
-            continue;
+        // A chair's person is read from the hit, or from the bulleted lines after it, one
+        // region each.
+        let regions: Vec<Span> = match hit.slot("lines") {
+            Some(at) => bulleted_lines(ctx.text, at.end),
+            None => {
+                let who = hit
+                    .slot("who")
+                    .or_else(|| hit.slot("who2"))
+                    .or_else(|| hit.slot("who3"));
+                // "… có đồng chí A, Khối trưởng;" / "- đồng chí B, Khối phó.": a list whose
+                // line ends with a semicolon goes on in the bulleted lines after it.
+                let goes_on = who.is_some_and(|w| {
+                    let rest = &ctx.text[w.end..];
+                    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+                    matches!(line.trim(), ";")
+                        || (line.trim().is_empty() && ctx.s(w).trim_end().ends_with(';'))
+                });
+                let mut regions: Vec<Span> = who.into_iter().collect();
+                if let Some(w) = who.filter(|_| goes_on) {
+                    regions.extend(bulleted_lines(ctx.text, w.end.saturating_sub(1)));
+                }
+                regions
+            }
         };
-        let sentence = ctx.sentences[hit.sentence];
-        for p in persons_in(ctx, who) {
+        for p in regions.into_iter().flat_map(|who| persons_in(ctx, who)) {
+            let sentence = ctx.sentence_span(p.name.start);
             let name = ctx.s(p.name).to_string();
             if out.iter().any(|c| fold_str(&c.name) == fold_str(&name)) {
                 continue;
