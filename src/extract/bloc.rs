@@ -4,7 +4,8 @@
 //! A `bloc.mention` rule finds where a mention starts (slot `kind` holds "khối"/"cụm"); the name
 //! runs on while words can belong to a name: "các …", numbers, capitalized words and
 //! abbreviations, lower-case words that are not stop words (`stops.tsv`); after a comma only
-//! a collective noun ("ngành", "thị xã" …) or another unit name continues it.
+//! a collective noun ("ngành", "thị xã" …), a sector after a sector ("Khoa giáo, Văn hóa - Xã
+//! hội") or another unit name continues it.
 
 use super::Ctx;
 use super::text::{Span, Word, first_words};
@@ -401,7 +402,12 @@ fn extend_name(ctx: &Ctx, start: usize, after: usize, limit: usize) -> (Span, bo
                                 && ctx.gaz.match_head(&lower_from(i + 1)).is_some()
                         });
                 let abbr_list = w.is_all_caps() && i > 0 && ws[i - 1].is_all_caps();
-                if !(after_comma && is_lower(w) || unit_head || abbr_list) {
+                // "các cơ quan Khoa giáo, Văn hóa - Xã hội": the sectors of a collective ("các
+                // …"), not a list of blocs ("Khối thi đua Nội chính, Kinh tế …").
+                let sector = w.is_capitalized()
+                    && folded[..i].contains(&"cac")
+                    && phrase_at(i, &words.sector);
+                if !(after_comma && is_lower(w) || unit_head || abbr_list || sector) {
                     break;
                 }
             }

@@ -100,6 +100,9 @@ pub struct Gazetteers {
 pub struct BlocWords {
     /// Lower-case nouns that continue a name after a comma or "và".
     pub after_comma: Vec<String>,
+    /// Capitalized sectors that continue a name after a comma ("các cơ quan Khoa giáo, Văn
+    /// hóa - Xã hội").
+    pub sector: Vec<String>,
     /// Lower-case words that start a name right after "Khối/Cụm thi đua".
     pub name_start: Vec<String>,
     /// Lower-case words that go on after the bloc's number.
@@ -389,6 +392,7 @@ impl Gazetteers {
         for (line, cols) in &t.rows {
             let list = match cols[1] {
                 "after_comma" => &mut bloc_words.after_comma,
+                "sector" => &mut bloc_words.sector,
                 "name_start" => &mut bloc_words.name_start,
                 "after_number" => &mut bloc_words.after_number,
                 "counted" => &mut bloc_words.counted,
@@ -398,8 +402,8 @@ impl Gazetteers {
                         &t.file,
                         *line,
                         format!(
-                            "role {other:?}: expected after_comma, name_start, after_number, \
-                             counted or unmarked"
+                            "role {other:?}: expected after_comma, sector, name_start, \
+                             after_number, counted or unmarked"
                         ),
                     );
                     continue;
