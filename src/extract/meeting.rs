@@ -82,7 +82,9 @@ pub fn fill(ctx: &mut Ctx, meeting: &mut Meeting) {
         // period's work; a covenant's year alone is not ("ký kết giao ước thi đua năm 2024").
         let launched = p.rule.starts_with("infer.")
             || ctx.hits("meeting.plan_year").iter().any(|h| {
-                h.rule.value_str() != Some("covenant")
+                h.rule
+                    .value_str()
+                    .is_none_or(|v| v != "covenant" && v != "relative")
                     // (A task's year read only because the meeting signs or launches
                     // something does not make it launch tasks.)
                     && !(launches
@@ -204,6 +206,45 @@ pub fn review_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
     }
 }
 
+/// A plan for the year named relative to the meeting (`value = "relative"`, slot `rel`):
+/// "triển khai nhiệm vụ năm nay" at a meeting in a year's first half plans that year;
+/// "phương hướng, nhiệm vụ năm tới / năm sau" at one in its last three months plans the next.
+/// Elsewhere in the year the words are left unread; a plan is never for the reviewed year or
+/// an earlier one.
+pub fn plan_year_from_date(ctx: &mut Ctx, meeting: &mut Meeting) {
+    if meeting.plan_year.is_some() {
+        return;
+    }
+    let Some((year, month)) = year_month(meeting) else {
+        return;
+    };
+    let elsewhere: Vec<usize> = ctx
+        .hits("meeting.elsewhere")
+        .iter()
+        .map(|h| h.sentence)
+        .collect();
+    let found = ctx
+        .hits("meeting.plan_year")
+        .iter()
+        .filter(|h| h.rule.value_str() == Some("relative") && !elsewhere.contains(&h.sentence))
+        .find_map(|h| {
+            let rel = crate::normalize::fold_str(ctx.s(h.slot("rel")?));
+            let y = match (rel.as_str(), month) {
+                ("nay", 1..=6) => year,
+                ("toi" | "sau", 10..=12) => year + 1,
+                _ => return None,
+            };
+            let span = h.slot("kw").unwrap_or(h.span());
+            Some((span, ctx.sentences[h.sentence], y, h.rule.id.clone()))
+        });
+    if let Some((span, sentence, y, rule)) = found
+        && meeting.review_year.is_none_or(|r| y > r)
+    {
+        meeting.plan_year = Some(y);
+        ctx.evidence("meeting.plan_year", span, sentence, &rule);
+    }
+}
+
 /// The year and month of the meeting date ("2024-01-12" → (2024, 1)).
 fn year_month(meeting: &Meeting) -> Option<(i32, u32)> {
     let d = meeting.date.as_deref()?;
@@ -269,6 +310,8 @@ fn year(
         // "tổng kết và xây dựng kế hoạch thi đua năm 2024": a year that a review phrase and a
         // plan phrase both reach belongs to the nearer one.
         .filter(|h| !nearer_rival_claims(ctx, field, h))
+        // "năm nay", "năm tới": resolved against the meeting's date (`plan_year_from_date`).
+        .filter(|h| h.rule.value_str() != Some("relative"))
         .filter_map(|h| {
             let (span, y) = match h.slot("y").or_else(|| h.slot("y2")) {
                 Some(span) => (span, ctx.s(span).parse().ok()?),

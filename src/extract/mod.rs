@@ -585,6 +585,7 @@ impl Extractor {
         meeting::fill(ctx, &mut record.meeting);
         record.meeting.date = dates::meeting_date(ctx, &record.meeting, &stamps);
         meeting::review_year_from_date(ctx, &mut record.meeting);
+        meeting::plan_year_from_date(ctx, &mut record.meeting);
         record.chairs = people::chairs(ctx);
         let listed = members::lists(ctx, &bloc);
         let roles = roles::read(ctx, &record.meeting, &listed);
