@@ -6,7 +6,7 @@
 //! are shared out: a phrase looking right takes the first unit, one looking left the rest.
 //! `ranking.award` rules attach awards given in another clause ("tặng cờ … cho Trường X").
 
-use super::members::bullet_len;
+use super::members::bulleted_lines;
 use super::text::Span;
 use super::units::{
     Shared, UnitOpts, UnitSpan, make_unit, same_unit, unit_at, unit_list, unit_list_ending,
@@ -149,36 +149,24 @@ fn anchors<'p>(ctx: &Ctx<'p>) -> Vec<Anchor<'p>> {
 }
 
 /// The lines after a ranking's introduction (ending at `after`), numbered 1, 2, 3 … in
-/// order ("1. Sở Y tế: 98,5 điểm", "2) …", "(3) …": a list item's number, see
-/// [`bullet_len`]), each starting with a unit: their numbers, number spans and the rest of
-/// each line. Fewer than two such lines read nothing.
+/// order ("1. Sở Y tế: 98,5 điểm", "2) …", "(3) …": the bulleted lines of
+/// [`bulleted_lines`] whose bullet is that number), each starting with a unit: their
+/// numbers, number spans and the rest of each line. Fewer than two such lines read nothing.
 fn numbered_lines(ctx: &Ctx, after: usize) -> Vec<(u32, Span, Span)> {
     let text = ctx.text;
     let mut out = Vec::new();
-    let Some(nl) = text[after..].find('\n') else {
-        return out;
-    };
-    let mut pos = after + nl + 1;
-    while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = &text[pos..end];
-        let body = line.trim_start();
-        let lead = pos + line.len() - body.len();
-        let bullet = bullet_len(body);
-        let digits = body.trim_start_matches('(');
+    for region in bulleted_lines(text, after) {
+        // The bullet before the region: "1. ", "2) ", "(3) ".
+        let line_start = text[..region.start].rfind('\n').map_or(0, |i| i + 1);
+        let bullet = &text[line_start..region.start];
+        let digits = bullet.trim_start().trim_start_matches('(');
         let digits = &digits[..digits.bytes().take_while(u8::is_ascii_digit).count()];
         let want = out.len() as u32 + 1;
-        if bullet == 0 || digits.parse() != Ok(want) {
+        if digits.parse() != Ok(want) {
             break;
         }
-        let at = lead + body.find(digits).unwrap_or(0);
+        let at = line_start + bullet.find(digits).unwrap_or(0);
         let number = Span::new(at, at + digits.len());
-        let start = lead + bullet;
-        let stop = pos + line.trim_end_matches([' ', '\t', ',', ';', '.']).len();
-        if start >= stop {
-            break;
-        }
-        let region = Span::new(start, stop);
         let starts_with_unit = unit_list(ctx, region, Shared::none())
             .first()
             .is_some_and(|u| u.span.start == region.start);
@@ -186,7 +174,6 @@ fn numbered_lines(ctx: &Ctx, after: usize) -> Vec<(u32, Span, Span)> {
             break;
         }
         out.push((want, number, region));
-        pos = end + 1;
     }
     if out.len() < 2 {
         out.clear();
